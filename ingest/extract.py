@@ -1,0 +1,583 @@
+"""Extraction: one read document to its :class:`~ingest.model.PlanRecord`.
+
+Reads: :class:`~ingest.readers.Document` (original + normalised text).
+Returns: :class:`~ingest.model.PlanRecord` with evidence offsets into the
+original text. Pure: no store, no network, no global state but the cached
+gazetteer and campaign scheme.
+
+The document is read the way a person reads it: the header block (number,
+place and date, document type, title), the preamble that says what the plan
+carries out ("Thực hiện ...", "Căn cứ ..."), the body (other cited documents,
+campaigns, numeric targets) and the closing block (recipients, signature).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ingest.campaigns import find_campaigns
+from ingest.model import Evidence, Issuer, PlanRecord, Ref, Signer, Target
+from ingest.organs import OrganMatch, find_organs, match_organ, to_issuer
+from ingest.places import gazetteer
+from ingest.readers import Document, read_document
+from ingest.refs import (
+    BASIS_RE,
+    MENTION_RE,
+    TRIGGER_RE,
+    TYPE_WORDS,
+    Mention,
+    clean_number,
+    find_mentions,
+    iso_date,
+    norm_key,
+    parse_chain,
+    type_of_symbol,
+    walk,
+)
+from ingest.text import NormalizedText, fold
+
+_HEAD_NUMBER = re.compile(
+    r"^[ \t]*Số\s*:?[ \t]*(?P<num>\d{1,5})?[ \t]*(?P<sep>[-–/])?[ \t]*"
+    r"(?P<sym>[A-ZĐ][A-Za-zĐđ]*(?:[ \t]?[-–/][ \t]?[A-ZĐ][A-Za-zĐđ]*)*)",
+    re.MULTILINE,
+)
+_HEAD_DATE = re.compile(
+    r"(?:^|(?<=\s))(?P<place>[^\n,]{0,40}?),?\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*"
+    r"năm\s*(?P<y>\d{4})",
+    re.IGNORECASE,
+)
+_TYPE_HEADING = re.compile(
+    r"^[ \t]*(?P<word>" + "|".join(w.upper().replace(" ", r"\s+") for w in TYPE_WORDS) + r")(?:(?![^\W\d_])|(?=[A-ZĐ][a-zà-ỹđ]))",
+    re.MULTILINE,
+)
+_SECTION = re.compile(
+    r"^[ \t]*(?:PHẦN\s+)?(?:I|A)[ \t]*[.\-–/:)][ \t]*\S|^[ \t]*(?:MỤC\s+ĐÍCH|MỤC\s+TIÊU|NỘI\s+DUNG)",
+    re.MULTILINE,
+)
+_SENT_END = re.compile(r"(?<!\bTP)(?<!\bTp)(?<!\bnt)\.(?=\s*$|\s+[A-ZĐÀ-Ỹ])|:\s*\n|như\s+sau", re.MULTILINE)
+_SUBJECT_VERB = re.compile(r"\s*(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu|triển\s+khai)\b", re.IGNORECASE)
+_CLOSING = re.compile(r"Trên\s+đây\s+là\s+(?:Kế\s+hoạch|Chương\s+trình|Kết\s+luận|Nghị\s+quyết)[^\n]*", re.I)
+_ON_TERRITORY = re.compile(
+    r"trên\s+địa\s+bàn\s+(?P<unit>tỉnh|thành\s+phố|huyện|thị\s+xã|quận|xã|phường|thị\s+trấn)\s+"
+    r"(?P<place>(?:[A-ZĐÀ-Ỹ][^\s,.;()]*\s?){1,4})"
+)
+_SIGN_MARK = re.compile(r"^[ \t]*(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.|THAY\s+MẶT)\s*\S", re.MULTILINE)
+_RECIPIENTS = re.compile(r"^[ \t]*Nơi\s+nhận\s*:?", re.MULTILINE | re.IGNORECASE)
+
+
+def extract_file(path: str) -> PlanRecord:
+    """Read and extract one file; raises :class:`~ingest.errors.DocumentError`."""
+    return extract(read_document(path))
+
+
+def extract(doc: Document) -> PlanRecord:
+    """The record of one document (see the module docstring for the reading order)."""
+    r = _Reader(doc)
+    return r.record()
+
+
+class _Reader:
+    """One extraction: holds the text and the evidence collected along the way."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.nt: NormalizedText = doc.norm
+        self.t = doc.norm.text
+        self.evidence: dict[str, Evidence] = {}
+
+    # -- evidence ---------------------------------------------------------
+    def ev(self, start: int, end: int, method: str, confidence: float = 1.0, basis: str = "explicit") -> Evidence:
+        a, b = self.nt.orig_span(start, end)
+        return Evidence(a, b, method, confidence, basis, self.nt.original[a:b])  # type: ignore[arg-type]
+
+    # -- the whole record -------------------------------------------------
+    def record(self) -> PlanRecord:
+        t = self.t
+        head_end = self._head_end()
+        number, symbol = self._number(head_end)
+        date, place_line = self._date(head_end)
+        doc_type, title, title_span = self._type_and_title(head_end)
+        if doc_type is None:
+            doc_type = type_of_symbol(symbol) or "other"
+        pre_start = title_span[1] if title_span else 0
+        sec = _SECTION.search(t, pre_start)
+        pre_end = sec.start() if sec else min(len(t), pre_start + 3000)
+
+        implements_m, based_m = self._preamble_refs(pre_start, pre_end)
+        title_m = parse_chain(t, title_span[0], title_span[1]) if title_span else []
+        implements_m = self._add_title_refs(implements_m, title_m)
+
+        issuer, issuer_ev = self._issuer(pre_start, pre_end, place_line, title, implements_m)
+        if issuer_ev:
+            self.evidence["/issuer"] = issuer_ev
+
+        known = {norm_key(m.number): m for m in walk(implements_m + based_m)}
+        _fill_from_twins(implements_m + based_m, known)
+        implements = tuple(self._ref(m, issuer, "preamble-chain") for m in implements_m)
+        based_on = tuple(self._ref(m, issuer, "can-cu") for m in based_m)
+        own = norm_key(number) if number else None
+        cites = self._cites(set(known) | ({own} if own else set()), issuer)
+
+        campaigns = tuple(find_campaigns(t))
+        signer = self._signer()
+        recipients = self._recipients()
+        targets = self._targets()
+        return PlanRecord(
+            source=self.doc.source,
+            doc_type=doc_type,
+            number=number,
+            symbol=symbol,
+            date=date,
+            title=title,
+            issuer=issuer,
+            implements=implements,
+            based_on=based_on,
+            cites=cites,
+            campaigns=campaigns,
+            signer=signer,
+            recipients=recipients,
+            targets=targets,
+            evidence=dict(self.evidence),
+            sha256=self.doc.sha256,
+        )
+
+    # -- header -----------------------------------------------------------
+    def _head_end(self) -> int:
+        """Where the header block ends: the first chain or basis sentence, at most 2,500 chars."""
+        t = self.t
+        m = re.search(r"^[ \t]*(?:Thực\s+hiện|Căn\s+cứ|Để\s+|Triển\s+khai\s+thực\s+hiện\s+\S+\s+số)", t, re.M)
+        return min(m.start() if m else len(t), 2500)
+
+    def _number(self, head_end: int) -> tuple[str | None, str | None]:
+        m = _HEAD_NUMBER.search(self.t, 0, head_end)
+        if not m:
+            return None, None
+        sym = re.sub(r"\s+", "", m.group("sym"))
+        num = m.group("num")
+        self.evidence["/symbol"] = self.ev(m.start("sym"), m.end("sym"), "header:so")
+        if num:
+            self.evidence["/number"] = self.ev(m.start("num"), m.end("sym"), "header:so")
+            return clean_number(num, m.group("sep"), sym), sym
+        return None, sym.lstrip("-/")
+
+    def _date(self, head_end: int) -> tuple[str | None, str | None]:
+        m = _HEAD_DATE.search(self.t, 0, head_end)
+        if not m:
+            return None, None
+        date = iso_date(m.group("d"), m.group("m"), m.group("y"))
+        self.evidence["/date"] = self.ev(m.start("d") if m.group("d") else m.start(), m.end(), "header:ngay")
+        place = m.group("place").strip()
+        place = re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place) if "Số" in place else place
+        return date, place or None
+
+    def _type_and_title(self, head_end: int) -> tuple[str | None, str | None, tuple[int, int] | None]:
+        t = self.t
+        m = _TYPE_HEADING.search(t, 0, max(head_end, 1))
+        if not m:
+            return None, None, None
+        doc_type = TYPE_WORDS.get(re.sub(r"\s+", " ", m.group("word").lower()))
+        self.evidence["/doc_type"] = self.ev(m.start("word"), m.end("word"), "header:type-line")
+        # The title: the rest of the heading line and following lines, across single
+        # blank lines when the next line goes on in lower case (PDF line breaks).
+        pos = m.end()
+        lines: list[tuple[int, int]] = []
+        line_end = t.find("\n", pos)
+        line_end = len(t) if line_end < 0 else line_end
+        if t[pos:line_end].strip():
+            lines.append((pos, line_end))
+        cur = line_end + 1
+        while cur < len(t) and len(lines) < 8:
+            nl = t.find("\n", cur)
+            nl = len(t) if nl < 0 else nl
+            line = t[cur:nl]
+            s = line.strip()
+            if not s:
+                nxt = re.match(r"\s*(\S)", t[nl:])
+                if lines and (not nxt or not nxt.group(1).islower()):
+                    break
+                cur = nl + 1
+                continue
+            if re.fullmatch(r"[-_=*.]{3,}", s) or _SECTION.match(line):
+                break
+            if lines and (TRIGGER_RE.match(s) or BASIS_RE.match(s)) and s[0].isupper():
+                break
+            if lines and re.match(r"^(?:Số|Nơi nhận)\b", s):
+                break
+            lines.append((cur, nl))
+            cur = nl + 1
+        if not lines:
+            return doc_type, None, None
+        start, end = lines[0][0], lines[-1][1]
+        title = re.sub(r"\s+", " ", " ".join(t[a:b] for a, b in lines)).strip(" -")
+        title = title[:1].upper() + title[1:] if title else None
+        if title:
+            self.evidence["/title"] = self.ev(start, end, "header:title-lines")
+        return doc_type, title, (start, end)
+
+    # -- what the plan carries out ---------------------------------------
+    def _preamble_refs(self, start: int, end: int) -> tuple[list[Mention], list[Mention]]:
+        """References of the "Thực hiện ..." and "Căn cứ ..." sentences before section I."""
+        t = self.t
+        implements: list[Mention] = []
+        based: list[Mention] = []
+        for m in re.finditer(
+            r"(?:^|(?<=[.;]\s)|(?<=\n))[ \t-]*(?P<kw>" + TRIGGER_RE.pattern + "|" + BASIS_RE.pattern + ")",
+            t[:end],
+        ):
+            if m.start() < start:
+                continue
+            kw = m.group("kw")
+            if not kw[0].isupper():
+                continue
+            sent_end = self._sentence_end(m.end(), end)
+            forest = parse_chain(t, m.end(), sent_end)
+            if not forest:
+                continue
+            # The first document must follow the trigger closely.
+            if len(t[m.end() : forest[0].start].strip()) > 160:
+                continue
+            target = based if BASIS_RE.match(kw) else implements
+            have = {norm_key(x.number) for x in walk(implements + based)}
+            target.extend(f for f in forest if norm_key(f.number) not in have)
+        return implements, based
+
+    def _sentence_end(self, pos: int, limit: int) -> int:
+        t = self.t
+        cur = pos
+        while True:
+            m = _SENT_END.search(t, cur, limit)
+            if not m:
+                return limit
+            if m.group(0).startswith(":") or m.group(0).startswith("như"):
+                return m.start()
+            return m.start()
+
+    def _add_title_refs(self, implements: list[Mention], title_refs: list[Mention]) -> list[Mention]:
+        """The title's "thực hiện X" adds X unless the preamble's chains already reach it."""
+        have = {norm_key(m.number): m for m in walk(implements)}
+        out = list(implements)
+        for tm in title_refs:
+            k = norm_key(tm.number)
+            if k in have:
+                _merge_into(have[k], tm)
+                continue
+            out.append(tm)
+            for x in walk([tm]):
+                have.setdefault(norm_key(x.number), x)
+        return out
+
+    def _ref(self, m: Mention, context: Issuer | None, method: str, depth: int = 0) -> Ref:
+        issuer: Issuer | None = None
+        basis = "explicit"
+        if m.organ is not None:
+            issuer, used = to_issuer(m.organ, context)
+            basis = "context" if used else "explicit"
+        else:
+            issuer = _issuer_from_symbol(m.number, context)
+            if issuer is not None:
+                basis = "inferred"
+        ev = self.ev(m.start, m.end, f"regex:{method}", 0.95 if basis == "explicit" else 0.8, basis)
+        return Ref(
+            doc_type=m.doc_type,
+            number=m.number,
+            date=m.date,
+            title=m.title,
+            issuer=issuer,
+            implements=tuple(self._ref(c, context, "chain", depth + 1) for c in m.children),
+            evidence=ev,
+        )
+
+    def _cites(self, exclude: set[str], context: Issuer | None) -> tuple[Ref, ...]:
+        out: list[Ref] = []
+        seen = set(exclude)
+        for m in find_mentions(self.t):
+            k = norm_key(m.number)
+            if k in seen:
+                continue
+            seen.add(k)
+            out.append(self._ref(m, context, "cites"))
+        return tuple(out)
+
+    # -- issuer -----------------------------------------------------------
+    def _issuer(
+        self,
+        pre_start: int,
+        pre_end: int,
+        place_line: str | None,
+        title: str | None,
+        implements: list[Mention],
+    ) -> tuple[Issuer | None, Evidence | None]:
+        t = self.t
+        cands: list[OrganMatch] = []
+        # 1. the subject of the preamble: "<organ> xây dựng Kế hoạch ..."
+        for om in find_organs(t, pre_start, min(len(t), pre_end + 200)):
+            if _SUBJECT_VERB.match(t, om.end):
+                cands.append(om)
+        # 2. the closing sentence: "Trên đây là Kế hoạch ... của <organ>" / "<organ> đề nghị"
+        for cm in _CLOSING.finditer(t):
+            organs = [o for o in find_organs(t, cm.start(), cm.end()) if o.level != "central"]
+            if organs:
+                cands.append(organs[-1])
+        # 3. the header block: "BAN THƯỜNG VỤ HUYỆN ỦY BÁC ÁI", "ỦY BAN NHÂN DÂN TỈNH ..."
+        head = t[: max(0, pre_start)]
+        for om in find_organs(head):
+            if om.level != "central" and om.printed.isupper():
+                cands.append(om)
+        if not cands:
+            return None, None
+        kinds = Counter(c.kind for c in cands)
+        kind = kinds.most_common(1)[0][0]
+        same = [c for c in cands if c.kind == kind]
+        best = max(same, key=lambda c: (c.place is not None, len(c.printed)))
+        context = self._context_place(best, place_line, title, implements)
+        issuer, used = to_issuer(best, context)
+        if best.printed.isupper():
+            issuer = _titlecase_issuer(issuer)
+        basis = "context" if used else "explicit"
+        return issuer, self.ev(best.start, best.end, "organ:subject-or-closing", 0.9, basis)
+
+    def _context_place(
+        self, organ: OrganMatch, place_line: str | None, title: str | None, implements: list[Mention]
+    ) -> Issuer | None:
+        """Where the document sits when the organ leaves the place implicit."""
+        g = gazetteer()
+        wants_district = organ.level in ("district", "commune")
+        names: list[str] = []
+        if place_line:
+            names.append(place_line)
+        for tm in _ON_TERRITORY.finditer(title or ""):
+            names.append(tm.group("place"))
+        for tm in _ON_TERRITORY.finditer(self.t[:5000]):
+            names.append(tm.group("place"))
+        for raw in names:
+            words = re.sub(r"^(?:TP\.?|Tp\.?|thành phố|tỉnh|huyện|thị xã|quận)\s*", "", raw.strip()).split()
+            found = g.leading_place(words)
+            if not found:
+                continue
+            name = found[1]
+            dists = g.districts_named(name)
+            prov = g.province(name)
+            if wants_district and dists:
+                d = dists[0] if len(dists) == 1 else None
+                if d:
+                    return Issuer(province=d.province, district=d.name, level="district")
+            if not wants_district and prov:
+                return Issuer(province=prov.name, level="province")
+        # The province of the documents it implements (a provincial body implements provincial plans).
+        provs = Counter()
+        for m in walk(implements):
+            if m.organ and m.organ.place and m.organ.place_kind == "province":
+                provs[m.organ.place] += 1
+        if provs:
+            return Issuer(province=provs.most_common(1)[0][0], level="province")
+        return None
+
+    # -- closing block ----------------------------------------------------
+    def _signer(self) -> Signer | None:
+        t = self.t
+        marks = list(_SIGN_MARK.finditer(t))
+        if not marks:
+            return None
+        m = marks[-1]
+        rest = t[m.start() :].split("\n")
+        title_line = None
+        for line in rest[1:]:
+            s = line.strip().strip("*").strip()
+            if not s:
+                continue
+            if s.isupper() and not re.search(r"\d", s):
+                title_line = s
+                continue
+            name = re.sub(r"\(.*?\)", "", s).strip()
+            words = name.split()
+            if 2 <= len(words) <= 6 and all(w[0].isupper() for w in words) and not re.search(r"\d", name):
+                start = m.start() + t[m.start() :].find(s)
+                self.evidence["/signer"] = self.ev(start, start + len(s), "closing:signature")
+                return Signer(name=name, title=_title_case(title_line) if title_line else None)
+            break
+        return None
+
+    def _recipients(self) -> tuple[str, ...]:
+        t = self.t
+        m = _RECIPIENTS.search(t)
+        if not m:
+            return ()
+        out: list[str] = []
+        for line in t[m.end() :].split("\n"):
+            s = line.strip().strip("*").strip()
+            if not s:
+                continue
+            if _SIGN_MARK.match(s) or (s.isupper() and len(s.split()) > 2 and not re.match(r"[-+•]", s)):
+                break
+            if s.endswith(":"):
+                continue
+            s = re.sub(r"^[-+•*]\s*", "", s)
+            s = re.sub(r"\s*\((?:để\s+)?(?:báo\s+cáo|b/c|thực\s+hiện|t/h|phối\s+hợp|biết)\)", "", s, flags=re.I)
+            s = s.strip(" ,;.")
+            if not s or re.match(r"Lưu\b", s):
+                continue
+            out.append(s)
+            if len(out) > 60:
+                break
+        return tuple(out)
+
+    # -- targets ----------------------------------------------------------
+    def _targets(self) -> tuple[Target, ...]:
+        t = self.t
+        out: list[Target] = []
+        seen: set[tuple] = set()
+        for pm in re.finditer(r"(\d{1,3}(?:[.,]\d+)?)\s*%", t):
+            s_start = max(t.rfind("\n", 0, pm.start()), t.rfind(". ", 0, pm.start()), t.rfind(";", 0, pm.start()))
+            s_start = s_start + 1 if s_start >= 0 else 0
+            ends = [x for x in (t.find("\n", pm.end()), t.find(". ", pm.end()), t.find(";", pm.end())) if x >= 0]
+            s_end = min(ends) if ends else len(t)
+            sent = t[s_start:s_end]
+            if not re.search(r"đạt|phấn\s+đấu|phân\s+đấu|phần\s+đầu|trở\s+lên|tỷ\s+l[ệê]|ít\s+nhất", sent, re.I):
+                continue
+            if MENTION_RE.search(sent) and not re.search(r"đạt", sent):
+                continue
+            year = _year_in(sent) or self._heading_year(s_start)
+            before = t[max(s_start, pm.start() - 30) : pm.start()]
+            after = t[pm.end() : pm.end() + 15]
+            comparator = "="
+            if re.search(r"trên\s*$", before):
+                comparator = ">"
+            if re.search(r"(?:từ|ít\s+nhất|tối\s+thiểu)\s*$", before) or re.match(r"\s*trở\s+lên", after):
+                comparator = ">="
+            if re.search(r"dưới\s*$", before):
+                comparator = "<"
+            num = pm.group(1).replace(",", ".")
+            value: float | int = float(num) if "." in num else int(num)
+            ind = re.split(r"\s+(?:đạt|chiếm)\b", sent[: pm.start() - s_start])[0]
+            ind = re.sub(r"^[\s\-+*a-zđ)]{0,4}\)?\s*", "", ind)
+            ind = re.sub(r"^(?:Phấn|Phân|Phần)\s+đ[ấầ]u\s+(?:đến|tới)\s+năm\s+\d{4}\s*,?\s*", "", ind, flags=re.I)
+            ind = re.sub(r"\s+", " ", ind).strip(" ,:-")
+            key = (value, year, ind)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                Target(
+                    indicator=ind or None,
+                    comparator=comparator,
+                    value=value,
+                    unit="%",
+                    year=year,
+                    text=re.sub(r"\s+", " ", sent).strip(" -+"),
+                    evidence=self.ev(s_start, s_end, "regex:target", 0.8),
+                )
+            )
+        return tuple(out)
+
+    def _heading_year(self, pos: int) -> int | None:
+        """The year of the nearest heading above: "2. Mục tiêu cụ thể đến năm 2030"."""
+        lines = self.t[:pos].split("\n")[-25:]
+        for line in reversed(lines):
+            s = line.strip()
+            if 0 < len(s) < 120:
+                y = _year_in(s)
+                if y:
+                    return y
+        return None
+
+
+def _year_in(s: str) -> int | None:
+    m = re.search(r"(?:đến|tới|vào|trước)\s+năm\s+(\d{4})", s, re.I)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})", s, re.I)
+    return int(m.group(1)) if m else None
+
+
+def _merge_into(into: Mention, other: Mention) -> None:
+    into.date = into.date or other.date
+    into.organ = into.organ or other.organ
+    into.title = into.title or other.title
+
+
+def _fill_from_twins(roots: list[Mention], known: dict[str, Mention]) -> None:
+    """Every mention of the same number shares what any mention says (date, issuer)."""
+    by_key: dict[str, list[Mention]] = {}
+    for m in walk(roots):
+        by_key.setdefault(norm_key(m.number), []).append(m)
+    for ms in by_key.values():
+        date = next((m.date for m in ms if m.date), None)
+        organ = next((m.organ for m in ms if m.organ), None)
+        title = next((m.title for m in ms if m.title), None)
+        for m in ms:
+            m.date = m.date or date
+            m.organ = m.organ or organ
+            m.title = m.title or title
+
+
+_SYMBOL_BODY = {
+    "TW": ("Trung ương Đảng", "party", "central"),
+    "TU": ("Tỉnh ủy", "party", "province"),
+    "HU": ("Huyện ủy", "party", "district"),
+    "QU": ("Quận ủy", "party", "district"),
+    "TT": ("Thị ủy", "party", "district"),
+    "ĐU": ("Đảng ủy", "party", None),
+    "UBND": ("Ủy ban nhân dân", "state", None),
+    "HĐND": ("Hội đồng nhân dân", "state", None),
+    "TTG": ("Thủ tướng Chính phủ", "state", "central"),
+    "CP": ("Chính phủ", "state", "central"),
+    "MTTQ": ("Ủy ban MTTQ Việt Nam", "front", None),
+    "BVHTTDL": ("Bộ Văn hóa, Thể thao và Du lịch", "state", "central"),
+}
+
+
+def _issuer_from_symbol(number: str, context: Issuer | None) -> Issuer | None:
+    """A reference without "của ...": the body its symbol names ("KL/TW" is central Party)."""
+    parts = re.split(r"[-/]", number.upper())
+    for part in reversed(parts[1:]):
+        body = _SYMBOL_BODY.get(part)
+        if body:
+            name, system, level = body
+            if level == "central":
+                return Issuer(name=None, system=system, level="central")
+            province = context.province if context else None
+            return Issuer(
+                name=None,
+                system=system,
+                level=level,
+                province=province,
+                province_current=gazetteer().current_province(province) if province else None,
+            )
+    return None
+
+
+def _title_case(s: str) -> str:
+    """"PHÓ BÍ THƯ THƯỜNG TRỰC" -> "Phó Bí thư Thường trực"."""
+    words = s.lower().split()
+    out = []
+    for i, w in enumerate(words):
+        prev = words[i - 1] if i else ""
+        if i == 0 or prev == "phó" or (w == "thường" and i > 0) or (prev == "thường" and w == "trực" and False):
+            w = w[:1].upper() + w[1:]
+        out.append(w)
+    return " ".join(out)
+
+
+def _titlecase_issuer(issuer: Issuer) -> Issuer:
+    """Names read from a header in capitals: keep the place names as the gazetteer spells them."""
+    name = issuer.name or ""
+    words = name.split()
+    fixed = " ".join(w[:1] + w[1:].lower() if i == 0 else w.lower() for i, w in enumerate(words))
+    for place in (issuer.province, issuer.district):
+        if place:
+            fixed = re.sub(re.escape(place.lower()), place, fixed)
+    for organ in ("ủy ban nhân dân", "thường vụ", "thường trực", "tỉnh ủy", "huyện ủy", "thành ủy", "đảng ủy"):
+        pass
+    return Issuer(
+        name=fixed,
+        system=issuer.system,
+        level=issuer.level,
+        province=issuer.province,
+        district=issuer.district,
+        province_current=issuer.province_current,
+    )
+
+
+def fold_number(s: str) -> str:
+    return fold(s)

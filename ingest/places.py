@@ -1,0 +1,130 @@
+"""Places: Vietnamese administrative units, from a maintained gazetteer.
+
+Reads: the 63-province (pre-July-2025) units and their 2025 successors shipped
+inside the ``vietnamadminunits`` package (offline). Returns: :class:`Gazetteer`
+lookups by name, diacritics- and tone-form-insensitive.
+
+Why not a hand list: plans name districts without their province ("Huyện ủy
+Bác Ái"), and the 2025 reform merged provinces (Bắc Kạn -> Thái Nguyên); a
+researcher needs both the unit as of the document's date and today's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from vietnamadminunits import convert_address
+from vietnamadminunits.database import query
+
+from ingest.text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class Province:
+    name: str  # short official name: "Bắc Kạn", "Hà Nội"
+    kind: str  # "Tỉnh" or "Thành phố" (centrally-run city)
+    code: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    name: str  # short name: "Bác Ái", "Từ Sơn", "Bắc Kạn"
+    kind: str  # "Huyện", "Quận", "Thị xã", "Thành phố"
+    province: str
+    code: str
+
+
+# Unit-type words as they appear before a name, folded.
+PROVINCE_WORDS = ("tinh", "thanh pho", "tp")
+DISTRICT_WORDS = ("huyen", "quan", "thi xa", "thanh pho", "tp")
+
+
+class Gazetteer:
+    """Name lookups over the 63 provinces and ~700 districts of 2024."""
+
+    def __init__(self) -> None:
+        rows = query(
+            "SELECT DISTINCT provinceShort, province, provinceCode, provinceLat, provinceLon,"
+            " districtShort, districtType, districtCode FROM admin_units_legacy"
+        )
+        self.provinces: dict[str, Province] = {}
+        self.districts: dict[str, list[District]] = {}
+        for r in rows:
+            pkey = fold(r["provinceShort"])
+            if pkey not in self.provinces:
+                kind = "Thành phố" if r["province"].startswith("Thành phố") else "Tỉnh"
+                self.provinces[pkey] = Province(
+                    r["provinceShort"], kind, r["provinceCode"], r["provinceLat"], r["provinceLon"]
+                )
+            d = District(r["districtShort"], r["districtType"], r["provinceShort"], r["districtCode"])
+            bucket = self.districts.setdefault(fold(d.name), [])
+            if d not in bucket:
+                bucket.append(d)
+        self._max_words = max(len(k.split()) for k in [*self.provinces, *self.districts])
+
+    def province(self, name: str | None) -> Province | None:
+        """The province called ``name`` ("Bắc Kạn", "tỉnh Bắc Kạn", "TP. Hà Nội")."""
+        if not name:
+            return None
+        key = _strip_unit_word(fold(name), PROVINCE_WORDS)
+        return self.provinces.get(key)
+
+    def districts_named(self, name: str | None, province: str | None = None) -> list[District]:
+        """Districts called ``name``, optionally only those of ``province``."""
+        if not name:
+            return []
+        key = _strip_unit_word(fold(name), DISTRICT_WORDS)
+        found = self.districts.get(key, [])
+        if province:
+            pk = fold(province)
+            found = [d for d in found if fold(d.province) == pk]
+        return list(found)
+
+    def district(self, name: str | None, province: str | None = None, kind: str | None = None) -> District | None:
+        """The one district called ``name`` (in ``province``, of ``kind``), or None if ambiguous."""
+        found = self.districts_named(name, province)
+        if kind:
+            kinded = [d for d in found if fold(d.kind) == fold(kind)]
+            found = kinded or found
+        return found[0] if len(found) == 1 else None
+
+    def leading_place(self, words: list[str]) -> tuple[int, str] | None:
+        """The longest run of ``words`` (from the start) that names a province or district.
+
+        Returns (number of words used, the name as the gazetteer spells it).
+        """
+        for n in range(min(self._max_words, len(words)), 0, -1):
+            key = fold(" ".join(words[:n]))
+            if key in self.provinces:
+                return n, self.provinces[key].name
+            if key in self.districts:
+                return n, self.districts[key][0].name
+        return None
+
+    @cache  # noqa: B019 - one gazetteer per process; the cache is the point
+    def current_province(self, province: str | None) -> str | None:
+        """The province that ``province`` (a 2024 province) belongs to since July 2025."""
+        p = self.province(province)
+        if p is None:
+            return None
+        try:
+            unit = convert_address(f"{p.kind} {p.name}")
+        except Exception:  # the converter raises bare Exceptions on unknown input
+            return None
+        return getattr(unit, "short_province", None) or None
+
+
+def _strip_unit_word(key: str, words: tuple[str, ...]) -> str:
+    for w in words:
+        if key.startswith(w + " "):
+            return key[len(w) + 1 :]
+    return key
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (loading takes a few milliseconds, once)."""
+    return Gazetteer()

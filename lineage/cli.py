@@ -1,0 +1,255 @@
+"""The ``lineage`` command: parses arguments, calls the library, prints.
+
+Thin on purpose: every user mistake (missing file, unreadable document, unknown
+id, bad SPARQL) becomes one line ``Error: ...`` on stderr and exit status 1 or 2,
+never a traceback. Heavy modules are imported inside the commands so that
+``lineage extract`` starts fast and never opens a store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from lineage.config import Settings
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 1."""
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _json(obj: object) -> None:
+    _out(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+# -- extract ------------------------------------------------------------------
+def cmd_extract(args: argparse.Namespace) -> int:
+    from ingest import DocumentError, extract_file
+
+    try:
+        record = extract_file(args.file)
+    except DocumentError as e:
+        raise CliError(str(e)) from e
+    data = record.to_json(with_evidence=not args.no_evidence)
+    if args.format == "json":
+        _json(data)
+    else:
+        _out(_text_summary(data))
+    return 0
+
+
+def _text_summary(d: dict) -> str:
+    iss = d.get("issuer") or {}
+    lines = [
+        f"{d['doc_type']} {d.get('number') or '(no number)'}  {d.get('date') or ''}",
+        f"  issuer: {iss.get('name')} ({iss.get('system')}, {iss.get('level')}, {iss.get('province')})",
+        f"  title:  {d.get('title')}",
+    ]
+
+    def refs(rs: list, depth: int) -> None:
+        for r in rs:
+            ri = r.get("issuer") or {}
+            lines.append(f"  {'  ' * depth}-> {r.get('number')} {r.get('date') or ''} {ri.get('name') or ''}")
+            refs(r.get("implements") or [], depth + 1)
+
+    refs(d.get("implements") or [], 0)
+    return "\n".join(lines)
+
+
+# -- store-backed commands ------------------------------------------------------
+def _lineage(settings: Settings):
+    from graph.errors import LineageError
+    from graph.service import Lineage
+    from graph.store import open_store
+
+    try:
+        return Lineage(open_store(settings.store), base=settings.base)
+    except LineageError as e:
+        raise CliError(str(e)) from e
+
+
+def _iter_files(paths: Sequence[str]) -> Iterator[Path]:
+    from ingest import supported
+
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            yield from sorted(f for f in path.rglob("*") if f.is_file() and supported(f))
+        else:
+            yield path
+
+
+def ingest_paths(lin, paths: Sequence[str], progress: bool = False) -> tuple[int, int, list[str]]:
+    """Extract and ingest every file; returns (ingested, unchanged, failures)."""
+    from ingest import DocumentError, extract_file
+
+    files = list(_iter_files(paths))
+    failures: list[str] = []
+    records = []
+    bar = None
+    if progress and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="doc", file=sys.stderr)
+    for f in files:
+        try:
+            records.append(extract_file(str(f)))
+        except DocumentError as e:
+            failures.append(str(e))
+        except Exception as e:  # one bad document never stops the others
+            failures.append(f"{f}: could not be extracted ({type(e).__name__}: {e})")
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    report = lin.ingest_records(records)
+    return report.ingested, report.unchanged, failures
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(args.store)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    lin = _lineage(settings)
+    ingested, unchanged, failures = ingest_paths(lin, [p for p in args.paths if p not in missing], progress=True)
+    for m in missing:
+        failures.insert(0, f"{m}: no such file or folder")
+    for f in failures:
+        print(f"failed: {f}", file=sys.stderr)
+    _out(f"ingested {ingested} document(s), {unchanged} unchanged, {len(failures)} failed")
+    return 1 if failures and not (ingested or unchanged) else 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from graph.errors import NotFound
+
+    lin = _lineage(Settings.from_env(args.store))
+    ident = args.id_or_ref
+    if lin.summary(ident) is None:
+        ids = lin.resolve(ident)
+        if not ids:
+            raise CliError(f"no plan matches {ident!r}")
+        ident = ids[0]
+    try:
+        if args.relation == "children":
+            items = lin.children(ident)
+        elif args.relation == "descendants":
+            items = lin.descendants(ident, max_depth=args.max_depth)
+        else:
+            items = lin.ancestors(ident, max_depth=args.max_depth)
+    except NotFound as e:
+        raise CliError(str(e)) from e
+    _json({"id": ident, "relation": args.relation, "count": len(items), "items": items})
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    lin = _lineage(Settings.from_env(args.store))
+    data = lin.export(args.format)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    lin = _lineage(Settings.from_env(args.store))
+    ok, report = lin.validate()
+    if ok:
+        _out("valid: the store conforms to the ontology's SHACL shapes")
+        return 0
+    sys.stderr.write(report if report.endswith("\n") else report + "\n")
+    return 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api import create_app
+
+    settings = Settings.from_env(args.store, host=args.host, port=args.port)
+    lin = _lineage(settings)
+    if lin.stats().get("plans", 0) == 0 and settings.corpus.exists():
+        ingested, _unchanged, failures = ingest_paths(lin, [str(settings.corpus)])
+        print(f"store was empty: ingested {ingested} document(s) from {settings.corpus}", file=sys.stderr)
+        for f in failures:
+            print(f"failed: {f}", file=sys.stderr)
+    app = create_app(lin, settings)
+    print(f"serving on http://{settings.host}:{settings.port}", file=sys.stderr)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    return 0
+
+
+# -- parser -------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lineage", description="Directive lineage knowledge graph.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("extract", help="extract one document and print its record")
+    e.add_argument("file")
+    e.add_argument("--format", choices=["json", "text"], default="json")
+    e.add_argument("--no-evidence", action="store_true", help="leave out the evidence offsets")
+    e.set_defaults(func=cmd_extract)
+
+    i = sub.add_parser("ingest", help="ingest files and folders into the store")
+    i.add_argument("paths", nargs="+")
+    i.add_argument("--store")
+    i.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("serve", help="serve the API and the views")
+    s.add_argument("--store")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+
+    q = sub.add_parser("query", help="children, descendants or ancestors of a plan")
+    q.add_argument("relation", choices=["children", "descendants", "ancestors"])
+    q.add_argument("id_or_ref", help="a plan id or a free-text reference such as '241-KH/TU Bắc Kạn'")
+    q.add_argument("--max-depth", type=int)
+    q.add_argument("--store")
+    q.set_defaults(func=cmd_query)
+
+    x = sub.add_parser("export", help="the whole graph in one format")
+    x.add_argument("--format", choices=["ttl", "nt", "jsonld", "graphml", "csv"], required=True)
+    x.add_argument("--out")
+    x.add_argument("--store")
+    x.set_defaults(func=cmd_export)
+
+    v = sub.add_parser("validate", help="validate the store against the SHACL shapes")
+    v.add_argument("--store")
+    v.set_defaults(func=cmd_validate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CliError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as e:  # last resort: a clear line, not a traceback
+        if os.environ.get("LINEAGE_DEBUG"):
+            raise
+        print(f"Error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

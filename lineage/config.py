@@ -1,0 +1,31 @@
+"""Settings: where the store is, where the bundled corpus is, the IRI base.
+
+Read once from arguments and the environment (``LINEAGE_STORE``,
+``LINEAGE_BASE``); passed explicitly to what needs them, never global.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_STORE = PROJECT_ROOT / "data" / "store"
+DEFAULT_CORPUS = PROJECT_ROOT / "data" / "seeds"
+DEFAULT_BASE = "https://w3id.org/vn-lineage/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str
+    corpus: Path = DEFAULT_CORPUS
+    base: str = DEFAULT_BASE
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @classmethod
+    def from_env(cls, store: str | None = None, **kw) -> Settings:
+        spec = store or os.environ.get("LINEAGE_STORE") or str(DEFAULT_STORE)
+        base = os.environ.get("LINEAGE_BASE") or DEFAULT_BASE
+        return cls(store=spec, base=base, **kw)
