@@ -1,8 +1,8 @@
 """Errors of the ingest stage.
 
-    IngestError
-     └── DocumentError(path, reason)   one document cannot be read or understood;
-                                       an ingest of many reports it and goes on.
+IngestError
+ └── DocumentError(path, reason)   one document cannot be read or understood;
+                                   an ingest of many reports it and goes on.
 """
 
 from __future__ import annotations

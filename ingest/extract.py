@@ -18,7 +18,7 @@ from collections import Counter
 
 from ingest.campaigns import find_campaigns
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, Signer, Target
-from ingest.organs import OrganMatch, find_organs, match_organ, to_issuer
+from ingest.organs import OrganMatch, find_organs, to_issuer
 from ingest.places import gazetteer
 from ingest.readers import Document, read_document
 from ingest.refs import (
@@ -35,7 +35,7 @@ from ingest.refs import (
     type_of_symbol,
     walk,
 )
-from ingest.text import NormalizedText, fold
+from ingest.text import NormalizedText
 
 _HEAD_NUMBER = re.compile(
     r"^[ \t]*Số\s*:?[ \t]*(?P<num>\d{1,5})?[ \t]*(?P<sep>[-–/])?[ \t]*"
@@ -48,14 +48,20 @@ _HEAD_DATE = re.compile(
     re.IGNORECASE,
 )
 _TYPE_HEADING = re.compile(
-    r"^[ \t]*(?P<word>" + "|".join(w.upper().replace(" ", r"\s+") for w in TYPE_WORDS) + r")(?:(?![^\W\d_])|(?=[A-ZĐ][a-zà-ỹđ]))",
+    r"^[ \t]*(?P<word>"
+    + "|".join(w.upper().replace(" ", r"\s+") for w in TYPE_WORDS)
+    + r")(?:(?![^\W\d_])|(?=[A-ZĐ][a-zà-ỹđ]))",
     re.MULTILINE,
 )
 _SECTION = re.compile(
     r"^[ \t]*(?:PHẦN\s+)?(?:I|A)[ \t]*[.\-–/:)][ \t]*\S|^[ \t]*(?:MỤC\s+ĐÍCH|MỤC\s+TIÊU|NỘI\s+DUNG)",
     re.MULTILINE,
 )
-_SENT_END = re.compile(r"(?<!\bTP)(?<!\bTp)(?<!\bnt)\.(?=\s*$|\s+[A-ZĐÀ-Ỹ])|:\s*\n|như\s+sau", re.MULTILINE)
+_SENT_END = re.compile(
+    r"(?<!\bTP)(?<!\bTp)(?<!\bnt)\.(?=\s*$|\s+[A-ZĐÀ-Ỹ])|:\s*\n|như\s+sau"
+    r"|[;,]?[ \t]*\n(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa))",
+    re.MULTILINE,
+)
 _SUBJECT_VERB = re.compile(r"\s*(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu|triển\s+khai)\b", re.IGNORECASE)
 _CLOSING = re.compile(r"Trên\s+đây\s+là\s+(?:Kế\s+hoạch|Chương\s+trình|Kết\s+luận|Nghị\s+quyết)[^\n]*", re.I)
 _ON_TERRITORY = re.compile(
@@ -87,7 +93,9 @@ class _Reader:
         self.evidence: dict[str, Evidence] = {}
 
     # -- evidence ---------------------------------------------------------
-    def ev(self, start: int, end: int, method: str, confidence: float = 1.0, basis: str = "explicit") -> Evidence:
+    def ev(
+        self, start: int, end: int, method: str, confidence: float = 1.0, basis: str = "explicit"
+    ) -> Evidence:
         a, b = self.nt.orig_span(start, end)
         return Evidence(a, b, method, confidence, basis, self.nt.original[a:b])  # type: ignore[arg-type]
 
@@ -243,15 +251,8 @@ class _Reader:
         return implements, based
 
     def _sentence_end(self, pos: int, limit: int) -> int:
-        t = self.t
-        cur = pos
-        while True:
-            m = _SENT_END.search(t, cur, limit)
-            if not m:
-                return limit
-            if m.group(0).startswith(":") or m.group(0).startswith("như"):
-                return m.start()
-            return m.start()
+        m = _SENT_END.search(self.t, pos, limit)
+        return m.start() if m else limit
 
     def _add_title_refs(self, implements: list[Mention], title_refs: list[Mention]) -> list[Mention]:
         """The title's "thực hiện X" adds X unless the preamble's chains already reach it."""
@@ -408,12 +409,15 @@ class _Reader:
             s = line.strip().strip("*").strip()
             if not s:
                 continue
-            if _SIGN_MARK.match(s) or (s.isupper() and len(s.split()) > 2 and not re.match(r"[-+•]", s)):
+            item_like = re.match(r"[-+•]", s) or s.endswith((",", ";"))
+            if _SIGN_MARK.match(s) or (s.isupper() and len(s.split()) > 2 and not item_like):
                 break
             if s.endswith(":"):
                 continue
             s = re.sub(r"^[-+•*]\s*", "", s)
-            s = re.sub(r"\s*\((?:để\s+)?(?:báo\s+cáo|b/c|thực\s+hiện|t/h|phối\s+hợp|biết)\)", "", s, flags=re.I)
+            s = re.sub(
+                r"\s*\((?:để\s+)?(?:báo\s+cáo|b/c|thực\s+hiện|t/h|phối\s+hợp|biết)\)", "", s, flags=re.I
+            )
             s = s.strip(" ,;.")
             if not s or re.match(r"Lưu\b", s):
                 continue
@@ -428,12 +432,18 @@ class _Reader:
         out: list[Target] = []
         seen: set[tuple] = set()
         for pm in re.finditer(r"(\d{1,3}(?:[.,]\d+)?)\s*%", t):
-            s_start = max(t.rfind("\n", 0, pm.start()), t.rfind(". ", 0, pm.start()), t.rfind(";", 0, pm.start()))
+            s_start = max(
+                t.rfind("\n", 0, pm.start()), t.rfind(". ", 0, pm.start()), t.rfind(";", 0, pm.start())
+            )
             s_start = s_start + 1 if s_start >= 0 else 0
-            ends = [x for x in (t.find("\n", pm.end()), t.find(". ", pm.end()), t.find(";", pm.end())) if x >= 0]
+            ends = [
+                x for x in (t.find("\n", pm.end()), t.find(". ", pm.end()), t.find(";", pm.end())) if x >= 0
+            ]
             s_end = min(ends) if ends else len(t)
             sent = t[s_start:s_end]
-            if not re.search(r"đạt|phấn\s+đấu|phân\s+đấu|phần\s+đầu|trở\s+lên|tỷ\s+l[ệê]|ít\s+nhất", sent, re.I):
+            if not re.search(
+                r"đạt|phấn\s+đấu|phân\s+đấu|phần\s+đầu|trở\s+lên|tỷ\s+l[ệê]|ít\s+nhất", sent, re.I
+            ):
                 continue
             if MENTION_RE.search(sent) and not re.search(r"đạt", sent):
                 continue
@@ -451,7 +461,9 @@ class _Reader:
             value: float | int = float(num) if "." in num else int(num)
             ind = re.split(r"\s+(?:đạt|chiếm)\b", sent[: pm.start() - s_start])[0]
             ind = re.sub(r"^[\s\-+*a-zđ)]{0,4}\)?\s*", "", ind)
-            ind = re.sub(r"^(?:Phấn|Phân|Phần)\s+đ[ấầ]u\s+(?:đến|tới)\s+năm\s+\d{4}\s*,?\s*", "", ind, flags=re.I)
+            ind = re.sub(
+                r"^(?:Phấn|Phân|Phần)\s+đ[ấầ]u\s+(?:đến|tới)\s+năm\s+\d{4}\s*,?\s*", "", ind, flags=re.I
+            )
             ind = re.sub(r"\s+", " ", ind).strip(" ,:-")
             key = (value, year, ind)
             if key in seen:
@@ -548,12 +560,12 @@ def _issuer_from_symbol(number: str, context: Issuer | None) -> Issuer | None:
 
 
 def _title_case(s: str) -> str:
-    """"PHÓ BÍ THƯ THƯỜNG TRỰC" -> "Phó Bí thư Thường trực"."""
+    """ "PHÓ BÍ THƯ THƯỜNG TRỰC" -> "Phó Bí thư Thường trực"."""
     words = s.lower().split()
     out = []
     for i, w in enumerate(words):
         prev = words[i - 1] if i else ""
-        if i == 0 or prev == "phó" or (w == "thường" and i > 0) or (prev == "thường" and w == "trực" and False):
+        if i == 0 or prev == "phó" or w == "thường":
             w = w[:1].upper() + w[1:]
         out.append(w)
     return " ".join(out)
@@ -567,8 +579,6 @@ def _titlecase_issuer(issuer: Issuer) -> Issuer:
     for place in (issuer.province, issuer.district):
         if place:
             fixed = re.sub(re.escape(place.lower()), place, fixed)
-    for organ in ("ủy ban nhân dân", "thường vụ", "thường trực", "tỉnh ủy", "huyện ủy", "thành ủy", "đảng ủy"):
-        pass
     return Issuer(
         name=fixed,
         system=issuer.system,
@@ -577,7 +587,3 @@ def _titlecase_issuer(issuer: Issuer) -> Issuer:
         district=issuer.district,
         province_current=issuer.province_current,
     )
-
-
-def fold_number(s: str) -> str:
-    return fold(s)

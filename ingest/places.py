@@ -83,7 +83,9 @@ class Gazetteer:
             found = [d for d in found if fold(d.province) == pk]
         return list(found)
 
-    def district(self, name: str | None, province: str | None = None, kind: str | None = None) -> District | None:
+    def district(
+        self, name: str | None, province: str | None = None, kind: str | None = None
+    ) -> District | None:
         """The one district called ``name`` (in ``province``, of ``kind``), or None if ambiguous."""
         found = self.districts_named(name, province)
         if kind:

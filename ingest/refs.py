@@ -118,7 +118,7 @@ def iso_date(d: str | None, m: str | None, y: str | None) -> str | None:
 
 
 def clean_number(num: str, sep: str | None, sym: str) -> str:
-    """"474 /KH-MTTQ-BTT" -> "474/KH-MTTQ-BTT", "70- KL/TW" -> "70-KL/TW"."""
+    """ "474 /KH-MTTQ-BTT" -> "474/KH-MTTQ-BTT", "70- KL/TW" -> "70-KL/TW"."""
     sep = (sep or "").strip().replace("–", "-")
     sym = re.sub(r"\s+", "", sym).replace("–", "-")
     return f"{num}{sep}{sym}"

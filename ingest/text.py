@@ -29,9 +29,7 @@ for _old_v, _new_v in (("o", "a"), ("o", "e"), ("u", "y")):
             old = v1 + unicodedata.normalize("NFC", v2 + _mark)
             new = unicodedata.normalize("NFC", v1 + _mark) + v2
             _TONE_SWAP[old] = new
-_TONE_RE = re.compile(
-    r"(?<![qQ])(" + "|".join(sorted(_TONE_SWAP, key=len, reverse=True)) + r")(?![^\W\d_])"
-)
+_TONE_RE = re.compile(r"(?<![qQ])(" + "|".join(sorted(_TONE_SWAP, key=len, reverse=True)) + r")(?![^\W\d_])")
 
 # Word and markdown artefacts that carry no text: bookmarks, emphasis, heading marks.
 _ARTEFACT_RE = re.compile(
