@@ -76,22 +76,30 @@ def _lineage(settings: Settings):
         raise CliError(str(e)) from e
 
 
-def _iter_files(paths: Sequence[str]) -> Iterator[Path]:
+def _iter_files(paths: Sequence[str], exclude: Path | None = None) -> Iterator[Path]:
+    """Files named, and the supported documents inside folders (never inside ``exclude``)."""
     from ingest import supported
 
+    skip = exclude.resolve() if exclude else None
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            yield from sorted(f for f in path.rglob("*") if f.is_file() and supported(f))
+            for f in sorted(path.rglob("*")):
+                if skip and f.resolve().is_relative_to(skip):
+                    continue
+                if f.is_file() and supported(f):
+                    yield f
         else:
             yield path
 
 
-def ingest_paths(lin, paths: Sequence[str], progress: bool = False) -> tuple[int, int, list[str]]:
+def ingest_paths(
+    lin, paths: Sequence[str], progress: bool = False, exclude: Path | None = None
+) -> tuple[int, int, list[str]]:
     """Extract and ingest every file; returns (ingested, unchanged, failures)."""
     from ingest import DocumentError, extract_file
 
-    files = list(_iter_files(paths))
+    files = list(_iter_files(paths, exclude))
     failures: list[str] = []
     records = []
     bar = None
@@ -118,7 +126,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.store)
     missing = [p for p in args.paths if not Path(p).exists()]
     lin = _lineage(settings)
-    ingested, unchanged, failures = ingest_paths(lin, [p for p in args.paths if p not in missing], progress=True)
+    ingested, unchanged, failures = ingest_paths(
+        lin, [p for p in args.paths if p not in missing], progress=True
+    )
     for m in missing:
         failures.insert(0, f"{m}: no such file or folder")
     for f in failures:
@@ -179,7 +189,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.store, host=args.host, port=args.port)
     lin = _lineage(settings)
     if lin.stats().get("plans", 0) == 0 and settings.corpus.exists():
-        ingested, _unchanged, failures = ingest_paths(lin, [str(settings.corpus)])
+        ingested, _unchanged, failures = ingest_paths(
+            lin, [str(settings.corpus)], exclude=Path(settings.store)
+        )
         print(f"store was empty: ingested {ingested} document(s) from {settings.corpus}", file=sys.stderr)
         for f in failures:
             print(f"failed: {f}", file=sys.stderr)

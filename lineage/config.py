@@ -12,7 +12,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "data" / "store"
-DEFAULT_CORPUS = PROJECT_ROOT / "data" / "seeds"
+DEFAULT_CORPUS = PROJECT_ROOT / "data"
 DEFAULT_BASE = "https://w3id.org/vn-lineage/"
 
 
