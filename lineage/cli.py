@@ -142,7 +142,11 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     lin = _lineage(Settings.from_env(args.store))
     ident = args.id_or_ref
-    if lin.summary(ident) is None:
+    try:
+        known = lin.summary(ident) is not None
+    except NotFound:
+        known = False
+    if not known:
         ids = lin.resolve(ident)
         if not ids:
             raise CliError(f"no plan matches {ident!r}")
