@@ -145,6 +145,7 @@ class Mention:
     title: str | None = None
     children: list[Mention] = field(default_factory=list)
     head_end: int = 0  # end of number, date and issuer: where a title ("về ...") would start
+    title_start: int | None = None  # after "về", when the text gives a title
 
 
 def _valid_symbol(m: re.Match[str]) -> bool:
@@ -198,6 +199,7 @@ def _read_tail(text: str, mt: Mention, limit: int) -> None:
     mt.head_end = pos
     tm = _TAIL_TITLE.match(text, pos, limit)
     if tm:
+        mt.title_start = tm.end()
         seg = text[tm.end() : limit]
         stop = re.search(r"[;(]|\.\s|\.$|\n\s*\n(?=\s*[A-ZĐ])", seg)
         title = seg[: stop.start()] if stop else seg
@@ -253,6 +255,15 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
             attach(mt, None)
         seen[key] = mt
         prev = mt
+    for mt in walk(roots):
+        if mt.title_start is None and mt.children:
+            lead = text[mt.head_end : mt.children[0].start]
+            if CHAIN_END.search(lead) and len(lead.strip()) < 60:
+                mt.title_start = mt.head_end + len(lead) - len(lead.lstrip(" ,\n"))
+        if mt.title is None and mt.title_start is not None and mt.children:
+            # "Kế hoạch 297 về triển khai thực hiện Kết luận 70 ...": the title runs through the chain.
+            last = max((c.end for c in walk(mt.children)), default=mt.title_start)
+            mt.title = re.sub(r"\s+", " ", text[mt.title_start : last]).strip(" ,.;:-") or None
     return roots
 
 
