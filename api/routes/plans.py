@@ -1,0 +1,72 @@
+"""Plans: search, one plan, and its place in the cascade."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import LineageDep, PlanId, clean_text, unknown_is_404
+from api.schemas import Level, PlanAtDepth, PlanDetail, PlanPage, PlanSummary, System, problem_responses
+from graph.errors import NotFound
+
+router = APIRouter(prefix="/api/plans", tags=["plans"])
+
+MaxDepth = Annotated[int | None, Query(ge=1, le=1000, description="stop after this many steps")]
+
+
+@router.get("", response_model=PlanPage, responses=problem_responses(422))
+def search_plans(
+    lin: LineageDep,
+    q: Annotated[
+        str | None, Query(max_length=1000, description="diacritics-insensitive text: number, title, issuer")
+    ] = None,
+    province: Annotated[str | None, Query(max_length=200)] = None,
+    level: Level | None = None,
+    system: System | None = None,
+    year: Annotated[int | None, Query(ge=1, le=9999)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Search plans by text, province, level, system and year."""
+    total, items = lin.search(
+        q=clean_text(q),
+        province=clean_text(province),
+        level=level,
+        system=system,
+        year=year,
+        limit=limit,
+        offset=offset,
+    )
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+@router.get("/{id}", response_model=PlanDetail, responses=problem_responses(404))
+def get_plan(id: PlanId, lin: LineageDep) -> dict[str, Any]:
+    """One plan: its record, parents, children, roots and evidence-backed links."""
+    with unknown_is_404("plan", id):
+        plan = lin.plan(id)
+        if plan is None:
+            raise NotFound(id)
+    return plan
+
+
+@router.get("/{id}/children", response_model=list[PlanSummary], responses=problem_responses(404))
+def get_children(id: PlanId, lin: LineageDep) -> list[dict[str, Any]]:
+    """The plans whose parents include this one."""
+    with unknown_is_404("plan", id):
+        return lin.children(id)
+
+
+@router.get("/{id}/descendants", response_model=list[PlanAtDepth], responses=problem_responses(404, 422))
+def get_descendants(id: PlanId, lin: LineageDep, max_depth: MaxDepth = None) -> list[dict[str, Any]]:
+    """Every plan below this one, each with its depth (1 = child)."""
+    with unknown_is_404("plan", id):
+        return lin.descendants(id, max_depth=max_depth)
+
+
+@router.get("/{id}/ancestors", response_model=list[PlanAtDepth], responses=problem_responses(404, 422))
+def get_ancestors(id: PlanId, lin: LineageDep, max_depth: MaxDepth = None) -> list[dict[str, Any]]:
+    """Every plan above this one up to the roots, each with its depth (1 = parent)."""
+    with unknown_is_404("plan", id):
+        return lin.ancestors(id, max_depth=max_depth)

@@ -1,0 +1,408 @@
+"""The HTTP API over a real Lineage on an in-memory store (routes, errors, SPARQL)."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from api_fixtures import TestClient, id_of, make_app
+from fastapi import FastAPI
+
+from api.schemas import Level, System
+from graph.service import Lineage
+from ingest.model import LEVELS, SYSTEMS
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def built() -> tuple[FastAPI, Lineage]:
+    return make_app()
+
+
+@pytest.fixture(scope="module")
+def client(built: tuple[FastAPI, Lineage]) -> Iterator[TestClient]:
+    with TestClient(built[0]) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def lin(built: tuple[FastAPI, Lineage]) -> Lineage:
+    return built[1]
+
+
+@pytest.fixture(scope="module")
+def ids(lin: Lineage) -> dict[str, str]:
+    return {n: id_of(lin, n) for n in ("70-KL/TW", "241-KH/TU", "474/KH-MTTQ-BTT", "15-KH/HU")}
+
+
+def assert_problem(r: Any, status: int) -> dict[str, Any]:
+    """The one error shape: RFC 9457 problem+json with type, title, status, detail."""
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM), r.headers["content-type"]
+    body = r.json()
+    assert {"type", "title", "status", "detail"} <= body.keys(), body
+    assert body["status"] == status
+    assert isinstance(body["type"], str) and isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert "Traceback" not in r.text
+    return body
+
+
+# -- happy paths ---------------------------------------------------------------
+
+
+def test_search_pages_and_filters(client: TestClient) -> None:
+    r = client.get("/api/plans", params={"limit": 2, "offset": 0})
+    assert r.status_code == 200
+    page = r.json()
+    assert set(page) == {"total", "limit", "offset", "items"}
+    assert page["limit"] == 2 and page["offset"] == 0
+    assert page["total"] >= 5 and len(page["items"]) == 2
+    item = page["items"][0]
+    assert {"id", "iri", "doc_type", "number", "date", "title", "issuer", "stub"} <= item.keys()
+
+    r = client.get("/api/plans", params={"q": "241-KH/TU"})
+    assert "241-KH/TU" in [i["number"] for i in r.json()["items"]]
+
+    r = client.get("/api/plans", params={"level": "district"})
+    assert [i["number"] for i in r.json()["items"]] == ["15-KH/HU"]
+
+    r = client.get("/api/plans", params={"system": "front", "province": "Bắc Kạn", "year": 2024})
+    assert [i["number"] for i in r.json()["items"]] == ["474/KH-MTTQ-BTT"]
+
+
+def test_search_is_diacritics_insensitive(client: TestClient) -> None:
+    r = client.get("/api/plans", params={"q": "cho don"})
+    assert r.status_code == 200
+    assert "15-KH/HU" in [i["number"] for i in r.json()["items"]]
+
+
+def test_plan_detail(client: TestClient, ids: dict[str, str]) -> None:
+    r = client.get(f"/api/plans/{ids['241-KH/TU']}")
+    assert r.status_code == 200
+    plan = r.json()
+    assert plan["id"] == ids["241-KH/TU"]
+    assert plan["number"] == "241-KH/TU" and plan["stub"] is False
+    assert plan["issuer"]["province"] == "Bắc Kạn"
+    assert plan["parents"] == [ids["70-KL/TW"]]
+    assert ids["474/KH-MTTQ-BTT"] in plan["children"]
+    assert plan["roots"] == [ids["70-KL/TW"]]
+    assert plan["iri"].startswith("http")
+    link = next(link for link in plan["links"] if link["target"] == ids["70-KL/TW"])
+    assert link["relation"] == "implements"
+    assert "70-KL/TW" in link["evidence"]["text"]
+    for key in (
+        "source",
+        "doc_type",
+        "symbol",
+        "date",
+        "title",
+        "implements",
+        "based_on",
+        "cites",
+        "campaigns",
+    ):
+        assert key in plan
+
+
+def test_stub_detail(client: TestClient, ids: dict[str, str]) -> None:
+    plan = client.get(f"/api/plans/{ids['70-KL/TW']}").json()
+    assert plan["stub"] is True
+    assert plan["parents"] == []
+
+
+def test_children(client: TestClient, ids: dict[str, str]) -> None:
+    r = client.get(f"/api/plans/{ids['241-KH/TU']}/children")
+    assert r.status_code == 200
+    assert "474/KH-MTTQ-BTT" in {c["number"] for c in r.json()}
+
+
+def test_descendants_with_depth(client: TestClient, ids: dict[str, str]) -> None:
+    r = client.get(f"/api/plans/{ids['70-KL/TW']}/descendants")
+    assert r.status_code == 200
+    depth = {d["number"]: d["depth"] for d in r.json()}
+    assert depth["241-KH/TU"] == 1 and depth["474/KH-MTTQ-BTT"] == 2 and depth["15-KH/HU"] == 3
+    r = client.get(f"/api/plans/{ids['70-KL/TW']}/descendants", params={"max_depth": 1})
+    assert {d["depth"] for d in r.json()} == {1}
+
+
+def test_ancestors_with_depth(client: TestClient, ids: dict[str, str]) -> None:
+    r = client.get(f"/api/plans/{ids['15-KH/HU']}/ancestors")
+    assert r.status_code == 200
+    depth = {d["number"]: d["depth"] for d in r.json()}
+    assert depth["70-KL/TW"] == max(depth.values())
+    assert "241-KH/TU" in depth and "474/KH-MTTQ-BTT" in depth
+
+
+def test_resolve(client: TestClient, ids: dict[str, str]) -> None:
+    r = client.get("/api/resolve", params={"ref": "241-KH/TU Bắc Kạn"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["ids"][0] == ids["241-KH/TU"]
+    assert body["items"][0]["number"] == "241-KH/TU"
+
+
+def test_campaigns(client: TestClient, ids: dict[str, str]) -> None:
+    r = client.get("/api/campaigns")
+    assert r.status_code == 200
+    campaigns = r.json()
+    assert campaigns and {"id", "label", "alt_labels", "plan_count"} <= campaigns[0].keys()
+    cited = [c for c in campaigns if c["plan_count"] > 0]
+    r = client.get(f"/api/campaigns/{cited[0]['id']}/plans")
+    assert r.status_code == 200
+    assert ids["241-KH/TU"] in [p["id"] for p in r.json()]
+
+
+def test_bodies(client: TestClient) -> None:
+    r = client.get("/api/bodies")
+    assert r.status_code == 200
+    bodies = r.json()
+    assert {"id", "name", "system", "level", "province", "district", "plan_count"} <= bodies[0].keys()
+    body = next(b for b in bodies if b["plan_count"] > 0)
+    r = client.get(f"/api/bodies/{body['id']}/plans")
+    assert r.status_code == 200 and len(r.json()) == body["plan_count"]
+
+
+def test_stats(client: TestClient) -> None:
+    r = client.get("/api/stats")
+    assert r.status_code == 200
+    stats = r.json()
+    assert set(stats) == {"plans", "stubs", "edges", "bodies", "campaigns", "provinces"}
+    assert stats["stubs"] >= 1 and stats["edges"] >= 4
+
+
+def test_openapi_and_docs_are_local(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/plans", "/api/plans/{id}", "/api/plans/{id}/descendants", "/api/sparql", "/api/stats"):
+        assert path in spec["paths"]
+    assert spec["paths"]["/api/stats"]["get"]["summary"].startswith("Counts of plans")
+    r = client.get("/docs")
+    assert r.status_code == 200
+    assert "https://" not in r.text and "http://" not in r.text
+    for src in _asset_urls(r.text):
+        assert client.get(src).status_code == 200, src
+
+
+def test_docs_fallback_without_swagger_assets(monkeypatch: pytest.MonkeyPatch, lin: Lineage) -> None:
+    import api.docs
+    from api import create_app
+
+    monkeypatch.setattr(api.docs, "_swagger_assets", lambda: None)
+    with TestClient(create_app(lin)) as c:
+        r = c.get("/docs")
+    assert r.status_code == 200
+    assert "/api/plans/{id}/descendants" in r.text and "http" not in r.text
+
+
+def _asset_urls(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css|png))"', html) + re.findall(
+        r"(?:src|href)='(/[^']+\.(?:js|css|png))'", html
+    )
+
+
+def test_enums_match_the_record_model() -> None:
+    assert typing.get_args(Level) == LEVELS
+    assert typing.get_args(System) == SYSTEMS
+
+
+# -- SPARQL --------------------------------------------------------------------
+
+SELECT = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
+
+
+def test_sparql_get_select(client: TestClient) -> None:
+    r = client.get(
+        "/api/sparql", params={"query": SELECT}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/sparql-results+json")
+    assert "bindings" in r.json()["results"]
+
+
+def test_sparql_content_negotiation(client: TestClient) -> None:
+    r = client.get("/api/sparql", params={"query": SELECT}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    r = client.get("/api/sparql", params={"query": SELECT})  # no Accept: JSON results
+    assert r.status_code == 200 and "json" in r.headers["content-type"]
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2"
+    r = client.get("/api/sparql", params={"query": construct}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+
+
+def test_sparql_post_form_and_direct(client: TestClient) -> None:
+    r = client.post(
+        "/api/sparql", data={"query": SELECT}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert r.status_code == 200, r.text
+    assert "results" in r.json()
+    r = client.post(
+        "/api/sparql",
+        content=SELECT.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_sparql_refuses_updates(client: TestClient) -> None:
+    update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    assert_problem(client.get("/api/sparql", params={"query": update}), 400)
+    assert_problem(client.post("/api/sparql", data={"query": update}), 400)
+    assert_problem(client.post("/api/sparql", data={"update": update}), 403)
+    r = client.post("/api/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+    assert_problem(r, 403)
+    # nothing was written
+    r = client.get("/api/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"})
+    assert r.status_code == 200 and b"true" not in r.content
+
+
+def test_sparql_bad_requests(client: TestClient) -> None:
+    assert_problem(client.get("/api/sparql", params={"query": "SELEKT nonsense"}), 400)
+    assert_problem(client.get("/api/sparql"), 400)
+    r = client.post("/api/sparql", content=b"x", headers={"Content-Type": "text/plain"})
+    assert_problem(r, 415)
+    r = client.post("/api/sparql", content=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"})
+    assert_problem(r, 400)
+
+
+# -- errors: one shape everywhere -------------------------------------------------
+
+ID_ROUTES = [
+    "/api/plans/{}",
+    "/api/plans/{}/children",
+    "/api/plans/{}/descendants",
+    "/api/plans/{}/ancestors",
+    "/api/campaigns/{}/plans",
+    "/api/bodies/{}/plans",
+]
+
+
+@pytest.mark.parametrize("route", ID_ROUTES)
+def test_unknown_id_is_404_naming_it(client: TestClient, route: str) -> None:
+    body = assert_problem(client.get(route.format("no-such.id")), 404)
+    assert "no-such.id" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("/api/plans?limit=0", "limit"),
+        ("/api/plans?limit=501", "limit"),
+        ("/api/plans?offset=-1", "offset"),
+        ("/api/plans?level=xyz", "level"),
+        ("/api/plans?system=army", "system"),
+        ("/api/plans?year=abc", "year"),
+        ("/api/resolve", "ref"),
+        ("/api/resolve?ref=", "ref"),
+        ("/api/plans/{id}/descendants?max_depth=-1", "max_depth"),
+        ("/api/plans/{id}/descendants?max_depth=0", "max_depth"),
+        ("/api/plans/{id}/ancestors?max_depth=x", "max_depth"),
+    ],
+)
+def test_bad_params_are_422(client: TestClient, ids: dict[str, str], url: str, param: str) -> None:
+    body = assert_problem(client.get(url.replace("{id}", ids["241-KH/TU"])), 422)
+    assert body["errors"] and any(param in e["loc"] for e in body["errors"])
+    assert param in body["detail"]
+
+
+def test_blank_ref_is_422(client: TestClient) -> None:
+    assert_problem(client.get("/api/resolve", params={"ref": "   "}), 422)
+
+
+def test_unknown_route_and_method(client: TestClient) -> None:
+    assert_problem(client.get("/api/nothing-here"), 404)
+    assert_problem(client.get("/static/no-such-file.js"), 404)
+    r = client.post("/api/plans")
+    body = assert_problem(r, 405)
+    assert "GET" in r.headers["allow"] and "POST" in body["detail"]
+    r = client.delete("/api/stats")
+    assert_problem(r, 405)
+    r = client.head("/api/stats")
+    assert r.status_code == 405 and r.headers["content-type"].startswith(PROBLEM)
+
+
+def test_every_error_path_has_the_one_shape(client: TestClient, ids: dict[str, str]) -> None:
+    """Walk each way a request can fail and check the same problem+json fields."""
+    cases = [
+        (client.get("/api/plans/unknown"), 404),
+        (client.get("/api/campaigns/unknown/plans"), 404),
+        (client.get("/api/plans?limit=0"), 422),
+        (client.get("/api/plans?level=xyz"), 422),
+        (client.get("/api/sparql?query=nonsense"), 400),
+        (client.post("/api/sparql", data={"update": "CLEAR ALL"}), 403),
+        (client.post("/api/sparql", content=b"q", headers={"Content-Type": "image/png"}), 415),
+        (client.put("/api/plans"), 405),
+        (client.get("/nowhere"), 404),
+    ]
+    keys = None
+    for r, status in cases:
+        body = assert_problem(r, status)
+        shape = set(body) - {"errors"}
+        keys = keys or shape
+        assert shape == keys, (r.url, body)
+
+
+def test_internal_failure_is_a_problem_not_a_traceback(built: tuple[FastAPI, Lineage]) -> None:
+    app, lin = built
+
+    class Broken:
+        def stats(self) -> dict[str, int]:
+            raise RuntimeError("secret internals")
+
+    app.state.lineage = Broken()
+    try:
+        with TestClient(app, raise_server_exceptions=False) as c:
+            r = c.get("/api/stats")
+    finally:
+        app.state.lineage = lin
+    assert_problem(r, 500)
+    assert "secret internals" not in r.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=" + "a" * 5000,
+        "q=" + "Kế hoạch " * 100,
+        "q=%00",
+        "q=a%00b",
+        "q=%F0%9F%98%80",
+        "q=%FF%FE",
+        "province=%00&q=%0A%0D",
+        "q=" + "%22'%3C%3E%7B%7D%5C" * 20,
+        "q=SELECT%20*%20WHERE%20%7B%7D",
+        "year=99999999999999999999999",
+        "limit=1e3",
+    ],
+)
+def test_odd_input_never_500(client: TestClient, query: str) -> None:
+    r = client.get("/api/plans?" + query)
+    assert r.status_code in (200, 422), r.text
+    if r.status_code == 422:
+        assert_problem(r, 422)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/plans/%00",
+        "/api/plans/%F0%9F%98%80",
+        "/api/plans/" + "x" * 5000,
+        "/api/plans/..%2F..%2Fetc",
+        "/api/plans/a%20b/children",
+        "/api/resolve?ref=%00",
+        "/api/resolve?ref=" + "241-KH/TU " * 90,
+        "/api/campaigns/%00/plans",
+        "/api/bodies/'%3B--/plans",
+        "/api/sparql?query=%00",
+    ],
+)
+def test_odd_paths_never_500(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code < 500, r.text
+    if r.status_code >= 400:
+        assert_problem(r, r.status_code)
