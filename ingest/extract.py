@@ -279,11 +279,15 @@ class _Reader:
             if issuer is not None:
                 basis = "inferred"
         ev = self.ev(m.start, m.end, f"regex:{method}", 0.95 if basis == "explicit" else 0.8, basis)
+        title = m.title
+        if title and issuer is not None and issuer.level == "central":
+            # "... về phát triển thể thao trên địa bàn tỉnh X" scopes the citing chain, not a central text.
+            title = re.sub(r"\s+trên\s+địa\s+bàn\b.*$", "", title) or None
         return Ref(
             doc_type=m.doc_type,
             number=m.number,
             date=m.date,
-            title=m.title,
+            title=title,
             issuer=issuer,
             implements=tuple(self._ref(c, context, "chain", depth + 1) for c in m.children),
             evidence=ev,
