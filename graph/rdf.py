@@ -1,0 +1,423 @@
+"""Record -> RDF: one named graph per ingested source document.
+
+Reads: an :class:`ingest.model.PlanRecord`. Returns: the graph IRI and the
+triples of that graph (pyoxigraph terms, so the store writes them without
+conversion): the document, every document it references (stubs carrying what
+the reference says), the links with their evidence, issuers, places, campaigns,
+signer, targets and the provenance of it all.
+
+Why stubs carry no ``lin:stub`` here: a document is a stub when *no* named graph
+ingested it, a fact about the whole store, not about one source. Ingested
+documents carry ``prov:wasDerivedFrom`` their source; the service derives
+``lin:stub`` from the absence of that triple.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from graph.identity import (
+    CENTRAL,
+    DEFAULT_BASE,
+    UNKNOWN,
+    Catalogue,
+    DocKey,
+    LayeredCatalogue,
+    doc_key,
+    number_norm,
+    plan_id,
+)
+from ingest.model import Evidence, Issuer, PlanRecord, Ref, symbol_of
+from ingest.text import normalize, slugify
+from ontology import match_campaign
+from ontology.ns import CAMPAIGN_NS, DCTERMS, ELI, FOAF, LIN, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+_NODES: dict[str, NamedNode] = {}
+
+
+def N(iri: object) -> NamedNode:
+    """A (cached) pyoxigraph IRI node for an rdflib term or a string."""
+    s = str(iri)
+    node = _NODES.get(s)
+    if node is None:
+        node = _NODES[s] = NamedNode(s)
+    return node
+
+
+DOC_CLASS: dict[str, object] = {
+    "ke_hoach": LIN.KeHoach,
+    "ket_luan": LIN.KetLuan,
+    "nghi_quyet": LIN.NghiQuyet,
+    "chi_thi": LIN.ChiThi,
+    "quyet_dinh": LIN.QuyetDinh,
+    "chuong_trinh": LIN.ChuongTrinh,
+    "de_an": LIN.DeAn,
+    "chien_luoc": LIN.ChienLuoc,
+    "huong_dan": LIN.HuongDan,
+    "cong_van": LIN.CongVan,
+    "thong_bao": LIN.ThongBao,
+    "thong_tu": LIN.ThongTu,
+    "nghi_dinh": LIN.NghiDinh,
+    "luat": LIN.Luat,
+    "to_trinh": LIN.ToTrinh,
+    "bao_cao": LIN.BaoCao,
+    "other": LIN.OtherDocument,
+}
+CLASS_DOC_TYPE: dict[str, str] = {str(v): k for k, v in DOC_CLASS.items()}
+SYSTEM_CONCEPT: dict[str, object] = {
+    "party": LIN.Party,
+    "state": LIN.State,
+    "front": LIN.Front,
+    "mass_org": LIN.MassOrg,
+    "other": LIN.OtherSystem,
+}
+LEVEL_CONCEPT: dict[str, object] = {
+    "central": LIN.Central,
+    "province": LIN.Province,
+    "district": LIN.District,
+    "commune": LIN.Commune,
+    "other": LIN.OtherLevel,
+}
+CONCEPT_VALUE: dict[str, str] = {str(v): k for d in (SYSTEM_CONCEPT, LEVEL_CONCEPT) for k, v in d.items()}
+RELATIONS: dict[str, object] = {"implements": LIN.implements, "based_on": ELI.based_on, "cites": ELI.cites}
+RELATION_NAME: dict[str, str] = {str(v): k for k, v in RELATIONS.items()}
+# Bodies below the province: a reference naming one without a place takes the
+# citing document's district, the others its province.
+_DISTRICT_BODIES = {"huyen-uy", "thanh-uy", "thi-uy", "quan-uy"}
+
+_XSD_DATE = {10: N(XSD.date), 7: N(XSD.gYearMonth), 4: N(XSD.gYear)}
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+RDF_JSON = N(str(RDF) + "JSON")
+
+
+def source_sha(record: PlanRecord) -> str:
+    """The source's SHA-256, or the hash of its record JSON when unknown."""
+    if record.sha256:
+        return record.sha256
+    blob = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def graph_iri(sha: str, base: str = DEFAULT_BASE) -> str:
+    return f"{base}graph/{sha}"
+
+
+def source_iri(sha: str, base: str = DEFAULT_BASE) -> str:
+    return f"{base}source/{sha}"
+
+
+def org_iri(key: DocKey, base: str = DEFAULT_BASE) -> str:
+    return f"{base}org/{key.jurisdiction.replace('.', '/')}/{key.body}"
+
+
+def place_iri(jurisdiction: str, base: str = DEFAULT_BASE) -> str:
+    return f"{base}place/{jurisdiction.replace('.', '/')}"
+
+
+def date_literal(date: str | None) -> Literal | None:
+    """``eli:date_document`` typed by precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    if not date or not _DATE_RE.match(date):
+        return None
+    return Literal(date, datatype=_XSD_DATE[len(date)])
+
+
+def _decimal(x: float | int) -> Literal | None:
+    try:
+        d = Decimal(str(x))
+    except InvalidOperation:
+        return None
+    if not d.is_finite():
+        return None
+    return Literal(format(d.normalize(), "f"), datatype=N(XSD.decimal))
+
+
+def _h(*parts: str, n: int = 16) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:n]
+
+
+@dataclass
+class RecordGraph:
+    """The RDF of one record, and the keys it mentions (for the catalogue)."""
+
+    graph: str
+    triples: list[Triple]
+    doc_id: str
+    keys: list[DocKey] = field(default_factory=list)
+
+
+class _Writer:
+    """Accumulates the triples of one record; links are written in one place."""
+
+    def __init__(
+        self, record: PlanRecord, base: str, catalogue: Catalogue | None, sha: str | None = None
+    ) -> None:
+        self.record = record
+        self.base = base
+        self.catalogue = catalogue
+        self.sha = sha or source_sha(record)
+        self.triples: set[Triple] = set()
+        self.keys: dict[str, DocKey] = {}
+        self._linked: set[tuple[str, str, str]] = set()
+
+    def add(self, s: object, p: object, o: object) -> None:
+        self.triples.add(
+            Triple(
+                N(s) if not isinstance(s, NamedNode) else s,
+                N(p),
+                o if isinstance(o, (NamedNode, Literal)) else N(o),
+            )
+        )
+
+    # -- identity ---------------------------------------------------------
+    def resolve_key(self, key: DocKey, context: str | None) -> DocKey:
+        """Resolve against known documents; fill a missing place from the context."""
+        cat = self.catalogue
+        if cat is not None:
+            found = cat.resolve(key, context)
+            if found != key:
+                return found
+        if key.jurisdiction == UNKNOWN and context and context != UNKNOWN and key.body != UNKNOWN:
+            jur = context if key.body in _DISTRICT_BODIES else context.split(".")[0]
+            key = DocKey(jur, key.body, key.doc_type, key.number, key.year)
+            if cat is not None:
+                key = cat.resolve(key, context)
+        return key
+
+    # -- nodes --------------------------------------------------------------
+    def document(
+        self,
+        key: DocKey,
+        doc_type: str | None,
+        number: str | None,
+        symbol: str | None,
+        date: str | None,
+        title: str | None,
+        issuer: Issuer | None,
+    ) -> NamedNode:
+        """A document node with what this text says of it."""
+        pid = plan_id(key)
+        self.keys[pid] = key
+        d = N(f"{self.base}doc/{pid.replace('.', '/')}")
+        self.add(d, RDF.type, ELI.LegalResource)
+        self.add(d, RDF.type, DOC_CLASS.get(doc_type or "other", LIN.OtherDocument))
+        n = number_norm(number)
+        if n and any(ch.isdigit() for ch in n):
+            self.add(d, ELI.id_local, Literal(n))
+        sym = symbol or symbol_of(n)
+        if sym:
+            self.add(d, LIN.symbol, Literal(sym))
+        dl = date_literal(date)
+        if dl is not None:
+            self.add(d, ELI.date_document, dl)
+        if title:
+            self.add(d, ELI.title, Literal(normalize(title), language="vi"))
+        if key.body != UNKNOWN:
+            self.add(d, ELI.passed_by, self.organisation(key, issuer))
+        if key.jurisdiction != UNKNOWN:
+            self.add(d, ELI.jurisdiction, self.place(key.jurisdiction, issuer))
+        return d
+
+    def organisation(self, key: DocKey, issuer: Issuer | None) -> NamedNode:
+        o = N(org_iri(key, self.base))
+        self.add(o, RDF.type, ORG.Organization)
+        if issuer is not None:
+            if issuer.name:
+                self.add(o, RDFS.label, Literal(normalize(issuer.name), language="vi"))
+            if issuer.system in SYSTEM_CONCEPT:
+                self.add(o, ORG.classification, SYSTEM_CONCEPT[issuer.system])
+            if issuer.level in LEVEL_CONCEPT:
+                self.add(o, ORG.classification, LEVEL_CONCEPT[issuer.level])
+        if key.jurisdiction != UNKNOWN:
+            self.add(o, DCTERMS.spatial, self.place(key.jurisdiction, issuer))
+        return o
+
+    def place(self, jurisdiction: str, issuer: Issuer | None) -> NamedNode:
+        """The administrative unit node(s) of a jurisdiction, labelled when the issuer names them."""
+        u = N(place_iri(jurisdiction, self.base))
+        self.add(u, RDF.type, LIN.AdministrativeUnit)
+        if jurisdiction == CENTRAL:
+            self.add(u, SKOS.prefLabel, Literal("Việt Nam", language="vi"))
+            self.add(u, LIN.adminLevel, LIN.Central)
+            return u
+        prov_slug, _, district_slug = jurisdiction.partition(".")
+        p = N(place_iri(prov_slug, self.base))
+        self.add(p, RDF.type, LIN.AdministrativeUnit)
+        self.add(p, LIN.adminLevel, LIN.Province)
+        named = issuer is not None and issuer.province and slugify(issuer.province) == prov_slug
+        if named:
+            self.add(p, SKOS.prefLabel, Literal(issuer.province, language="vi"))
+            if issuer.province_current:
+                cur_slug = slugify(issuer.province_current)
+                c = N(place_iri(cur_slug, self.base))
+                self.add(c, RDF.type, LIN.AdministrativeUnit)
+                self.add(c, LIN.adminLevel, LIN.Province)
+                self.add(c, SKOS.prefLabel, Literal(issuer.province_current, language="vi"))
+                self.add(p, LIN.successor, c)
+        if district_slug:
+            self.add(u, LIN.adminLevel, LIN.District)
+            self.add(u, DCTERMS.isPartOf, p)
+            if named and issuer.district and slugify(issuer.district) == district_slug:
+                self.add(u, SKOS.prefLabel, Literal(issuer.district, language="vi"))
+        return u
+
+    def ref(self, ref: Ref, context: str | None) -> tuple[NamedNode, DocKey]:
+        """A referenced document (a stub unless some graph ingests it)."""
+        raw = doc_key(ref.doc_type, ref.number, ref.issuer, ref.date, ref.title)
+        key = self.resolve_key(raw, context)
+        node = self.document(key, ref.doc_type, ref.number, None, ref.date, ref.title, ref.issuer)
+        return node, key
+
+    # -- links: the n-ary node and the direct triple, always together --------
+    def link(self, src: NamedNode, relation: str, tgt: NamedNode, ev: Evidence | None) -> None:
+        sig = (src.value, relation, tgt.value)
+        if sig in self._linked:
+            return
+        self._linked.add(sig)
+        prop = RELATIONS[relation]
+        self.add(src, prop, tgt)
+        ln = N(f"{self.base}link/{_h(self.sha, *sig)}")
+        self.add(ln, RDF.type, LIN.Link)
+        self.add(ln, LIN.linkSource, src)
+        self.add(ln, LIN.linkTarget, tgt)
+        self.add(ln, LIN.relation, prop)
+        self.add(ln, PROV.wasDerivedFrom, N(source_iri(self.sha, self.base)))
+        self.add(ln, LIN.reviewState, Literal("unreviewed"))
+        self.add(ln, LIN.method, Literal(ev.method if ev and ev.method else "unknown"))
+        self.add(ln, LIN.basis, Literal(ev.basis if ev else "explicit"))
+        if ev is not None:
+            if ev.text:
+                self.add(ln, LIN.evidenceText, Literal(ev.text))
+            self.add(ln, LIN.evidenceStart, Literal(int(ev.start)))
+            self.add(ln, LIN.evidenceEnd, Literal(int(ev.end)))
+            conf = _decimal(max(0.0, min(1.0, float(ev.confidence))))
+            if conf is not None:
+                self.add(ln, LIN.confidence, conf)
+
+    def refs(self, src: NamedNode, relation: str, refs: tuple[Ref, ...], context: str | None) -> None:
+        for r in refs:
+            node, key = self.ref(r, context)
+            self.link(src, relation, node, r.evidence)
+            # A chain inside the reference: "474 ... thực hiện 241 ... thực hiện KL70".
+            inner = key.jurisdiction if key.jurisdiction != UNKNOWN else context
+            self.refs(node, "implements", r.implements, inner)
+
+
+def build(
+    record: PlanRecord,
+    base: str = DEFAULT_BASE,
+    catalogue: Catalogue | None = None,
+    *,
+    sha: str | None = None,
+    record_json: str | None = None,
+) -> RecordGraph:
+    """The named graph of one record and the document keys it mentions.
+
+    ``sha`` and ``record_json`` let the service rebuild a graph from the JSON it
+    stored (when a later document resolves one of its references) unchanged.
+    """
+    # Keys the record itself states completely: its undated mentions resolve to them.
+    stated = [
+        k
+        for r in _walk(record.implements + record.based_on + record.cites)
+        if UNKNOWN not in (k := doc_key(r.doc_type, r.number, r.issuer, r.date, r.title)).parts
+    ]
+    w = _Writer(record, base, LayeredCatalogue(catalogue, stated), sha)
+    sha = w.sha
+    src = N(source_iri(sha, base))
+    act = N(f"{base}activity/{sha}")
+
+    key = w.resolve_key(
+        doc_key(record.doc_type, record.number, record.issuer, record.date, record.title), None
+    )
+    d = w.document(
+        key, record.doc_type, record.number, record.symbol, record.date, record.title, record.issuer
+    )
+    own_id = plan_id(key)
+
+    # provenance: the source (by hash, never a path) and the extraction run
+    w.add(src, RDF.type, LIN.SourceDocument)
+    w.add(src, RDF.type, PROV.Entity)
+    w.add(src, DCTERMS.identifier, Literal(sha))
+    blob = record_json if record_json is not None else json.dumps(record.to_json(), ensure_ascii=False)
+    w.add(src, LIN.recordJson, Literal(blob, datatype=RDF_JSON))
+    w.add(act, RDF.type, LIN.ExtractionActivity)
+    w.add(act, RDF.type, PROV.Activity)
+    w.add(act, PROV.used, src)
+    methods = sorted({e.method for e in _all_evidence(record) if e.method} or {"ingest.extract"})
+    w.add(act, LIN.method, Literal(" ".join(methods)))
+    w.add(d, PROV.wasDerivedFrom, src)
+    w.add(d, PROV.wasGeneratedBy, act)
+
+    context = key.jurisdiction if key.jurisdiction != UNKNOWN else None
+    w.refs(d, "implements", record.implements, context)
+    w.refs(d, "based_on", record.based_on, context)
+    w.refs(d, "cites", record.cites, context)
+
+    for name in record.campaigns:
+        c = match_campaign(name)
+        iri = N(c.iri) if c else N(CAMPAIGN_NS + slugify(name))
+        w.add(iri, RDF.type, LIN.Campaign)
+        w.add(iri, RDF.type, SKOS.Concept)
+        w.add(iri, SKOS.inScheme, LIN.campaigns)
+        w.add(iri, SKOS.prefLabel, Literal(c.pref_label if c else normalize(name), language="vi"))
+        for alt in c.alt_labels if c else ():
+            w.add(iri, SKOS.altLabel, Literal(alt, language="vi"))
+        w.add(d, ELI.is_about, iri)
+
+    if record.signer and record.signer.name:
+        person = N(f"{base}person/{key.jurisdiction.replace('.', '/')}/{slugify(record.signer.name)}")
+        w.add(person, RDF.type, FOAF.Person)
+        w.add(person, FOAF.name, Literal(normalize(record.signer.name)))
+        w.add(d, LIN.signedBy, person)
+        if record.signer.title:
+            w.add(d, LIN.signerTitle, Literal(normalize(record.signer.title)))
+    for r in record.recipients:
+        w.add(d, LIN.recipient, Literal(normalize(r)))
+    for i, t in enumerate(record.targets):
+        tn = N(f"{base}target/{sha[:16]}/{i}")
+        w.add(tn, RDF.type, LIN.Target)
+        w.add(d, LIN.hasTarget, tn)
+        v = _decimal(t.value)
+        if v is not None:
+            w.add(tn, LIN.targetValue, v)
+        if t.indicator:
+            w.add(tn, LIN.indicator, Literal(t.indicator))
+        if t.comparator:
+            w.add(tn, LIN.comparator, Literal(t.comparator))
+        if t.unit:
+            w.add(tn, LIN.unit, Literal(t.unit))
+        if t.year:
+            w.add(tn, LIN.targetYear, Literal(f"{int(t.year):04d}", datatype=N(XSD.gYear)))
+        if t.text:
+            w.add(tn, LIN.targetText, Literal(t.text))
+
+    triples = sorted(w.triples, key=str)
+    return RecordGraph(graph_iri(sha, base), triples, own_id, sorted(w.keys.values()))
+
+
+def record_triples(
+    record: PlanRecord, base: str = DEFAULT_BASE, catalogue: Catalogue | None = None
+) -> tuple[str, list[Triple]]:
+    """The graph IRI of a record and its triples (see :func:`build`)."""
+    rg = build(record, base, catalogue)
+    return rg.graph, rg.triples
+
+
+def _walk(refs: tuple[Ref, ...]) -> Iterator[Ref]:
+    for r in refs:
+        yield r
+        yield from _walk(r.implements)
+
+
+def _all_evidence(record: PlanRecord) -> Iterator[Evidence]:
+    yield from record.evidence.values()
+    for r in _walk(record.implements + record.based_on + record.cites):
+        if r.evidence:
+            yield r.evidence

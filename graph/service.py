@@ -1,0 +1,758 @@
+"""The facade the API, the views and the CLI use: ``Lineage(store)``.
+
+Reads: a :class:`graph.store.Store`. Returns: plain dicts and lists (JSON-ready).
+
+Why a summary cache and an index in memory: listing, search and traversals
+must not run one SPARQL query per node. Both are rebuilt from the store with a
+handful of whole-store queries after each ingest (derived data; the store is
+the source of truth). The same refresh writes the derived named graph
+(``lin:parent`` edges and ``lin:stub true`` marks) so SPARQL users see them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat, Triple
+
+from graph import rdf
+from graph.errors import NotFound, QueryError
+from graph.identity import (
+    CENTRAL,
+    DEFAULT_BASE,
+    UNKNOWN,
+    Catalogue,
+    DocKey,
+    id_of_iri,
+    iri_of,
+    key_of_id,
+    number_slug,
+    organ_of,
+)
+from graph.index import LineageIndex
+from graph.store import Store
+from ingest.model import Issuer, PlanRecord, symbol_of
+from ingest.text import fold, normalize, slugify
+from ontology import ONTOLOGY_PATH, SHAPES_PATH, campaign_scheme
+from ontology.ns import CAMPAIGN_NS, DCTERMS, ELI, LIN, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+__all__ = ["DEFAULT_BASE", "IngestReport", "Lineage"]
+
+_PREFIXES = f"""PREFIX eli: <{ELI._NS}>
+PREFIX lin: <{LIN._NS}>
+PREFIX org: <{ORG._NS}>
+PREFIX prov: <{PROV._NS}>
+PREFIX skos: <{SKOS}>
+PREFIX rdfs: <{RDFS}>
+PREFIX rdf: <{RDF}>
+PREFIX dcterms: <{DCTERMS}>
+"""
+_UPDATE_RE = re.compile(
+    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b\s*(DATA|WHERE|SILENT|GRAPH|DEFAULT|ALL|NAMED|\{|<)",
+    re.IGNORECASE,
+)
+_RESULT_TYPES = {
+    "application/sparql-results+json": QueryResultsFormat.JSON,
+    "application/json": QueryResultsFormat.JSON,
+    "application/sparql-results+xml": QueryResultsFormat.XML,
+    "text/csv": QueryResultsFormat.CSV,
+    "text/tab-separated-values": QueryResultsFormat.TSV,
+}
+_GRAPH_TYPES = {
+    "text/turtle": RdfFormat.TURTLE,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "application/ld+json": RdfFormat.JSON_LD,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+}
+_TYPE_WORDS = {
+    "ke hoach": "ke_hoach",
+    "ket luan": "ket_luan",
+    "nghi quyet": "nghi_quyet",
+    "chi thi": "chi_thi",
+    "quyet dinh": "quyet_dinh",
+    "chuong trinh": "chuong_trinh",
+    "de an": "de_an",
+    "chien luoc": "chien_luoc",
+    "huong dan": "huong_dan",
+    "cong van": "cong_van",
+    "thong bao": "thong_bao",
+    "thong tu": "thong_tu",
+    "nghi dinh": "nghi_dinh",
+    "luat": "luat",
+    "to trinh": "to_trinh",
+    "bao cao": "bao_cao",
+}
+_NUMBER_RE = re.compile(
+    r"(?<![\d/])(\d+)\s*[-/]?\s*((?:[A-ZĐ][A-ZĐa-z]*)(?:\s*[-/]\s*[A-ZĐ][A-ZĐa-z]*)*)(?![\w])"
+)
+_BARE_NUMBER_RE = re.compile(r"(?:^|\s)(?:số\s+)?(\d+)(?=$|[\s,;.])")
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """How many records were written, and how many were already there unchanged."""
+
+    ingested: int
+    unchanged: int
+
+
+@dataclass
+class _Doc:
+    """The summary of one document node, as the whole store describes it."""
+
+    id: str
+    iri: str
+    doc_type: str = "other"
+    number: str | None = None
+    date: str | None = None
+    title: str | None = None
+    body: str | None = None
+    stub: bool = True
+    campaigns: set[str] = field(default_factory=set)
+    haystack: str = ""
+    folded: str = ""
+
+
+@dataclass
+class _Body:
+    id: str
+    iri: str
+    name: str | None = None
+    system: str | None = None
+    level: str | None = None
+    province: str | None = None
+    district: str | None = None
+    province_current: str | None = None
+
+
+def _best(values: Iterable[str]) -> str | None:
+    """The most informative of several stated values: longest, then smallest."""
+    vs = sorted(set(values), key=lambda v: (-len(v), v))
+    return vs[0] if vs else None
+
+
+def _sort_key(d: _Doc) -> tuple[str, str]:
+    return (d.date or "9999", d.id)
+
+
+class Lineage:
+    """Ingest records, and answer lineage questions over the store."""
+
+    def __init__(self, store: Store, base: str = DEFAULT_BASE) -> None:
+        self.store = store
+        self.base = base
+        self._derived = f"{base}graph/derived"
+        self.refresh()
+
+    # ------------------------------------------------------------------ ingest
+    def ingest_records(self, records: Iterable[PlanRecord]) -> IngestReport:
+        """Write each record's named graph (one transaction each), then refresh the index."""
+        ingested = unchanged = 0
+        for rec in records:
+            rg = rdf.build(rec, self.base, self._catalogue)
+            if self._write(rg):
+                ingested += 1
+            else:
+                unchanged += 1
+        if ingested:
+            self._reresolve()
+            self.refresh()
+        return IngestReport(ingested=ingested, unchanged=unchanged)
+
+    def _write(self, rg: rdf.RecordGraph) -> bool:
+        for k in rg.keys:
+            self._catalogue.add(k)
+        if self.store.graph_triples(rg.graph) == set(rg.triples):
+            return False
+        self.store.replace_graph(rg.graph, rg.triples)
+        return True
+
+    def _reresolve(self, rounds: int = 3) -> None:
+        """Rebuild the graphs whose partial references (no year, no place) now
+        have exactly one known match, so a stub merges with the document that
+        arrived later and ingest order does not matter."""
+        for _ in range(rounds):
+            cat = self._catalogue
+            partial = [k for k in cat.all_keys() if UNKNOWN in (k.year, k.jurisdiction, k.body)]
+            stale = [k for k in partial if cat.resolve(k) != k]
+            if not stale:
+                return
+            values = " ".join(f"<{iri_of('.'.join(k.parts), self.base)}>" for k in stale)
+            rows = self.store.query(
+                _PREFIXES
+                + f"""SELECT DISTINCT ?g ?json WHERE {{
+                    VALUES ?d {{ {values} }}
+                    GRAPH ?g {{ ?d a eli:LegalResource . ?s lin:recordJson ?json }} }}"""
+            )
+            for row in rows:
+                g = row["g"].value
+                sha = g.rsplit("/", 1)[-1]
+                blob = row["json"].value
+                rec = PlanRecord.from_json(json.loads(blob))
+                self._write(rdf.build(rec, self.base, cat, sha=sha, record_json=blob))
+            for k in stale:
+                cat.discard(k)
+
+    # ----------------------------------------------------------------- refresh
+    def _select(self, query: str) -> list[tuple[str, ...]]:
+        out = []
+        for row in self.store.query(_PREFIXES + query):
+            out.append(tuple(t.value if t is not None else None for t in row))
+        return out
+
+    def refresh(self) -> None:
+        """Rebuild the summaries, the catalogue and the lineage index from the store."""
+        base = self.base
+        docs: dict[str, _Doc] = {}
+        vals: dict[tuple[str, str], list[str]] = defaultdict(list)
+        own: dict[tuple[str, str], list[str]] = defaultdict(list)
+        edges: list[tuple[str, str]] = []
+        ingested: set[str] = set()
+        rows = self._select(
+            """SELECT ?d ?p ?o ?g WHERE { GRAPH ?g {
+                ?d a eli:LegalResource ; ?p ?o .
+                VALUES ?p { rdf:type eli:id_local eli:date_document eli:title eli:passed_by
+                            lin:implements eli:is_about prov:wasDerivedFrom } } }"""
+        )
+        own_graphs: dict[str, set[str]] = defaultdict(set)
+        derived_from, rdf_type, implements, is_about = (
+            str(PROV.wasDerivedFrom),
+            str(RDF.type),
+            str(LIN.implements),
+            str(ELI.is_about),
+        )
+        for d, p, _o, g in rows:
+            if p == derived_from:
+                own_graphs[d].add(g)
+        for d, p, o, g in rows:
+            pid = id_of_iri(d, base)
+            if pid is None:
+                continue
+            doc = docs.get(pid)
+            if doc is None:
+                doc = docs[pid] = _Doc(id=pid, iri=d)
+            if p == rdf_type:
+                if o in rdf.CLASS_DOC_TYPE:
+                    doc.doc_type = rdf.CLASS_DOC_TYPE[o]
+            elif p == implements:
+                tid = id_of_iri(o, base)
+                if tid is not None:
+                    edges.append((pid, tid))
+            elif p == is_about:
+                doc.campaigns.add(o.removeprefix(CAMPAIGN_NS))
+            elif p == derived_from:
+                ingested.add(pid)
+            else:
+                vals[(pid, p)].append(o)
+                if g in own_graphs.get(d, ()):
+                    own[(pid, p)].append(o)
+        for pid, doc in docs.items():
+            doc.stub = pid not in ingested
+
+            def pick(p: object, pid: str = pid) -> str | None:
+                return _best(own.get((pid, str(p))) or vals.get((pid, str(p)), ()))
+
+            doc.number = pick(ELI.id_local)
+            doc.date = pick(ELI.date_document)
+            doc.title = pick(ELI.title)
+            org = pick(ELI.passed_by)
+            doc.body = org.removeprefix(f"{base}org/").replace("/", ".") if org else None
+
+        self._bodies = self._load_bodies()
+        for doc in docs.values():
+            b = self._bodies.get(doc.body or "")
+            name = b.name if b else None
+            doc.haystack = normalize(" ".join(x for x in (doc.number, doc.title, name) if x)).casefold()
+            doc.folded = fold(doc.haystack)
+        self._docs = docs
+        self._by_number: dict[str, list[str]] = defaultdict(list)
+        keys = []
+        for pid in sorted(docs):
+            k = key_of_id(pid)
+            keys.append(k)
+            self._by_number[k.number].append(pid)
+        self._catalogue = Catalogue(keys)
+        self.index = LineageIndex(edges, nodes=docs)
+        self._campaign_extra = self._load_campaigns()
+        self._write_derived()
+
+    def _load_bodies(self) -> dict[str, _Body]:
+        base = self.base
+        places: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for u, p, v in self._select(
+            """SELECT DISTINCT ?u ?p ?v WHERE { GRAPH ?g { ?u a lin:AdministrativeUnit ; ?p ?v .
+                VALUES ?p { skos:prefLabel dcterms:isPartOf lin:successor } } }"""
+        ):
+            places[u][p].append(v)
+
+        def label(u: str | None) -> str | None:
+            return _best(places[u][str(SKOS.prefLabel)]) if u and u in places else None
+
+        bodies: dict[str, _Body] = {}
+        props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for o, p, v in self._select(
+            """SELECT DISTINCT ?o ?p ?v WHERE { GRAPH ?g { ?o a org:Organization ; ?p ?v .
+                VALUES ?p { rdfs:label org:classification dcterms:spatial } } }"""
+        ):
+            props[o][p].append(v)
+        for o, pv in props.items():
+            bid = o.removeprefix(f"{base}org/").replace("/", ".")
+            b = bodies[bid] = _Body(id=bid, iri=o, name=_best(pv[str(RDFS.label)]))
+            for c in sorted(pv[str(ORG.classification)]):
+                v = rdf.CONCEPT_VALUE.get(c)
+                if c in {str(x) for x in rdf.SYSTEM_CONCEPT.values()}:
+                    b.system = v
+                elif c in {str(x) for x in rdf.LEVEL_CONCEPT.values()}:
+                    b.level = v
+            unit = min(pv[str(DCTERMS.spatial)], default=None)
+            if unit and unit != rdf.place_iri(CENTRAL, base):
+                parent = min(places[unit][str(DCTERMS.isPartOf)], default=None)
+                prov = parent or unit
+                b.province = label(prov)
+                if parent:
+                    b.district = label(unit)
+                succ = min(places[prov][str(LIN.successor)], default=None)
+                b.province_current = label(succ)
+        return bodies
+
+    def _load_campaigns(self) -> dict[str, tuple[str, list[str]]]:
+        known = {c.id for c in campaign_scheme()}
+        extra: dict[str, tuple[str, list[str]]] = {}
+        for c, lab in self._select(
+            "SELECT DISTINCT ?c ?l WHERE { GRAPH ?g { ?c a lin:Campaign ; skos:prefLabel ?l } }"
+        ):
+            cid = c.removeprefix(CAMPAIGN_NS)
+            if cid not in known:
+                extra[cid] = (lab, [])
+        return extra
+
+    def _write_derived(self) -> None:
+        """Materialise ``lin:parent`` and ``lin:stub`` in their own named graph."""
+        n = rdf.N
+        triples = [
+            Triple(n(self._docs[a].iri), n(LIN.parent), n(self._docs[b].iri)) for a, b in self.index.edges()
+        ]
+        true = Literal("true", datatype=n(XSD.boolean))
+        triples += [Triple(n(d.iri), n(LIN.stub), true) for d in self._docs.values() if d.stub]
+        if not triples:
+            if self._derived in self.store.graphs():
+                self.store.remove_graph(self._derived)
+            return
+        if self.store.graph_triples(self._derived) != set(triples):
+            self.store.replace_graph(self._derived, sorted(triples, key=str))
+
+    # ------------------------------------------------------------- summaries
+    def _doc(self, pid: str) -> _Doc:
+        d = self._docs.get(pid)
+        if d is None:
+            raise NotFound(f"unknown plan id: {pid}")
+        return d
+
+    def _summary(self, d: _Doc) -> dict[str, Any]:
+        b = self._bodies.get(d.body or "")
+        return {
+            "id": d.id,
+            "iri": d.iri,
+            "doc_type": d.doc_type,
+            "number": d.number,
+            "date": d.date,
+            "title": d.title,
+            "issuer": {
+                "name": b.name if b else None,
+                "system": b.system if b else None,
+                "level": b.level if b else None,
+                "province": b.province if b else None,
+                "district": b.district if b else None,
+                "province_current": b.province_current if b else None,
+            },
+            "stub": d.stub,
+        }
+
+    def summary(self, id: str) -> dict[str, Any]:
+        """A short description of a document (NotFound for an unknown id)."""
+        return self._summary(self._doc(id))
+
+    def _summaries(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        return [self._summary(d) for d in sorted((self._docs[i] for i in ids), key=_sort_key)]
+
+    # ------------------------------------------------------------------ plans
+    def plan(self, id: str) -> dict[str, Any] | None:
+        """The extracted record plus id, iri, parents, children, roots, stub and links."""
+        d = self._docs.get(id)
+        if d is None:
+            return None
+        iri = NamedNode(d.iri)
+        rec: dict[str, Any]
+        if not d.stub:
+            rows = self._select(
+                f"""SELECT ?s ?json WHERE {{ GRAPH ?g {{ {iri} prov:wasDerivedFrom ?s .
+                    ?s lin:recordJson ?json }} }} ORDER BY ?s LIMIT 1"""
+            )
+            rec = json.loads(rows[0][1])
+        else:
+            s = self._summary(d)
+            rec = {
+                "source": None,
+                "doc_type": d.doc_type,
+                "number": d.number,
+                "symbol": symbol_of(d.number),
+                "date": d.date,
+                "title": d.title,
+                "issuer": s["issuer"],
+                "implements": [
+                    {k: v for k, v in self._summary(self._docs[t]).items() if k not in ("iri", "stub")}
+                    | {"implements": []}
+                    for t in sorted(self.index.implements.successors(id))
+                ],
+                "based_on": [],
+                "cites": [],
+                "campaigns": [],
+                "signer": None,
+                "recipients": [],
+                "targets": [],
+                "evidence": {},
+                "sha256": None,
+            }
+        rec.update(
+            id=d.id,
+            iri=d.iri,
+            parents=self.index.parents(id),
+            children=self.index.children(id),
+            roots=self.index.roots(id),
+            stub=d.stub,
+            links=self._links(iri),
+        )
+        return rec
+
+    def _links(self, iri: NamedNode) -> list[dict[str, Any]]:
+        rows = self._select(
+            f"""SELECT DISTINCT ?t ?rel ?text ?start ?end ?method ?conf ?basis ?review ?stater
+            WHERE {{ GRAPH ?g {{
+                ?l lin:linkSource {iri} ; lin:linkTarget ?t ; lin:relation ?rel ;
+                   lin:method ?method ; lin:basis ?basis ; lin:reviewState ?review ;
+                   prov:wasDerivedFrom ?src .
+                OPTIONAL {{ ?l lin:evidenceText ?text }}
+                OPTIONAL {{ ?l lin:evidenceStart ?start }}
+                OPTIONAL {{ ?l lin:evidenceEnd ?end }}
+                OPTIONAL {{ ?l lin:confidence ?conf }}
+                OPTIONAL {{ ?stater prov:wasDerivedFrom ?src ; a eli:LegalResource }}
+            }} }}"""
+        )
+        out = []
+        src_id = id_of_iri(iri.value, self.base)
+        for t, rel, text, start, end, method, conf, basis, review, stater in rows:
+            out.append(
+                {
+                    "source": src_id,
+                    "target": id_of_iri(t, self.base),
+                    "relation": rdf.RELATION_NAME.get(rel, rel),
+                    "evidence": {
+                        "text": text,
+                        "start": int(start) if start is not None else None,
+                        "end": int(end) if end is not None else None,
+                        "method": method,
+                        "confidence": float(conf) if conf is not None else None,
+                        "basis": basis,
+                    },
+                    "review": review,
+                    "stated_by": id_of_iri(stater, self.base) if stater else None,
+                }
+            )
+        return sorted(out, key=lambda x: (x["relation"], x["target"] or "", x["stated_by"] or ""))
+
+    def children(self, id: str) -> list[dict[str, Any]]:
+        """The documents whose parents include ``id``."""
+        self._doc(id)
+        return self._summaries(self.index.children(id))
+
+    def _with_depth(self, pairs: list[tuple[str, int]], sign: int = 1) -> list[dict[str, Any]]:
+        return [self._summary(self._docs[n]) | {"depth": sign * dep} for n, dep in pairs]
+
+    def descendants(self, id: str, max_depth: int | None = None) -> list[dict[str, Any]]:
+        """Every document below ``id`` with its (minimum) depth, nearest first."""
+        self._doc(id)
+        return self._with_depth(self.index.descendants(id, max_depth))
+
+    def ancestors(self, id: str, max_depth: int | None = None) -> list[dict[str, Any]]:
+        """Every document above ``id`` up to the roots, with its depth, nearest first."""
+        self._doc(id)
+        return self._with_depth(self.index.ancestors(id, max_depth))
+
+    def roots(self) -> list[dict[str, Any]]:
+        """Documents without parents that have descendants: the heads of cascades."""
+        return self._summaries(self.index.global_roots())
+
+    def cascade(self, id: str, max_depth: int | None = None) -> dict[str, Any]:
+        """Ancestors (negative depth), the document (0) and descendants, with parent edges."""
+        d = self._doc(id)
+        nodes = [self._summary(d) | {"depth": 0}]
+        nodes += self._with_depth(self.index.ancestors(id, max_depth), -1)
+        nodes += self._with_depth(self.index.descendants(id, max_depth))
+        for n in nodes:
+            n["level"] = n["issuer"]["level"]
+        ids = {n["id"] for n in nodes}
+        edges = [
+            {"source": a, "target": b, "relation": "parent"}
+            for a, b in self.index.edges()
+            if a in ids and b in ids
+        ]
+        return {"nodes": nodes, "edges": edges}
+
+    # ----------------------------------------------------------------- search
+    def search(
+        self,
+        q: str | None = None,
+        province: str | None = None,
+        level: str | None = None,
+        system: str | None = None,
+        year: int | str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Filtered, diacritics-insensitive search; exact-tone matches rank first."""
+        qn = normalize(q).casefold() if q and q.strip() else None
+        tokens = fold(q).split() if qn else []
+        pf = fold(province) if province else None
+        hits: list[tuple[int, bool, str, _Doc]] = []
+        for d in self._docs.values():
+            b = self._bodies.get(d.body or "")
+            if pf and not (b and pf in {fold(b.province or ""), fold(b.province_current or "")}):
+                continue
+            if level and (b is None or b.level != level):
+                continue
+            if system and (b is None or b.system != system):
+                continue
+            if year is not None and str(year) and (d.date or "")[:4] != str(year):
+                continue
+            exact = 0
+            if qn:
+                padded = f" {d.folded} "
+                if not all(f" {t}" in padded for t in tokens):
+                    continue
+                exact = 0 if qn in d.haystack else 1
+            hits.append((exact, d.stub, d.id, d))
+        hits.sort(key=lambda h: h[:3])
+        page = hits[max(0, offset) : max(0, offset) + max(0, limit)]
+        return len(hits), [self._summary(h[3]) for h in page]
+
+    def resolve(self, text: str, limit: int = 10) -> list[str]:
+        """The ids a free-text reference names, best first ("241-KH/TU Bắc Kạn", "Kết luận 70")."""
+        t = normalize(text or "")
+        if not t:
+            return []
+        if t in self._docs:
+            return [t]
+        ft = f" {fold(t)} "
+        m = _NUMBER_RE.search(t)
+        rest = t
+        if m:
+            num = number_slug(m.group(0))
+            cands = list(self._by_number.get(num, ()))
+            rest = t[: m.start()] + " " + t[m.end() :]
+        else:
+            bm = _BARE_NUMBER_RE.search(t)
+            if not bm:
+                total, hits = self.search(q=t, limit=limit)
+                return [h["id"] for h in hits]
+            digits = bm.group(1)
+            cands = [
+                i
+                for n, ids in self._by_number.items()
+                if n == digits or n.startswith(digits + "-")
+                for i in ids
+            ]
+            rest = t[: bm.start()] + " " + t[bm.end() :]
+        if not cands:
+            return []
+        doc_type = next((v for k, v in _TYPE_WORDS.items() if f" {k} " in ft), None)
+        years = _YEAR_RE.findall(rest)
+        year = years[-1] if years else None
+        provinces = {
+            slugify(b.province)
+            for b in self._bodies.values()
+            if b.province and f" {fold(b.province)} " in f" {fold(rest)} "
+        }
+        body = None
+        issuer_text = re.split(r"\bcủa\b", rest, maxsplit=1, flags=re.IGNORECASE)
+        if len(issuer_text) == 2 and issuer_text[1].strip():
+            body = organ_of(Issuer(name=issuer_text[1].strip()))
+
+        def checks(pid: str) -> dict[str, bool | None]:
+            k: DocKey = key_of_id(pid)
+            return {
+                "type": None if doc_type is None else slugify(doc_type) == k.doc_type,
+                "province": None if not provinces else k.jurisdiction.split(".")[0] in provinces,
+                "year": None if year is None else k.year == year,
+                "body": None if body in (None, UNKNOWN) else k.body == body,
+            }
+
+        scored = {pid: checks(pid) for pid in cands}
+        # Drop candidates contradicting a stated fact, when some candidate agrees with it.
+        for fact in ("type", "province", "year", "body"):
+            if any(c[fact] for c in scored.values()):
+                scored = {p: c for p, c in scored.items() if c[fact] is not False}
+        weight = {"type": 4, "province": 3, "year": 2, "body": 2}
+
+        def score(pid: str) -> tuple[int, int, str]:
+            c = scored[pid]
+            s = sum(weight[f] for f, ok in c.items() if ok)
+            return (-s, 1 if self._docs[pid].stub else 0, pid)
+
+        return sorted(scored, key=score)[:limit]
+
+    # ------------------------------------------------------- campaigns, bodies
+    def campaigns(self) -> list[dict[str, Any]]:
+        """Known campaigns (and any other cited ones) with how many plans cite each."""
+        counts: dict[str, int] = defaultdict(int)
+        for d in self._docs.values():
+            for c in d.campaigns:
+                counts[c] += 1
+        out = [
+            {"id": c.id, "label": c.pref_label, "alt_labels": list(c.alt_labels), "plan_count": counts[c.id]}
+            for c in campaign_scheme()
+        ]
+        out += [
+            {"id": cid, "label": lab, "alt_labels": alts, "plan_count": counts[cid]}
+            for cid, (lab, alts) in sorted(self._campaign_extra.items())
+        ]
+        return out
+
+    def campaign_plans(self, cid: str) -> list[dict[str, Any]]:
+        """The plans citing a campaign (NotFound for an unknown campaign)."""
+        if cid not in {c["id"] for c in self.campaigns()}:
+            raise NotFound(f"unknown campaign id: {cid}")
+        return self._summaries(i for i, d in self._docs.items() if cid in d.campaigns)
+
+    def bodies(self) -> list[dict[str, Any]]:
+        """Issuing bodies with their place and number of documents."""
+        counts: dict[str, int] = defaultdict(int)
+        for d in self._docs.values():
+            if d.body:
+                counts[d.body] += 1
+        return [
+            {
+                "id": b.id,
+                "name": b.name,
+                "system": b.system,
+                "level": b.level,
+                "province": b.province,
+                "district": b.district,
+                "plan_count": counts[b.id],
+            }
+            for b in sorted(self._bodies.values(), key=lambda b: b.id)
+        ]
+
+    def body_plans(self, bid: str) -> list[dict[str, Any]]:
+        """The documents of one issuing body (NotFound for an unknown body)."""
+        if bid not in self._bodies:
+            raise NotFound(f"unknown body id: {bid}")
+        return self._summaries(i for i, d in self._docs.items() if d.body == bid)
+
+    def stats(self) -> dict[str, int]:
+        """Counts of plans (ingested), stubs, parent edges, bodies, cited campaigns, provinces."""
+        stubs = sum(1 for d in self._docs.values() if d.stub)
+        provinces = {b.province for b in self._bodies.values() if b.province}
+        cited = {c for d in self._docs.values() for c in d.campaigns}
+        return {
+            "plans": len(self._docs) - stubs,
+            "stubs": stubs,
+            "edges": len(self.index.edges()),
+            "bodies": len(self._bodies),
+            "campaigns": len(cited),
+            "provinces": len(provinces),
+        }
+
+    # ------------------------------------------------------------------ SPARQL
+    def sparql(self, query: str, accept: str | None = None) -> tuple[bytes, str]:
+        """Run a read-only SPARQL query; the body and its media type."""
+        if not query or not query.strip():
+            raise QueryError("empty query")
+        stripped = re.sub(r"#[^\n]*", " ", query)
+        stripped = re.sub(r"\b(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)", " ", stripped, flags=re.I)
+        if _UPDATE_RE.match(stripped.strip()) or re.match(
+            r"\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|WITH)\b", stripped, re.I
+        ):
+            raise QueryError("the SPARQL endpoint is read-only: updates are refused")
+        wanted = [a.split(";")[0].strip().lower() for a in (accept or "").split(",") if a.strip()]
+        try:
+            result = self.store.query(query)
+            if isinstance(result, QueryTriples):
+                mt = next((a for a in wanted if a in _GRAPH_TYPES), "text/turtle")
+                return result.serialize(format=_GRAPH_TYPES[mt]), mt
+            mt = next((a for a in wanted if a in _RESULT_TYPES), "application/sparql-results+json")
+            if isinstance(result, QueryBoolean):
+                return result.serialize(format=_RESULT_TYPES[mt]), mt
+            return result.serialize(format=_RESULT_TYPES[mt]), mt
+        except QueryError:
+            raise
+        except Exception as e:  # evaluation errors surface lazily while serialising
+            raise QueryError(f"query failed: {e}") from e
+
+    # ------------------------------------------------------------------ export
+    def export(self, fmt: str) -> bytes:
+        """The whole graph as ttl, nt or jsonld; the lineage index as graphml or csv."""
+        if fmt in ("ttl", "nt", "jsonld"):
+            return self.store.dump(fmt)
+        if fmt == "graphml":
+            g = nx.DiGraph()
+            for d in self._docs.values():
+                s = self._summary(d)
+                g.add_node(
+                    d.id,
+                    doc_type=d.doc_type,
+                    number=d.number or "",
+                    date=d.date or "",
+                    title=d.title or "",
+                    issuer=s["issuer"]["name"] or "",
+                    system=s["issuer"]["system"] or "",
+                    level=s["issuer"]["level"] or "",
+                    province=s["issuer"]["province"] or "",
+                    stub=d.stub,
+                )
+            g.add_edges_from(self.index.edges(), relation="parent")
+            buf = io.BytesIO()
+            nx.write_graphml(g, buf, encoding="utf-8")
+            return buf.getvalue()
+        if fmt == "csv":
+            buf_s = io.StringIO()
+            w = csv.writer(buf_s, lineterminator="\n")
+            w.writerow(
+                ["child_id", "child_number", "child_issuer", "parent_id", "parent_number", "parent_issuer"]
+            )
+            for a, b in self.index.edges():
+                sa, sb = self._summary(self._docs[a]), self._summary(self._docs[b])
+                w.writerow(
+                    [
+                        a,
+                        sa["number"] or "",
+                        sa["issuer"]["name"] or "",
+                        b,
+                        sb["number"] or "",
+                        sb["issuer"]["name"] or "",
+                    ]
+                )
+            return buf_s.getvalue().encode("utf-8")
+        raise ValueError(f"unknown export format {fmt!r}: one of ttl, nt, jsonld, graphml, csv")
+
+    # ---------------------------------------------------------------- validate
+    def validate(self) -> tuple[bool, str]:
+        """SHACL-validate the store content (with the ontology) against shapes.ttl."""
+        import pyshacl
+        from rdflib import Graph
+
+        data = Graph().parse(data=self.store.dump("nt"), format="nt")
+        shapes = Graph().parse(SHAPES_PATH, format="turtle")
+        ont = Graph().parse(ONTOLOGY_PATH, format="turtle")
+        conforms, _, text = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ont, inference="none", advanced=True
+        )
+        return bool(conforms), str(text)

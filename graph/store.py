@@ -1,0 +1,156 @@
+"""Storage behind one small interface: named graphs in, SPARQL out.
+
+Reads/writes: an RDF dataset. ``open_store(spec)`` picks the implementation:
+a directory path -> :class:`OxigraphStore` on disk; ``"memory:"`` -> in memory;
+``"sparql+http://..."`` / ``"sparql+https://..."`` -> a remote SPARQL 1.1
+Protocol store (not implemented yet; :class:`StoreError` says so).
+
+Why pyoxigraph result objects in the interface: a remote implementation can
+build the very same objects with ``pyoxigraph.parse_query_results`` (SELECT,
+ASK) and ``pyoxigraph.parse`` (CONSTRUCT), so callers never care where the
+data lives. Queries see the union of the named graphs as their default graph.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+)
+from pyoxigraph import (
+    Store as OxStore,
+)
+
+from graph.errors import QueryError, StoreError
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+_FORMATS = {
+    "nq": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "nt": RdfFormat.N_TRIPLES,
+    "ttl": RdfFormat.TURTLE,
+    "jsonld": RdfFormat.JSON_LD,
+}
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the graph layer needs from storage (see module docstring)."""
+
+    def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
+        """Replace the named graph's content in one transaction."""
+
+    def remove_graph(self, graph: str) -> None:
+        """Drop a named graph (no error if absent)."""
+
+    def graph_triples(self, graph: str) -> set[Triple]:
+        """The triples of one named graph (to detect unchanged re-ingests)."""
+
+    def graphs(self) -> list[str]:
+        """The named graph IRIs, sorted."""
+
+    def query(self, sparql: str) -> QueryResult:
+        """A read-only SPARQL 1.1 query over the union of the named graphs."""
+
+    def dump(self, fmt: str = "nq") -> bytes:
+        """The dataset (nq, trig) or the union graph (nt, ttl, jsonld) serialised."""
+
+    def close(self) -> None:
+        """Release the store (flushes and unlocks an on-disk store)."""
+
+
+def _nt(t: Triple) -> str:
+    return f"{t.subject} {t.predicate} {t.object} ."
+
+
+class OxigraphStore:
+    """The embedded store: pyoxigraph on disk (``path``) or in memory (``None``)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            self._store = OxStore(str(self.path)) if self.path is not None else OxStore()
+        except OSError as e:
+            raise StoreError(f"cannot open store at {self.path}: {e}") from e
+
+    def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
+        g = NamedNode(graph)
+        body = "\n".join(_nt(t) for t in triples)
+        # DROP + INSERT DATA in one update request: oxigraph applies it as one transaction.
+        update = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
+        try:
+            self._store.update(update)
+        except (OSError, SyntaxError) as e:
+            raise StoreError(f"cannot write graph {graph}: {e}") from e
+
+    def remove_graph(self, graph: str) -> None:
+        try:
+            self._store.update(f"DROP SILENT GRAPH {NamedNode(graph)}")
+        except OSError as e:
+            raise StoreError(f"cannot remove graph {graph}: {e}") from e
+
+    def graph_triples(self, graph: str) -> set[Triple]:
+        return {
+            Triple(q.subject, q.predicate, q.object)
+            for q in self._store.quads_for_pattern(None, None, None, NamedNode(graph))
+        }
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise QueryError(str(e)) from e
+        except OSError as e:
+            raise StoreError(str(e)) from e
+
+    def dump(self, fmt: str = "nq") -> bytes:
+        if fmt not in _FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; one of {sorted(_FORMATS)}")
+        rf = _FORMATS[fmt]
+        if rf.supports_datasets:
+            return self._store.dump(format=rf)
+        union = self._store.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        )
+        assert isinstance(union, QueryTriples)
+        return union.serialize(format=rf)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+        # pyoxigraph releases the RocksDB lock when the object is collected.
+        del self._store
+
+    def __enter__(self) -> OxigraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(spec: str | os.PathLike[str]) -> Store:
+    """Open a store from a spec: a directory, ``memory:``, or ``sparql+http(s)://``."""
+    s = os.fspath(spec)
+    if s == "memory:":
+        return OxigraphStore(None)
+    if s.startswith(("sparql+http://", "sparql+https://")):
+        raise StoreError(f"remote SPARQL stores ({s}) are not supported yet; use a directory or 'memory:'")
+    if "://" in s:
+        raise StoreError(f"unknown store spec {s!r}: expected a directory, 'memory:' or sparql+http(s)://")
+    return OxigraphStore(s)
