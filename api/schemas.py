@@ -92,7 +92,7 @@ class PlanDetail(BaseModel):
     stub: bool = False
     parents: list[str] = []
     children: list[str] = []
-    roots: list[str] = []
+    root: list[str] = []  # ids of the roots above this plan
     links: list[LinkOut] = []
     source: str | None = None
     doc_type: str | None = None

@@ -427,7 +427,7 @@ class Lineage:
             iri=d.iri,
             parents=self.index.parents(id),
             children=self.index.children(id),
-            roots=self.index.roots(id),
+            root=self.index.roots(id),  # the contract names the top ids "root"
             stub=d.stub,
             links=self._links(iri),
         )

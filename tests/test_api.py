@@ -89,7 +89,7 @@ def test_plan_detail(client: TestClient, ids: dict[str, str]) -> None:
     assert plan["issuer"]["province"] == "Bắc Kạn"
     assert plan["parents"] == [ids["70-KL/TW"]]
     assert ids["474/KH-MTTQ-BTT"] in plan["children"]
-    assert plan["roots"] == [ids["70-KL/TW"]]
+    assert plan["root"] == [ids["70-KL/TW"]]
     assert plan["iri"].startswith("http")
     link = next(link for link in plan["links"] if link["target"] == ids["70-KL/TW"])
     assert link["relation"] == "implements"

@@ -52,14 +52,14 @@ def test_parents_children_roots(lineage):  # noqa: F811
     city = city_id(lineage)
     p = lineage.plan(city)
     assert p["parents"] == [P224, P474]
-    assert p["roots"] == [KL70]
+    assert p["root"] == [KL70]
     assert p["stub"] is False
     assert p["id"] == city and p["iri"].endswith(city.replace(".", "/"))
     assert p["doc_type"] == "ke_hoach" and p["number"] is None and p["symbol"] == "KH-MTTQ-BTT"
     assert p["date"] == "2024-05" and p["evidence"]["/number"]["method"] == "rule:header"
     # Từ Sơn implements KL70 and 154 (which implements KL70): parent 154 only
     assert lineage.plan(TUSON)["parents"] == [P154]
-    assert lineage.plan(TUSON)["roots"] == [KL70]
+    assert lineage.plan(TUSON)["root"] == [KL70]
     assert [c["id"] for c in lineage.children(P474)] == [city]
     assert {c["id"] for c in lineage.children(KL70)} == {P154, P224, P241, NT297}
 
