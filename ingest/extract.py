@@ -30,6 +30,7 @@ from ingest.refs import (
     clean_number,
     find_mentions,
     iso_date,
+    merge,
     norm_key,
     parse_chain,
     type_of_symbol,
@@ -121,7 +122,7 @@ class _Reader:
             self.evidence["/issuer"] = issuer_ev
 
         known = {norm_key(m.number): m for m in walk(implements_m + based_m)}
-        _fill_from_twins(implements_m + based_m, known)
+        _fill_from_twins(implements_m + based_m)
         implements = tuple(self._ref(m, issuer, "preamble-chain") for m in implements_m)
         based_on = tuple(self._ref(m, issuer, "can-cu") for m in based_m)
         own = norm_key(number) if number else None
@@ -261,7 +262,7 @@ class _Reader:
         for tm in title_refs:
             k = norm_key(tm.number)
             if k in have:
-                _merge_into(have[k], tm)
+                merge(have[k], tm)
                 continue
             out.append(tm)
             for x in walk([tm]):
@@ -506,13 +507,7 @@ def _year_in(s: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _merge_into(into: Mention, other: Mention) -> None:
-    into.date = into.date or other.date
-    into.organ = into.organ or other.organ
-    into.title = into.title or other.title
-
-
-def _fill_from_twins(roots: list[Mention], known: dict[str, Mention]) -> None:
+def _fill_from_twins(roots: list[Mention]) -> None:
     """Every mention of the same number shares what any mention says (date, issuer)."""
     by_key: dict[str, list[Mention]] = {}
     for m in walk(roots):

@@ -84,7 +84,6 @@ ORGAN_RE = re.compile(
     re.IGNORECASE,
 )
 _PLACE_WORD = re.compile(r"[^\W\d_][^\W_]*\.?")
-_CENTRAL_RE = re.compile(r"\s+Trung\s+ương\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,8 +69,6 @@ MENTION_RE = re.compile(
     re.IGNORECASE,
 )
 
-_DATE_NUM = re.compile(r"(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
-_DATE_WORDS = re.compile(r"(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.IGNORECASE)
 _TAIL_DATE = re.compile(
     r"\s*[,;]?\s*(?:\(?\s*)?(?:ban\s+hành\s+)?ngày\s*"
     r"(?:(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})\s*[/\-.]\s*(?P<y>\d{4})"
@@ -240,7 +238,7 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
         if key in seen:
             # The same document again: a new link only when a chain names it
             # ("224-KH/TU về thực hiện Kết luận 70" after "241-KH/TU thực hiện Kết luận 70").
-            _merge(seen[key], mt)
+            merge(seen[key], mt)
             if chained and prev is not None and norm_key(prev.number) != key:
                 attach(mt, prev)
                 prev = mt
@@ -267,7 +265,8 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
     return roots
 
 
-def _merge(into: Mention, other: Mention) -> None:
+def merge(into: Mention, other: Mention) -> None:
+    """What one mention of a document says completes another mention of it."""
     into.date = into.date or other.date
     into.organ = into.organ or other.organ
     into.title = into.title or other.title
