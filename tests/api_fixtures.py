@@ -11,7 +11,9 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 
+import pytest
 from fastapi import FastAPI
 from starlette.exceptions import StarletteDeprecationWarning
 
@@ -156,3 +158,20 @@ def id_of(lin: Lineage, number: str) -> str:
         if item["number"] == number:
             return str(item["id"])
     raise AssertionError(f"{number} not in the graph: {items}")
+
+
+# Shared by the API and the view tests (import them by name).
+@pytest.fixture(scope="module")
+def built() -> tuple[FastAPI, Lineage]:
+    return make_app()
+
+
+@pytest.fixture(scope="module")
+def client(built: tuple[FastAPI, Lineage]) -> Iterator[TestClient]:
+    with TestClient(built[0]) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def lin(built: tuple[FastAPI, Lineage]) -> Lineage:
+    return built[1]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_fixtures import TestClient, id_of, make_app
+from api_fixtures import TestClient, id_of
 from fastapi import FastAPI
 
 from api.schemas import Level, System
@@ -15,22 +14,6 @@ from graph.service import Lineage
 from ingest.model import LEVELS, SYSTEMS
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(scope="module")
-def built() -> tuple[FastAPI, Lineage]:
-    return make_app()
-
-
-@pytest.fixture(scope="module")
-def client(built: tuple[FastAPI, Lineage]) -> Iterator[TestClient]:
-    with TestClient(built[0]) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def lin(built: tuple[FastAPI, Lineage]) -> Lineage:
-    return built[1]
 
 
 @pytest.fixture(scope="module")

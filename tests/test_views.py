@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
-from api_fixtures import XSS, TestClient, id_of, make_app
-from fastapi import FastAPI
+from api_fixtures import XSS, TestClient, id_of
 
 from graph.service import Lineage
 from viz.network import LEVEL_COLORS, WIDE_ROW, cascade_network, layers
-
-
-@pytest.fixture(scope="module")
-def built() -> tuple[FastAPI, Lineage]:
-    return make_app()
-
-
-@pytest.fixture(scope="module")
-def client(built: tuple[FastAPI, Lineage]) -> Iterator[TestClient]:
-    with TestClient(built[0]) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def lin(built: tuple[FastAPI, Lineage]) -> Lineage:
-    return built[1]
 
 
 class Assets(HTMLParser):
