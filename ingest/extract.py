@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from ingest.campaigns import find_campaigns
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, Signer, Target
@@ -70,6 +71,14 @@ _ON_TERRITORY = re.compile(
     r"(?P<place>(?:[A-ZĐÀ-Ỹ][^\s,.;()]*\s?){1,4})"
 )
 _SIGN_MARK = re.compile(r"^[ \t]*(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.|THAY\s+MẶT)\s*\S", re.MULTILINE)
+_RIGHT_COLUMN = re.compile(
+    r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
+    r"|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc",
+    re.IGNORECASE,
+)
+_TITLE_WORDS = re.compile(
+    r"CHỦ\s+TỊCH|BÍ\s+THƯ|GIÁM\s+ĐỐC|TRƯỞNG|PHÓ|VĂN\s+PHÒNG|THƯỜNG\s+TRỰC|ỦY\s+VIÊN|BAN|KHỐI"
+)
 _RECIPIENTS = re.compile(r"^[ \t]*Nơi\s+nhận\s*:?", re.MULTILINE | re.IGNORECASE)
 
 
@@ -326,7 +335,9 @@ class _Reader:
             if organs:
                 cands.append(organs[-1])
         # 3. the header block: "BAN THƯỜNG VỤ HUYỆN ỦY BÁC ÁI", "ỦY BAN NHÂN DÂN TỈNH ..."
-        head = t[: max(0, pre_start)]
+        # The right column of a two-column header is blanked (same length, offsets kept)
+        # so "ỦY BAN NHÂN DÂN   CỘNG HÒA ...\nTỈNH BẮC NINH" reads as one organ.
+        head = _RIGHT_COLUMN.sub(lambda m: " " * len(m.group(0)), t[: max(0, pre_start)])
         for om in find_organs(head):
             if om.level != "central" and om.printed.isupper():
                 cands.append(om)
@@ -335,11 +346,15 @@ class _Reader:
         kinds = Counter(c.kind for c in cands)
         kind = kinds.most_common(1)[0][0]
         same = [c for c in cands if c.kind == kind]
-        best = max(same, key=lambda c: (c.place is not None, len(c.printed)))
+        best = max(same, key=lambda c: (c.place is not None, c.board is not None, len(c.printed)))
         context = self._context_place(best, place_line, title, implements)
         issuer, used = to_issuer(best, context)
         if best.printed.isupper():
             issuer = _titlecase_issuer(issuer)
+        board = next((c.board for c in same if c.board and not c.printed.isupper()), None)
+        if best.board is None and board and issuer.name:
+            # "HUYỆN ỦY ĐỒNG VĂN" in the header, "Ban Thường vụ Huyện ủy xây dựng ..." in the text
+            issuer = replace(issuer, name=" ".join([*board.split(), issuer.name]))
         basis = "context" if used else "explicit"
         return issuer, self.ev(best.start, best.end, "organ:subject-or-closing", 0.9, basis)
 
@@ -381,25 +396,35 @@ class _Reader:
 
     # -- closing block ----------------------------------------------------
     def _signer(self) -> Signer | None:
+        """The signature block: "T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ / (Đã ký) / Nguyễn Văn A".
+
+        The title is the last capitalised line before the name (for "KT. CHỦ TỊCH /
+        PHÓ CHỦ TỊCH" the deputy signs); the name may be printed in capitals too.
+        """
         t = self.t
         marks = list(_SIGN_MARK.finditer(t))
         if not marks:
             return None
         m = marks[-1]
-        rest = t[m.start() :].split("\n")
-        title_line = None
-        for line in rest[1:]:
-            s = line.strip().strip("*").strip()
-            if not s:
+        pos = t.find("\n", m.start())
+        title_line = t[m.start() : pos if pos >= 0 else len(t)].strip().strip("*").strip()
+        title_line = re.sub(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.|THAY\s+MẶT)\s*", "", title_line)
+        seen_title = False
+        for lm in re.finditer(r"[^\n]+", t[pos:] if pos >= 0 else ""):
+            s = lm.group(0).strip().strip("*").strip()
+            name = re.sub(r"\(.*?\)|\[.*?\]", "", s).strip(" .")
+            if not name or re.fullmatch(r"(?i)đã\s+ký|ký\s+tên.*|\(?chữ\s+ký.*", name):
                 continue
-            if s.isupper() and not re.search(r"\d", s):
-                title_line = s
-                continue
-            name = re.sub(r"\(.*?\)", "", s).strip()
             words = name.split()
+            is_title = name.isupper() and (not seen_title or _TITLE_WORDS.search(name))
+            if is_title and not re.search(r"\d", name):
+                title_line, seen_title = name, True
+                continue
             if 2 <= len(words) <= 6 and all(w[0].isupper() for w in words) and not re.search(r"\d", name):
-                start = m.start() + t[m.start() :].find(s)
+                start = pos + lm.start() + lm.group(0).find(s)
                 self.evidence["/signer"] = self.ev(start, start + len(s), "closing:signature")
+                if name.isupper():
+                    name = " ".join(w[:1] + w[1:].lower() for w in words)
                 return Signer(name=name, title=_title_case(title_line) if title_line else None)
             break
         return None
@@ -570,19 +595,34 @@ def _title_case(s: str) -> str:
     return " ".join(out)
 
 
+# Words of organ names that keep a capital inside a name printed in capitals.
+_PROPER = [
+    (r"\bthường (vụ|trực)\b", r"Thường \1"),
+    (r"\b(tỉnh|huyện|thành|quận|thị|đảng) ủy\b", lambda m: m.group(0)[:1].upper() + m.group(0)[1:]),
+    (r"\bkhối\b", "Khối"),
+    (r"\bủy ban\b", "Ủy ban"),
+    (r"\bmttq\b", "MTTQ"),
+    (r"\bmặt trận tổ quốc\b", "Mặt trận Tổ quốc"),
+    (r"\bviệt nam\b", "Việt Nam"),
+    (r"\bhội đồng nhân dân\b", "Hội đồng nhân dân"),
+    (r"\bsở\b", "Sở"),
+    (r"\bphòng\b", "Phòng"),
+    (r"\bvăn hóa\b", "Văn hóa"),
+    (r"\bthể thao\b", "Thể thao"),
+    (r"\bdu lịch\b", "Du lịch"),
+]
+
+
 def _titlecase_issuer(issuer: Issuer) -> Issuer:
-    """Names read from a header in capitals: keep the place names as the gazetteer spells them."""
-    name = issuer.name or ""
-    words = name.split()
-    fixed = " ".join(w[:1] + w[1:].lower() if i == 0 else w.lower() for i, w in enumerate(words))
+    """Names read from a header in capitals, written the way the body text writes them.
+
+    "BAN THƯỜNG VỤ HUYỆN ỦY ĐỒNG VĂN" -> "Ban Thường vụ Huyện ủy Đồng Văn"; place
+    names as the gazetteer spells them.
+    """
+    fixed = (issuer.name or "").lower()
+    for pat, rep in _PROPER:
+        fixed = re.sub(pat, rep, fixed)
     for place in (issuer.province, issuer.district):
         if place:
             fixed = re.sub(re.escape(place.lower()), place, fixed)
-    return Issuer(
-        name=fixed,
-        system=issuer.system,
-        level=issuer.level,
-        province=issuer.province,
-        district=issuer.district,
-        province_current=issuer.province_current,
-    )
+    return replace(issuer, name=fixed[:1].upper() + fixed[1:])

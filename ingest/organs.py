@@ -221,7 +221,7 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
     g = gazetteer()
     province = district = None
     used_context = False
-    level = om.level
+    level = om.level or (context.level if context else None)
     if om.level == "central":
         return Issuer(name=_full_name(om.printed), system=om.system, level="central"), False
     if om.place:
@@ -249,7 +249,11 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
     if not om.place:
         place = district if level in ("district", "commune") and district else province
         if place and level != "commune":
-            name = f"{name} {place}"
+            unit = ""
+            if om.unit is None and not om.kind.endswith("uy") and om.kind != "dang-uy-khoi":
+                # "Ủy ban nhân dân" + Bắc Ninh reads "Ủy ban nhân dân tỉnh Bắc Ninh"
+                unit = _unit_word(place, level) + " "
+            name = f"{name} {unit}{place}"
     issuer = Issuer(
         name=name,
         system=om.system,
@@ -259,6 +263,16 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
         province_current=g.current_province(province) if province else None,
     )
     return issuer, used_context
+
+
+def _unit_word(place: str, level: str | None) -> str:
+    """The unit word printed before a place's name: "tỉnh", "thành phố", "huyện" ..."""
+    g = gazetteer()
+    if level == "province":
+        p = g.province(place)
+        return "thành phố" if p and p.kind == "Thành phố" else "tỉnh"
+    d = g.district(place)
+    return d.kind.lower() if d else "huyện"
 
 
 def _full_name(printed: str) -> str:

@@ -265,3 +265,82 @@ def test_missing_and_unsupported_files(tmp_path: Path) -> None:
     (tmp_path / "x.xyz").write_text("abc")
     with pytest.raises(DocumentError, match="unsupported file type"):
         read_document(tmp_path / "x.xyz")
+
+
+STATE_HEADER_PLAN = """ỦY BAN NHÂN DÂN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH BẮC NINH                          Độc lập - Tự do - Hạnh phúc
+Số: 154/KH-UBND                      Bắc Ninh, ngày 11 tháng 6 năm 2024
+
+KẾ HOẠCH
+Triển khai thực hiện Kết luận số 70-KL/TW ngày 31/01/2024 của Bộ Chính trị
+về phát triển thể dục, thể thao trong giai đoạn mới trên địa bàn tỉnh Bắc Ninh
+
+I. MỤC ĐÍCH, YÊU CẦU
+Nội dung.
+
+Nơi nhận:
+- Bộ VHTTDL (b/c);
+- TTTU, TT HĐND tỉnh (b/c);
+- Lưu: VT, KGVX.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+(Đã ký)
+NGUYỄN HỒNG THÁI
+"""
+
+
+def test_state_header_block_two_columns_and_deputy_signature_in_capitals() -> None:
+    r = rec(STATE_HEADER_PLAN)
+    assert (r["number"], r["date"]) == ("154/KH-UBND", "2024-06-11")
+    iss = r["issuer"]
+    assert (iss["name"], iss["system"], iss["level"], iss["province"]) == (
+        "Ủy ban nhân dân tỉnh Bắc Ninh",
+        "state",
+        "province",
+        "Bắc Ninh",
+    )
+    # the title's "Triển khai thực hiện Kết luận 70" is what it implements when no preamble says more
+    assert [x["number"] for x in r["implements"]] == ["70-KL/TW"]
+    assert r["signer"] == {"name": "Nguyễn Hồng Thái", "title": "Phó Chủ tịch"}
+    assert r["recipients"] == ["Bộ VHTTDL", "TTTU, TT HĐND tỉnh"]
+
+
+@pytest.mark.parametrize(
+    ("header", "name", "level", "province", "district"),
+    [
+        (
+            "BAN THƯỜNG VỤ HUYỆN ỦY ĐỒNG VĂN\nSố 45-KH/HU",
+            "Ban Thường vụ Huyện ủy Đồng Văn",
+            "district",
+            "Hà Giang",
+            "Đồng Văn",
+        ),
+        (
+            "ỦY BAN MTTQ VIỆT NAM\nTỈNH CAO BẰNG\nSố: 12/KH-MTTQ",
+            "Ủy ban MTTQ Việt Nam tỉnh Cao Bằng",
+            "province",
+            "Cao Bằng",
+            None,
+        ),
+        (
+            "ĐẢNG BỘ TỈNH HÀ GIANG\nHUYỆN ỦY ĐỒNG VĂN\n*\nSố 45-KH/HU",
+            "Huyện ủy Đồng Văn",
+            "district",
+            "Hà Giang",
+            "Đồng Văn",
+        ),
+    ],
+)
+def test_issuer_from_a_header_in_capitals(
+    header: str, name: str, level: str, province: str, district: str | None
+) -> None:
+    iss = rec(f"{header}\nHà Nội, ngày 1 tháng 5 năm 2024\n\nKẾ HOẠCH\nabc\n\nI. MỤC ĐÍCH\n")["issuer"]
+    assert (iss["name"], iss["level"], iss["province"], iss["district"]) == (name, level, province, district)
+
+
+def test_board_from_the_text_completes_a_header_name() -> None:
+    text = DISTRICT_PLAN.replace("BAN THƯỜNG VỤ HUYỆN ỦY ĐỒNG VĂN", "HUYỆN ỦY ĐỒNG VĂN").replace(
+        "Ban Thường vụ Huyện ủy Đồng Văn xây dựng", "Ban Thường vụ Huyện ủy xây dựng"
+    )
+    assert rec(text)["issuer"]["name"] == "Ban Thường vụ Huyện ủy Đồng Văn"
