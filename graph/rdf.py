@@ -288,7 +288,7 @@ class _Writer:
         self.add(ln, LIN.linkTarget, tgt)
         self.add(ln, LIN.relation, prop)
         self.add(ln, PROV.wasDerivedFrom, N(source_iri(self.sha, self.base)))
-        self.add(ln, LIN.reviewState, Literal("unreviewed"))
+        self.add(ln, LIN.reviewState, Literal(ev.review if ev else "unreviewed"))
         self.add(ln, LIN.method, Literal(ev.method if ev and ev.method else "unknown"))
         self.add(ln, LIN.basis, Literal(ev.basis if ev else "explicit"))
         if ev is not None:

@@ -4,12 +4,14 @@ Reads files; returns :class:`~ingest.model.PlanRecord` values. Imports nothing
 from the later stages (graph, api, viz).
 """
 
+from ingest import curation
 from ingest.errors import DocumentError, IngestError
 from ingest.extract import extract, extract_file
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, Signer, Target
 from ingest.readers import Document, read_document, supported
 
 __all__ = [
+    "curation",
     "Document",
     "DocumentError",
     "Evidence",

@@ -53,6 +53,8 @@ class Evidence:
     confidence: float = 1.0
     basis: Basis = "explicit"
     text: str = ""
+    # A researcher's verdict from the curation file: unreviewed, accepted or corrected.
+    review: str = "unreviewed"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +64,7 @@ class Evidence:
             "method": self.method,
             "confidence": self.confidence,
             "basis": self.basis,
+            "review": self.review,
         }
 
     @classmethod
@@ -73,6 +76,7 @@ class Evidence:
             confidence=float(d.get("confidence", 1.0)),
             basis=d.get("basis", "explicit"),
             text=str(d.get("text", "")),
+            review=str(d.get("review", "unreviewed")),
         )
 
 

@@ -94,11 +94,19 @@ def _iter_files(paths: Sequence[str], exclude: Path | None = None) -> Iterator[P
 
 
 def ingest_paths(
-    lin, paths: Sequence[str], progress: bool = False, exclude: Path | None = None
+    lin,
+    paths: Sequence[str],
+    settings: Settings,
+    progress: bool = False,
+    exclude: Path | None = None,
 ) -> tuple[int, int, list[str]]:
-    """Extract and ingest every file; returns (ingested, unchanged, failures)."""
-    from ingest import DocumentError, extract_file
+    """Extract, apply the curation file, and ingest every file; returns (ingested, unchanged, failures)."""
+    from ingest import DocumentError, curation, extract_file
 
+    try:
+        verdicts = curation.load(settings.curation)
+    except curation.CurationError as e:
+        raise CliError(str(e)) from e
     files = list(_iter_files(paths, exclude))
     failures: list[str] = []
     records = []
@@ -109,7 +117,7 @@ def ingest_paths(
         bar = tqdm(total=len(files), unit="doc", file=sys.stderr)
     for f in files:
         try:
-            records.append(extract_file(str(f)))
+            records.append(curation.apply(extract_file(str(f)), verdicts))
         except DocumentError as e:
             failures.append(str(e))
         except Exception as e:  # one bad document never stops the others
@@ -127,7 +135,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     lin = _lineage(settings)
     ingested, unchanged, failures = ingest_paths(
-        lin, [p for p in args.paths if p not in missing], progress=True
+        lin, [p for p in args.paths if p not in missing], settings, progress=True
     )
     for m in missing:
         failures.insert(0, f"{m}: no such file or folder")
@@ -194,7 +202,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     lin = _lineage(settings)
     if lin.stats().get("plans", 0) == 0 and settings.corpus.exists():
         ingested, _unchanged, failures = ingest_paths(
-            lin, [str(settings.corpus)], exclude=Path(settings.store)
+            lin, [str(settings.corpus)], settings, exclude=Path(settings.store)
         )
         print(f"store was empty: ingested {ingested} document(s) from {settings.corpus}", file=sys.stderr)
         for f in failures:

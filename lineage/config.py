@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "data" / "store"
 DEFAULT_CORPUS = PROJECT_ROOT / "data"
 DEFAULT_BASE = "https://w3id.org/vn-lineage/"
+DEFAULT_CURATION = PROJECT_ROOT / "data" / "curation.json"
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Settings:
     store: str
     corpus: Path = DEFAULT_CORPUS
     base: str = DEFAULT_BASE
+    curation: Path = DEFAULT_CURATION
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -28,4 +30,5 @@ class Settings:
     def from_env(cls, store: str | None = None, **kw) -> Settings:
         spec = store or os.environ.get("LINEAGE_STORE") or str(DEFAULT_STORE)
         base = os.environ.get("LINEAGE_BASE") or DEFAULT_BASE
-        return cls(store=spec, base=base, **kw)
+        curation = Path(os.environ.get("LINEAGE_CURATION") or DEFAULT_CURATION)
+        return cls(store=spec, base=base, curation=curation, **kw)
