@@ -1,9 +1,11 @@
 """Readers: a file on disk to a :class:`Document` of original and normalised text.
 
-Reads: a path (.txt, .md now; .docx and .pdf plug in through ``READERS``).
+Reads: a path (.txt, .md, .docx, .pdf; each suffix has its function in ``READERS``).
 Returns: :class:`Document`. Raises :class:`~ingest.errors.DocumentError` with a
-one-line reason for a missing, empty, binary or undecodable file, so that an
-ingest of thousands can report it and go on.
+one-line reason for a missing, empty, binary, undecodable, encrypted, scanned or
+corrupt file, and never anything else, so that an ingest of thousands can report
+it and go on. The .docx and .pdf readers live in their own modules
+(``docx_reader``, ``pdf_reader``) and import their libraries only when used.
 """
 
 from __future__ import annotations
@@ -37,8 +39,25 @@ def _read_text(path: Path) -> str:
     raise DocumentError(str(path), "not valid UTF-8 text")
 
 
-# Suffix -> function returning the document's text. .docx/.pdf readers register here.
-READERS: dict[str, Callable[[Path], str]] = {".txt": _read_text, ".md": _read_text}
+def _read_docx(path: Path) -> str:
+    from ingest.docx_reader import read_docx  # python-docx is loaded only when a .docx comes
+
+    return read_docx(path)
+
+
+def _read_pdf(path: Path) -> str:
+    from ingest.pdf_reader import read_pdf  # pdfminer.six is loaded only when a .pdf comes
+
+    return read_pdf(path)
+
+
+# Suffix -> function returning the document's text.
+READERS: dict[str, Callable[[Path], str]] = {
+    ".txt": _read_text,
+    ".md": _read_text,
+    ".docx": _read_docx,
+    ".pdf": _read_pdf,
+}
 
 
 def supported(path: Path) -> bool:
@@ -62,6 +81,9 @@ def read_document(path: str | Path) -> Document:
         raise
     except OSError as e:
         raise DocumentError(str(path), f"cannot read: {e.strerror or e}") from e
+    except Exception as e:  # a reader's library failing on a file it did not expect: still one line
+        kind = p.suffix.lower().lstrip(".")
+        raise DocumentError(str(path), f"unreadable .{kind} file ({type(e).__name__})") from e
     if not raw.strip():
         raise DocumentError(str(path), "empty document: no text")
     sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
