@@ -166,7 +166,8 @@ def is_central_symbol(number: str | None) -> bool:
 
 
 def jurisdiction_of(issuer: Issuer | None, number: str | None = None) -> str:
-    """``central``, the province slug, or ``province.district`` for district level and below."""
+    """``central``, the province slug, ``province.district`` for district level, and
+    ``province.district.commune`` for communes (two communes' "45-KH/ĐU" are two documents)."""
     if issuer is not None and issuer.level == "central":
         return CENTRAL
     if issuer is None or not issuer.province:
@@ -176,6 +177,8 @@ def jurisdiction_of(issuer: Issuer | None, number: str | None = None) -> str:
     j = slugify(issuer.province)
     if issuer.level in ("district", "commune") and issuer.district:
         j += "." + slugify(issuer.district)
+    if issuer.level == "commune" and issuer.commune:
+        j += "." + slugify(issuer.commune)
     return j
 
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from ingest.campaigns import find_campaigns
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, Signer, Target
-from ingest.organs import OrganMatch, find_organs, to_issuer
+from ingest.organs import OrganMatch, find_organs, full_name, to_issuer
 from ingest.places import gazetteer
 from ingest.readers import Document, read_document
 from ingest.refs import (
@@ -37,7 +37,7 @@ from ingest.refs import (
     type_of_symbol,
     walk,
 )
-from ingest.text import NormalizedText
+from ingest.text import NormalizedText, fold
 
 _HEAD_NUMBER = re.compile(
     r"^[ \t]*Số\s*:?[ \t]*(?P<num>\d{1,5})?[ \t]*(?P<sep>[-–/])?[ \t]*"
@@ -75,6 +75,10 @@ _RIGHT_COLUMN = re.compile(
     r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
     r"|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc",
     re.IGNORECASE,
+)
+_UNIT_PREFIX = re.compile(r"^(?:TP\.?|thành\s+phố|tỉnh|huyện|thị\s+xã|quận)\s*", re.IGNORECASE)
+_PARENT_HEAD = re.compile(
+    r"ĐẢNG\s+BỘ\s+(?P<unit>TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ)\s+(?P<place>[^\n*]{2,40})", re.IGNORECASE
 )
 _TITLE_WORDS = re.compile(
     r"CHỦ\s+TỊCH|BÍ\s+THƯ|GIÁM\s+ĐỐC|TRƯỞNG|PHÓ|VĂN\s+PHÒNG|THƯỜNG\s+TRỰC|ỦY\s+VIÊN|BAN|KHỐI"
@@ -242,6 +246,7 @@ class _Reader:
         for m in re.finditer(
             r"(?:^|(?<=[.;]\s)|(?<=\n))[ \t-]*(?P<kw>" + TRIGGER_RE.pattern + "|" + BASIS_RE.pattern + ")",
             t[:end],
+            re.IGNORECASE,
         ):
             if m.start() < start:
                 continue
@@ -346,52 +351,73 @@ class _Reader:
         kinds = Counter(c.kind for c in cands)
         kind = kinds.most_common(1)[0][0]
         same = [c for c in cands if c.kind == kind]
-        best = max(same, key=lambda c: (c.place is not None, c.board is not None, len(c.printed)))
+        best = max(same, key=lambda c: (c.place is not None, len(c.printed) - len(c.board or "")))
         context = self._context_place(best, place_line, title, implements)
         issuer, used = to_issuer(best, context)
         if best.printed.isupper():
             issuer = _titlecase_issuer(issuer)
         board = next((c.board for c in same if c.board and not c.printed.isupper()), None)
-        if best.board is None and board and issuer.name:
-            # "HUYỆN ỦY ĐỒNG VĂN" in the header, "Ban Thường vụ Huyện ủy xây dựng ..." in the text
-            issuer = replace(issuer, name=" ".join([*board.split(), issuer.name]))
+        if board and issuer.name and (best.board is None or best.printed.isupper()):
+            # "BCH HỘI LHPN HUYỆN ..." in the header, "Ban Thường vụ Hội LHPN huyện xây dựng ..." in the
+            # text: the board that speaks in the text signs the plan.
+            bare = issuer.name[len(best.board) :].strip() if best.board else issuer.name
+            issuer = replace(issuer, name=full_name(" ".join([*board.split(), bare])))
         basis = "context" if used else "explicit"
         return issuer, self.ev(best.start, best.end, "organ:subject-or-closing", 0.9, basis)
 
     def _context_place(
         self, organ: OrganMatch, place_line: str | None, title: str | None, implements: list[Mention]
     ) -> Issuer | None:
-        """Where the document sits when the organ leaves the place implicit."""
+        """Where the document sits when its organ leaves the place implicit or ambiguous.
+
+        Sources, most telling first: the place-and-date line, "trên địa bàn ..." in the
+        title and text, the header lines above the organ ("ĐẢNG BỘ HUYỆN BÌNH LIÊU",
+        "HỘI LHPN TỈNH BÌNH ĐỊNH"), and the places of the plans it implements.
+        """
         g = gazetteer()
-        wants_district = organ.level in ("district", "commune")
-        names: list[str] = []
+        wants_district = organ.level in ("district", "commune", "city")
+        raw: list[tuple[str, str | None]] = []  # (name, "province" | "district" | None)
         if place_line:
-            names.append(place_line)
+            raw.append((place_line, None))
         for tm in _ON_TERRITORY.finditer(title or ""):
-            names.append(tm.group("place"))
+            raw.append((tm.group("place"), None))
         for tm in _ON_TERRITORY.finditer(self.t[:5000]):
-            names.append(tm.group("place"))
-        for raw in names:
-            words = re.sub(r"^(?:TP\.?|Tp\.?|thành phố|tỉnh|huyện|thị xã|quận)\s*", "", raw.strip()).split()
-            found = g.leading_place(words)
+            raw.append((tm.group("place"), None))
+        head = self.t[: max(0, organ.start)] if organ.start < 1500 else self.t[:1500]
+        for hm in _PARENT_HEAD.finditer(head):
+            raw.append((hm.group("place"), "province" if fold(hm.group("unit")) in ("tinh",) else None))
+        for om in find_organs(_RIGHT_COLUMN.sub(lambda m: " " * len(m.group(0)), head)):
+            if om.place and om.place_kind in ("province", "district") and om.start != organ.start:
+                raw.append((om.place, om.place_kind))
+        for m in walk(implements):
+            if m.organ and m.organ.place and m.organ.place_kind in ("province", "district"):
+                raw.append((m.organ.place, m.organ.place_kind))
+        provinces: list[str] = []
+        districts: list[tuple[str, str]] = []
+        for name, kind in raw:
+            words = re.sub(
+                r"^(?:TP\.?|Tp\.?|thành phố|tỉnh|huyện|thị xã|quận)\s*", "", name.strip(), flags=re.I
+            )
+            found = g.leading_place(words.split())
             if not found:
                 continue
-            name = found[1]
-            dists = g.districts_named(name)
-            prov = g.province(name)
-            if wants_district and dists:
-                d = dists[0] if len(dists) == 1 else None
-                if d:
-                    return Issuer(province=d.province, district=d.name, level="district")
-            if not wants_district and prov:
-                return Issuer(province=prov.name, level="province")
-        # The province of the documents it implements (a provincial body implements provincial plans).
-        provs = Counter()
-        for m in walk(implements):
-            if m.organ and m.organ.place and m.organ.place_kind == "province":
-                provs[m.organ.place] += 1
-        if provs:
-            return Issuer(province=provs.most_common(1)[0][0], level="province")
+            place = found[1]
+            prov = g.province(place) if kind != "district" else None
+            if prov and kind != "district":
+                provinces.append(prov.name)
+                if not wants_district or kind == "province":
+                    continue
+            for d in g.districts_named(place):
+                districts.append((d.province, d.name))
+        if wants_district:
+            for prov_name, dist in districts:
+                same_name = [d for d in districts if d[1] == dist]
+                if len({p for p, _ in same_name}) == 1 or prov_name in provinces:
+                    return Issuer(province=prov_name, district=dist, level="district")
+        if provinces:
+            return Issuer(province=provinces[0], level="province")
+        if districts and len({p for p, _ in districts}) == 1:
+            return Issuer(province=districts[0][0], level="province")
         return None
 
     # -- closing block ----------------------------------------------------

@@ -95,6 +95,7 @@ class Issuer:
     province: str | None = None
     district: str | None = None
     province_current: str | None = None
+    commune: str | None = None  # for commune-level bodies: "Hoành Mô"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -103,6 +104,7 @@ class Issuer:
             "level": self.level,
             "province": self.province,
             "district": self.district,
+            "commune": self.commune,
             "province_current": self.province_current,
         }
 
@@ -117,6 +119,7 @@ class Issuer:
             province=d.get("province"),
             district=d.get("district"),
             province_current=d.get("province_current"),
+            commune=d.get("commune"),
         )
 
 

@@ -20,15 +20,38 @@ from ingest.model import Issuer
 from ingest.places import gazetteer
 from ingest.text import fold
 
-_BOARD = r"(?:Ban\s+Thường\s+vụ|Ban\s+Thường\s+trực|Thường\s+trực|Thường\s+vụ|Ban\s+Chấp\s+hành|BTV|BTT|TT)"
+_BOARD = (
+    r"(?:Ban\s+Thường\s+vụ|Ban\s+Thường\s+trực|Thường\s+trực|Thường\s+vụ|Ban\s+Chấp\s+hành|BTV|BTT|BCH|TT)"
+)
 _UNIT = r"(?:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)"
+_TW = r"(?:Trung\s+ương|TW)"
+_VN = r"(?:\s+Việt\s+Nam|\s+VN)?"
+_MASS = [
+    (r"(?:Liên\s+hiệp\s+Phụ\s+nữ|LHPN)", "hoi-phu-nu"),
+    (r"Nông\s+dân", "hoi-nong-dan"),
+    (r"Cựu\s+chiến\s+binh", "hoi-cuu-chien-binh"),
+]
 
-# (pattern, system, level, kind). level None: decided by the unit word / the place.
+# (pattern, system, level, kind), most specific first: at one position the first
+# alternative that matches wins. level None: decided by the unit word or the place;
+# "city": a city's body, provincial in a centrally-run city and a district body elsewhere.
 _ORGANS: list[tuple[str, str, str | None, str]] = [
     (r"Bộ\s+Chính\s+trị", "party", "central", "bo-chinh-tri"),
-    (r"Ban\s+Bí\s+thư(?:\s+Trung\s+ương\s+Đảng)?", "party", "central", "ban-bi-thu"),
-    (r"Ban\s+Chấp\s+hành\s+Trung\s+ương(?:\s+Đảng)?", "party", "central", "ban-chap-hanh-trung-uong"),
-    (r"Trung\s+ương\s+Đảng", "party", "central", "ban-chap-hanh-trung-uong"),
+    (
+        rf"Ban\s+Bí\s+thư\s+{_TW}\s+Đoàn(?:\s+TNCS\s+Hồ\s+Chí\s+Minh)?",
+        "mass_org",
+        "central",
+        "doan-thanh-nien",
+    ),
+    (rf"Ban\s+Bí\s+thư(?:\s+{_TW}(?:\s+Đảng)?)?", "party", "central", "ban-bi-thu"),
+    (
+        rf"Ban\s+(?:Tuyên\s+giáo|Dân\s+vận|Tổ\s+chức|Nội\s+chính|Kinh\s+tế)\s+{_TW}(?:\s+Đảng)?",
+        "party",
+        "central",
+        "ban-dang-tw",
+    ),
+    (rf"Ban\s+Chấp\s+hành\s+{_TW}(?:\s+Đảng)?", "party", "central", "ban-chap-hanh-trung-uong"),
+    (rf"{_TW}\s+Đảng", "party", "central", "ban-chap-hanh-trung-uong"),
     (r"Thủ\s+tướng(?:\s+Chính\s+phủ)?", "state", "central", "thu-tuong"),
     (r"Chính\s+phủ", "state", "central", "chinh-phu"),
     (r"Quốc\s+hội", "state", "central", "quoc-hoi"),
@@ -40,14 +63,21 @@ _ORGANS: list[tuple[str, str, str | None, str]] = [
         "bo",
     ),
     (
-        r"(?:Ủy\s+ban|UB)\s+Trung\s+ương\s+(?:MTTQ|Mặt\s+trận\s+Tổ\s+quốc)(?:\s+Việt\s+Nam|\s+VN)?",
+        rf"(?:Đoàn\s+Chủ\s+tịch\s+)?(?:Ủy\s+ban|UB)\s+{_TW}\s+(?:MTTQ|Mặt\s+trận\s+Tổ\s+quốc){_VN}",
         "front",
         "central",
         "mttq",
     ),
-    (r"Trung\s+ương\s+Đoàn(?:\s+TNCS\s+Hồ\s+Chí\s+Minh)?", "mass_org", "central", "doan-thanh-nien"),
+    (rf"{_TW}\s+Đoàn(?:\s+TNCS\s+Hồ\s+Chí\s+Minh)?", "mass_org", "central", "doan-thanh-nien"),
+    *[(rf"(?:Đoàn\s+Chủ\s+tịch\s+)?{_TW}\s+Hội\s+{p}{_VN}", "mass_org", "central", k) for p, k in _MASS],
+    (
+        rf"(?:Đoàn\s+Chủ\s+tịch\s+)?Tổng\s+(?:Liên\s+đoàn\s+Lao\s+động|LĐLĐ){_VN}",
+        "mass_org",
+        "central",
+        "lien-doan-lao-dong",
+    ),
     (r"Tỉnh\s+ủy", "party", "province", "tinh-uy"),
-    (r"Thành\s+ủy", "party", None, "thanh-uy"),
+    (r"Thành\s+ủy", "party", "city", "thanh-uy"),
     (r"Huyện\s+ủy", "party", "district", "huyen-uy"),
     (r"Quận\s+ủy", "party", "district", "quan-uy"),
     (r"Thị\s+ủy", "party", "district", "thi-uy"),
@@ -60,18 +90,13 @@ _ORGANS: list[tuple[str, str, str | None, str]] = [
     (r"Đảng\s+ủy", "party", None, "dang-uy"),
     (r"(?:Ủy\s+ban\s+nhân\s+dân|UBND)", "state", None, "ubnd"),
     (r"(?:Hội\s+đồng\s+nhân\s+dân|HĐND)", "state", None, "hdnd"),
-    (
-        r"(?:(?:Ủy\s+ban|UB)\s*(?:MTTQ|Mặt\s+trận\s+Tổ\s+quốc)|UBMTTQ|MTTQ)(?:\s+Việt\s+Nam|\s+VN)?",
-        "front",
-        None,
-        "mttq",
-    ),
-    (r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+đoàn", "mass_org", None, "doan-thanh-nien"),
+    (rf"(?:(?:Ủy\s+ban|UB)\s*(?:MTTQ|Mặt\s+trận\s+Tổ\s+quốc)|UBMTTQ|MTTQ){_VN}", "front", None, "mttq"),
+    (r"Tỉnh\s+đoàn", "mass_org", "province", "doan-thanh-nien"),
+    (r"Thành\s+đoàn", "mass_org", "city", "doan-thanh-nien"),
+    (r"(?:Huyện|Quận|Thị)\s+đoàn", "mass_org", "district", "doan-thanh-nien"),
     (r"(?:Đoàn\s+TNCS\s+Hồ\s+Chí\s+Minh|Đoàn\s+Thanh\s+niên)", "mass_org", None, "doan-thanh-nien"),
-    (r"Hội\s+Liên\s+hiệp\s+Phụ\s+nữ(?:\s+Việt\s+Nam)?", "mass_org", None, "hoi-phu-nu"),
-    (r"Hội\s+Nông\s+dân", "mass_org", None, "hoi-nong-dan"),
-    (r"Hội\s+Cựu\s+chiến\s+binh", "mass_org", None, "hoi-cuu-chien-binh"),
-    (r"Liên\s+đoàn\s+Lao\s+động", "mass_org", None, "lien-doan-lao-dong"),
+    *[(rf"Hội\s+{p}{_VN}", "mass_org", None, k) for p, k in _MASS],
+    (r"(?:Liên\s+đoàn\s+Lao\s+động|LĐLĐ)", "mass_org", None, "lien-doan-lao-dong"),
     (r"Sở\s+Văn\s+hóa,\s*Thể\s+thao\s+và\s+Du\s+lịch", "state", "province", "so-vhttdl"),
     (r"Sở\s+Văn\s+hóa\s+và\s+Thể\s+thao", "state", "province", "so-vhtt"),
     (r"Sở\s+Giáo\s+dục\s+và\s+Đào\s+tạo", "state", "province", "so-gddt"),
@@ -97,7 +122,7 @@ class OrganMatch:
     level: str | None
     unit: str | None  # the unit word as printed: "tỉnh", "thành phố", "huyện" ...
     place: str | None  # the place as the gazetteer spells it, when printed
-    place_kind: str | None  # "province" or "district": what the printed place names
+    place_kind: str | None  # "province", "district" or "commune": what the printed place names
 
 
 def _unit_level(unit: str | None) -> str | None:
@@ -160,33 +185,31 @@ def _build(text: str, m: re.Match[str]) -> OrganMatch | None:
         if len(words) >= 5:
             break
     place = place_kind = None
+    unit_level = _unit_level(unit)
     if words:
-        found = gazetteer().leading_place([w for w, _ in words])
+        found = gazetteer().leading_place([w for w, _ in words], communes=unit_level == "commune")
         if found:
-            n, name = found
-            place = name
+            n, place = found
             end = words[n - 1][1]
-    if kind == "tinh-uy" or (unit and fold(unit) == "tinh"):
+    if unit_level == "commune":
+        place_kind = "commune" if place else None
+    elif kind == "tinh-uy" or unit_level == "province":
         place_kind = "province"
     elif place:
         g = gazetteer()
-        is_prov = g.province(place) is not None
-        is_dist = bool(g.districts_named(place))
-        if level == "district" or _unit_level(unit) == "district":
-            place_kind = "district" if is_dist else "province"
-        elif kind in ("thanh-uy",) or (unit and fold(unit) in ("thanh pho", "tp")):
-            prov = g.province(place)
+        prov = g.province(place)
+        if level == "district" or unit_level == "district":
+            place_kind = "district" if g.districts_named(place) else "province"
+        elif level == "city" or (unit and fold(unit) in ("thanh pho", "tp")):
             place_kind = "province" if prov and prov.kind == "Thành phố" else "district"
         else:
-            place_kind = "province" if is_prov else "district"
-    if level is None:
-        level = _unit_level(unit)
-        if level is None and place_kind:
-            level = place_kind
-        if level is None and kind == "thanh-uy":
-            level = "district"
-        if level is None and unit and fold(unit) in ("thanh pho", "tp"):
-            level = "district"
+            place_kind = "province" if prov else "district"
+    if level is None and unit_level is not None:
+        level = unit_level
+    if level is None and unit and fold(unit) in ("thanh pho", "tp"):
+        level = "city"
+    if level in (None, "city") and place_kind in ("province", "district"):
+        level = place_kind
     if kind == "dang-uy-khoi" and level is None:
         level = "province"
     printed = re.sub(r"\s+", " ", text[m.start() : end]).strip()
@@ -207,8 +230,12 @@ def _build(text: str, m: re.Match[str]) -> OrganMatch | None:
 _EXPAND = [
     (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
     (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
+    (re.compile(r"\bLHPN\b"), "Liên hiệp Phụ nữ"),
+    (re.compile(r"\bLĐLĐ\b"), "Liên đoàn Lao động"),
     (re.compile(r"^BTV\b"), "Ban Thường vụ"),
     (re.compile(r"^BTT\b"), "Ban Thường trực"),
+    (re.compile(r"^BCH\b"), "Ban Chấp hành"),
+    (re.compile(r"^TT\b"), "Thường trực"),
     (re.compile(r"\bTP\.?(?=\s)"), "thành phố"),
 ]
 
@@ -216,39 +243,57 @@ _EXPAND = [
 def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bool]:
     """Place an organ: its printed place, else the citing document's (``context``).
 
-    Returns the issuer and whether context was needed (the place was not printed).
+    Returns the issuer and whether context was needed (the place was not printed or
+    was ambiguous: "phường An Hòa" exists in twelve provinces).
     """
     g = gazetteer()
-    province = district = None
-    used_context = False
-    level = om.level or (context.level if context else None)
     if om.level == "central":
-        return Issuer(name=_full_name(om.printed), system=om.system, level="central"), False
-    if om.place:
-        if om.place_kind == "province":
-            province = om.place
+        return Issuer(name=full_name(om.printed), system=om.system, level="central"), False
+    ctx_p = context.province if context else None
+    ctx_d = context.district if context else None
+    province = district = commune = None
+    used_context = False
+    level = om.level
+    if om.place and om.place_kind == "province":
+        province = om.place
+    elif om.place and om.place_kind == "commune":
+        cands = (
+            g.communes_named(om.place, ctx_p, ctx_d)
+            or g.communes_named(om.place, ctx_p)
+            or g.communes_named(om.place)
+        )
+        commune = om.place
+        if len(cands) == 1:
+            district, province = cands[0].district, cands[0].province
+            used_context = len(g.communes_named(om.place)) > 1
         else:
-            cands = g.districts_named(om.place, context.province if context else None)
-            if not cands:
-                cands = g.districts_named(om.place)
-            d = cands[0] if len(cands) == 1 else None
-            if d is None and cands and context and context.province:
-                d = next((c for c in cands if c.province == context.province), None)
-            if d is not None:
-                district, province = d.name, d.province
-            else:
-                district = om.place
-                province = context.province if context else None
-                used_context = True
+            province, district, used_context = ctx_p, ctx_d, True
+    elif om.place:
+        cands = g.districts_named(om.place, ctx_p) or g.districts_named(om.place)
+        if len(cands) == 1:
+            district, province = cands[0].name, cands[0].province
+        else:
+            district, province, used_context = om.place, ctx_p, True
     elif context is not None:
         used_context = True
-        province = context.province
-        if level in ("district", "commune") and context.level in ("district", "commune"):
-            district = context.district
-    name = _full_name(om.printed)
+        province = ctx_p
+        if level == "city":
+            p = g.province(province)
+            level = "province" if p and p.kind == "Thành phố" else "district"
+        if level in ("district", "commune"):
+            district = ctx_d
+        if level == "commune":
+            commune = context.commune
+    if level == "city":  # no place printed and nothing to tell: a district-level city is the usual case
+        level = "district"
+    if level is None and context is not None:
+        level = context.level
+    name = full_name(om.printed)
     if not om.place:
-        place = district if level in ("district", "commune") and district else province
-        if place and level != "commune":
+        place = {"commune": commune, "district": district}.get(level or "") or (
+            province if level == "province" else None
+        )
+        if place:
             unit = ""
             if om.unit is None and not om.kind.endswith("uy") and om.kind != "dang-uy-khoi":
                 # "Ủy ban nhân dân" + Bắc Ninh reads "Ủy ban nhân dân tỉnh Bắc Ninh"
@@ -260,22 +305,27 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
         level=level,
         province=province,
         district=district if level in ("district", "commune") else None,
+        commune=commune if level == "commune" else None,
         province_current=g.current_province(province) if province else None,
     )
     return issuer, used_context
 
 
 def _unit_word(place: str, level: str | None) -> str:
-    """The unit word printed before a place's name: "tỉnh", "thành phố", "huyện" ..."""
+    """The unit word printed before a place's name: "tỉnh", "thành phố", "huyện", "xã" ..."""
     g = gazetteer()
     if level == "province":
         p = g.province(place)
         return "thành phố" if p and p.kind == "Thành phố" else "tỉnh"
+    if level == "commune":
+        cs = g.communes_named(place)
+        return cs[0].kind.lower() if cs else "xã"
     d = g.district(place)
     return d.kind.lower() if d else "huyện"
 
 
-def _full_name(printed: str) -> str:
+def full_name(printed: str) -> str:
+    """The printed name, abbreviations written out: "BTV ... UBND" -> "Ban Thường vụ ... Ủy ban nhân dân"."""
     s = printed
     for pat, rep in _EXPAND:
         s = pat.sub(rep, s)

@@ -37,6 +37,14 @@ class District:
     code: str
 
 
+@dataclass(frozen=True, slots=True)
+class Commune:
+    name: str  # short name: "Hoành Mô", "Chiềng Lề"
+    kind: str  # "Xã", "Phường", "Thị trấn"
+    district: str
+    province: str
+
+
 # Unit-type words as they appear before a name, folded.
 PROVINCE_WORDS = ("tinh", "thanh pho", "tp")
 DISTRICT_WORDS = ("huyen", "quan", "thi xa", "thanh pho", "tp")
@@ -48,10 +56,11 @@ class Gazetteer:
     def __init__(self) -> None:
         rows = query(
             "SELECT DISTINCT provinceShort, province, provinceCode, provinceLat, provinceLon,"
-            " districtShort, districtType, districtCode FROM admin_units_legacy"
+            " districtShort, districtType, districtCode, wardShort, wardType FROM admin_units_legacy"
         )
         self.provinces: dict[str, Province] = {}
         self.districts: dict[str, list[District]] = {}
+        self.communes: dict[str, list[Commune]] = {}
         for r in rows:
             pkey = fold(r["provinceShort"])
             if pkey not in self.provinces:
@@ -63,7 +72,10 @@ class Gazetteer:
             bucket = self.districts.setdefault(fold(d.name), [])
             if d not in bucket:
                 bucket.append(d)
-        self._max_words = max(len(k.split()) for k in [*self.provinces, *self.districts])
+            if r["wardShort"]:
+                c = Commune(r["wardShort"], r["wardType"], r["districtShort"], r["provinceShort"])
+                self.communes.setdefault(fold(c.name), []).append(c)
+        self._max_words = max(len(k.split()) for k in [*self.provinces, *self.districts, *self.communes])
 
     def province(self, name: str | None) -> Province | None:
         """The province called ``name`` ("Bắc Kạn", "tỉnh Bắc Kạn", "TP. Hà Nội")."""
@@ -93,13 +105,32 @@ class Gazetteer:
             found = kinded or found
         return found[0] if len(found) == 1 else None
 
-    def leading_place(self, words: list[str]) -> tuple[int, str] | None:
-        """The longest run of ``words`` (from the start) that names a province or district.
+    def communes_named(
+        self, name: str | None, province: str | None = None, district: str | None = None
+    ) -> list[Commune]:
+        """Communes (xã, phường, thị trấn) called ``name``, narrowed by province and district."""
+        if not name:
+            return []
+        key = _strip_unit_word(fold(name), ("xa", "phuong", "thi tran"))
+        found = self.communes.get(key, [])
+        if province:
+            found = [c for c in found if fold(c.province) == fold(province)]
+        if district:
+            found = [c for c in found if fold(c.district) == fold(district)]
+        return list(found)
+
+    def leading_place(self, words: list[str], communes: bool = False) -> tuple[int, str] | None:
+        """The longest run of ``words`` (from the start) that names a province or district
+        (or, with ``communes``, a commune: after "xã", "phường", "thị trấn").
 
         Returns (number of words used, the name as the gazetteer spells it).
         """
         for n in range(min(self._max_words, len(words)), 0, -1):
             key = fold(" ".join(words[:n]))
+            if communes:
+                if key in self.communes:
+                    return n, self.communes[key][0].name
+                continue
             if key in self.provinces:
                 return n, self.provinces[key].name
             if key in self.districts:

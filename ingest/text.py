@@ -24,8 +24,8 @@ from unidecode import unidecode
 _TONE_SWAP: dict[str, str] = {}
 for _old_v, _new_v in (("o", "a"), ("o", "e"), ("u", "y")):
     for _mark in ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323"):
-        for _up in (False, True):
-            v1, v2 = (_old_v.upper(), _new_v.upper()) if _up else (_old_v, _new_v)
+        # lower case, capitals, and a capital first letter ("Uỷ ban", "Hoá")
+        for v1, v2 in ((_old_v, _new_v), (_old_v.upper(), _new_v.upper()), (_old_v.upper(), _new_v)):
             old = v1 + unicodedata.normalize("NFC", v2 + _mark)
             new = unicodedata.normalize("NFC", v1 + _mark) + v2
             _TONE_SWAP[old] = new

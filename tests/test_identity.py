@@ -165,3 +165,26 @@ def test_catalogue_resolves_partial_references():
     # several years of one body: an undated reference is ambiguous
     cat.add(other)
     assert cat.resolve(bk.with_year("x")) == bk.with_year("x")
+
+
+def test_two_communes_of_one_district_are_two_jurisdictions() -> None:
+    from graph.identity import jurisdiction_of
+
+    a = Issuer(
+        name="Đảng ủy xã Hoành Mô",
+        system="party",
+        level="commune",
+        province="Quảng Ninh",
+        district="Bình Liêu",
+        commune="Hoành Mô",
+    )
+    b = Issuer(
+        name="Đảng ủy xã Đồng Văn",
+        system="party",
+        level="commune",
+        province="Quảng Ninh",
+        district="Bình Liêu",
+        commune="Đồng Văn",
+    )
+    assert jurisdiction_of(a) == "quang-ninh.binh-lieu.hoanh-mo"
+    assert jurisdiction_of(a) != jurisdiction_of(b)
