@@ -40,7 +40,7 @@ from ingest.refs import (
 from ingest.text import NormalizedText, fold
 
 _HEAD_NUMBER = re.compile(
-    r"^[ \t]*Số\s*:?[ \t]*(?P<num>\d{1,5})?[ \t]*(?P<sep>[-–/])?[ \t]*"
+    r"^[ \t]*Số\s*:?[ \t]*(?P<num>\d{1,5})?[ \t]*(?P<sep>[-–/])?[ \t]*(?P<yr>(?:19|20)\d{2}[ \t]?/[ \t]?)?"
     r"(?P<sym>[A-ZĐ][A-Za-zĐđ]*(?:[ \t]?[-–/][ \t]?[A-ZĐ][A-Za-zĐđ]*)*)",
     re.MULTILINE,
 )
@@ -180,7 +180,7 @@ class _Reader:
         self.evidence["/symbol"] = self.ev(m.start("sym"), m.end("sym"), "header:so")
         if num:
             self.evidence["/number"] = self.ev(m.start("num"), m.end("sym"), "header:so")
-            return clean_number(num, m.group("sep"), sym), sym
+            return clean_number(num, m.group("sep"), sym, m.group("yr")), sym
         return None, sym.lstrip("-/")
 
     def _date(self, head_end: int) -> tuple[str | None, str | None]:

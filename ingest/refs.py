@@ -60,7 +60,7 @@ SYMBOL_TYPES: dict[str, str] = {
 _TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(TYPE_WORDS, key=len, reverse=True))
 _SYM_PART = r"[A-ZĐ][A-Za-zĐđ]*"
 NUMBER_RE = (
-    r"(?P<num>\d{1,5})\s{0,3}(?P<sep>[-–/]\s{0,3})?"
+    r"(?P<num>\d{1,5})\s{0,3}(?P<sep>[-–/]\s{0,3})?(?P<yr>(?:19|20)\d{2}\s{0,2}/\s{0,2})?"
     rf"(?P<sym>{_SYM_PART}(?:\s{{0,3}}[-–/]\s{{0,3}}{_SYM_PART})*)"
 )
 MENTION_RE = re.compile(
@@ -115,11 +115,13 @@ def iso_date(d: str | None, m: str | None, y: str | None) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def clean_number(num: str, sep: str | None, sym: str) -> str:
-    """ "474 /KH-MTTQ-BTT" -> "474/KH-MTTQ-BTT", "70- KL/TW" -> "70-KL/TW"."""
+def clean_number(num: str, sep: str | None, sym: str, year: str | None = None) -> str:
+    """ "474 /KH-MTTQ-BTT" -> "474/KH-MTTQ-BTT", "70- KL/TW" -> "70-KL/TW",
+    "15/ 2023/NQ-HĐND" -> "15/2023/NQ-HĐND"."""
     sep = (sep or "").strip().replace("–", "-")
     sym = re.sub(r"\s+", "", sym).replace("–", "-")
-    return f"{num}{sep}{sym}"
+    year = re.sub(r"\s+", "", year or "")
+    return f"{num}{sep}{year}{sym}"
 
 
 def type_of_symbol(sym: str | None) -> str | None:
@@ -165,7 +167,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Men
         word = m.group("type")
         doc_type = TYPE_WORDS.get(re.sub(r"\s+", " ", word.lower())) if word else None
         doc_type = doc_type or type_of_symbol(sym) or "other"
-        number = clean_number(m.group("num"), m.group("sep"), m.group("sym"))
+        number = clean_number(m.group("num"), m.group("sep"), m.group("sym"), m.group("yr"))
         found.append(Mention(m.start(), m.end(), m.end(), doc_type, number))
     for i, mt in enumerate(found):
         limit = found[i + 1].start if i + 1 < len(found) else end
@@ -248,7 +250,7 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
         elif chained:
             attach(mt, prev)
         elif SIBLING_END.search(between):
-            attach(mt, parent.get(id(prev)))
+            attach(mt, parent.get(id(_sibling_of(prev, mt, parent))))
         else:
             attach(mt, None)
         seen[key] = mt
@@ -263,6 +265,23 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
             last = max((c.end for c in walk(mt.children)), default=mt.title_start)
             mt.title = re.sub(r"\s+", " ", text[mt.title_start : last]).strip(" ,.;:-") or None
     return roots
+
+
+def _sibling_of(prev: Mention, mt: Mention, parent: dict[int, Mention | None]) -> Mention:
+    """Which mention ``mt`` stands beside after "và"/",": ``prev``, unless ``prev`` is of
+    another type and a chain above it has one of ``mt``'s type.
+
+    "Kế hoạch 218 về triển khai Kết luận 70 ... và Kế hoạch 156 ..." lists two plans;
+    "Kế hoạch 88 về triển khai Kết luận 70 và Nghị quyết 05" lists what 88 carries out.
+    """
+    if prev.doc_type == mt.doc_type:
+        return prev
+    up = parent.get(id(prev))
+    while up is not None:
+        if up.doc_type == mt.doc_type:
+            return up
+        up = parent.get(id(up))
+    return prev
 
 
 def merge(into: Mention, other: Mention) -> None:
