@@ -3,7 +3,8 @@
 Reads/writes: an RDF dataset. ``open_store(spec)`` picks the implementation:
 a directory path -> :class:`OxigraphStore` on disk; ``"memory:"`` -> in memory;
 ``"sparql+http://..."`` / ``"sparql+https://..."`` -> a remote SPARQL 1.1
-Protocol store (not implemented yet; :class:`StoreError` says so).
+Protocol server, :class:`graph.sparql_store.SparqlStore` (its docstring lists
+the spec forms for Oxigraph server, Virtuoso, GraphDB, Neptune and Fuseki).
 
 Why pyoxigraph result objects in the interface: a remote implementation can
 build the very same objects with ``pyoxigraph.parse_query_results`` (SELECT,
@@ -121,12 +122,12 @@ class OxigraphStore:
             raise ValueError(f"unknown format {fmt!r}; one of {sorted(_FORMATS)}")
         rf = _FORMATS[fmt]
         if rf.supports_datasets:
-            return self._store.dump(format=rf)
+            return self._store.dump(format=rf) or b""
         union = self._store.query(
             "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
         )
         assert isinstance(union, QueryTriples)
-        return union.serialize(format=rf)
+        return union.serialize(format=rf) or b""
 
     def __len__(self) -> int:
         return len(self._store)
@@ -150,7 +151,10 @@ def open_store(spec: str | os.PathLike[str]) -> Store:
     if s == "memory:":
         return OxigraphStore(None)
     if s.startswith(("sparql+http://", "sparql+https://")):
-        raise StoreError(f"remote SPARQL stores ({s}) are not supported yet; use a directory or 'memory:'")
+        # Imported here: the remote store builds on this module's helpers.
+        from graph.sparql_store import SparqlStore
+
+        return SparqlStore(s)
     if "://" in s:
         raise StoreError(f"unknown store spec {s!r}: expected a directory, 'memory:' or sparql+http(s)://")
     return OxigraphStore(s)

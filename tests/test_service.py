@@ -17,10 +17,10 @@ from graph_fixtures import (  # noqa: F401  (fixtures)
     kl70,
     lineage,
     ninh_thuan_297,
-    store,
     tinh_uy_241,
     tu_son,
 )
+from oxigraph_server import oxigraph_spec, remote_store  # noqa: F401  (fixtures)
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -38,6 +38,18 @@ P154 = "bac-ninh.ubnd.2024.ke-hoach.154-kh-ubnd"
 TUSON = "bac-ninh.tu-son.ubnd.2024.ke-hoach.210-kh-ubnd"
 NT297 = "ninh-thuan.tinh-uy.2024.ke-hoach.297-kh-tu"
 BK297 = "bac-kan.tinh-uy.2024.ke-hoach.297-kh-tu"
+
+
+@pytest.fixture(params=["memory", "disk", "oxigraph-server"])
+def store(request, tmp_path):
+    """Every store the service must answer the same on: embedded (memory, disk) and a real
+    Oxigraph server over the SPARQL protocol (one server per module, emptied per test)."""
+    if request.param == "oxigraph-server":
+        yield request.getfixturevalue("remote_store")
+        return
+    s = open_store("memory:") if request.param == "memory" else open_store(tmp_path / "store")
+    yield s
+    s.close()
 
 
 def city_id(lin: Lineage) -> str:
