@@ -80,6 +80,18 @@ _UNIT_PREFIX = re.compile(r"^(?:TP\.?|thành\s+phố|tỉnh|huyện|thị\s+xã|
 _PARENT_HEAD = re.compile(
     r"ĐẢNG\s+BỘ\s+(?P<unit>TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ)\s+(?P<place>[^\n*]{2,40})", re.IGNORECASE
 )
+# Where a clause ends: a sentence end, ";", a blank line, or a new bullet / numbered /
+# capitalised line (a line that goes on in lower case or with "33%" is the same sentence).
+_CLAUSE_BOUND = re.compile(r"\.\s|;|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)|[A-ZĐÀ-Ỹ]))")
+_PARA_BOUND = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)))")
+_GOAL_WORDS = re.compile(
+    r"đạt|phấn\s+đấu|phân\s+đấu|phần\s+đầu|trở\s+lên|tỷ\s+l[ệê]|ít\s+nhất|mục\s+tiêu", re.IGNORECASE
+)
+_SIGN_TITLE = re.compile(
+    r"^[ \t*]*(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|BÍ\s+THƯ|GIÁM\s+ĐỐC|TRƯỞNG\s+(?:PHÒNG|BAN)|CHÁNH\s+VĂN\s+PHÒNG"
+    r"|CHỦ\s+NHIỆM)\b[^\n]*$",
+    re.MULTILINE,
+)
 _TITLE_WORDS = re.compile(
     r"CHỦ\s+TỊCH|BÍ\s+THƯ|GIÁM\s+ĐỐC|TRƯỞNG|PHÓ|VĂN\s+PHÒNG|THƯỜNG\s+TRỰC|ỦY\s+VIÊN|BAN|KHỐI"
 )
@@ -429,6 +441,8 @@ class _Reader:
         """
         t = self.t
         marks = list(_SIGN_MARK.finditer(t))
+        if not marks:  # a head of office signs in their own name: "TRƯỞNG PHÒNG / Ngô Văn Tuấn"
+            marks = [m for m in _SIGN_TITLE.finditer(t) if m.start() > len(t) * 0.6]
         if not marks:
             return None
         m = marks[-1]
@@ -484,26 +498,30 @@ class _Reader:
 
     # -- targets ----------------------------------------------------------
     def _targets(self) -> tuple[Target, ...]:
+        """Numeric targets: every "N%" in a clause that reads as a goal, with its year.
+
+        A clause ends at ". ", ";", a blank line or a new bullet/numbered line; a line
+        wrapped inside a sentence (PDF text) does not end it. The year is the nearest
+        "đến năm YYYY" before the number in the clause, else in its paragraph, else in
+        the nearest heading above ("2. Mục tiêu cụ thể đến năm 2030").
+        """
         t = self.t
         out: list[Target] = []
         seen: set[tuple] = set()
+        bounds = [(m.start(), m.end()) for m in _CLAUSE_BOUND.finditer(t)]
+        paras = [m.end() for m in _PARA_BOUND.finditer(t)]
         for pm in re.finditer(r"(\d{1,3}(?:[.,]\d+)?)\s*%", t):
-            s_start = max(
-                t.rfind("\n", 0, pm.start()), t.rfind(". ", 0, pm.start()), t.rfind(";", 0, pm.start())
-            )
-            s_start = s_start + 1 if s_start >= 0 else 0
-            ends = [
-                x for x in (t.find("\n", pm.end()), t.find(". ", pm.end()), t.find(";", pm.end())) if x >= 0
-            ]
-            s_end = min(ends) if ends else len(t)
+            s_start = max((e for s, e in bounds if e <= pm.start()), default=0)
+            s_end = min((s for s, e in bounds if s >= pm.end()), default=len(t))
+            p_start = max((e for e in paras if e <= s_start), default=0)
             sent = t[s_start:s_end]
-            if not re.search(
-                r"đạt|phấn\s+đấu|phân\s+đấu|phần\s+đầu|trở\s+lên|tỷ\s+l[ệê]|ít\s+nhất", sent, re.I
-            ):
+            context = t[p_start:s_end]
+            if not _GOAL_WORDS.search(context):
                 continue
             if MENTION_RE.search(sent) and not re.search(r"đạt", sent):
                 continue
-            year = _year_in(sent) or self._heading_year(s_start)
+            year = _year_in(t[s_start : pm.start()]) or _year_in(t[p_start : pm.start()]) or _year_in(sent)
+            year = year or self._heading_year(p_start)
             before = t[max(s_start, pm.start() - 30) : pm.start()]
             after = t[pm.end() : pm.end() + 15]
             comparator = "="
@@ -517,9 +535,8 @@ class _Reader:
             value: float | int = float(num) if "." in num else int(num)
             ind = re.split(r"\s+(?:đạt|chiếm)\b", sent[: pm.start() - s_start])[0]
             ind = re.sub(r"^[\s\-+*a-zđ)]{0,4}\)?\s*", "", ind)
-            ind = re.sub(
-                r"^(?:Phấn|Phân|Phần)\s+đ[ấầ]u\s+(?:đến|tới)\s+năm\s+\d{4}\s*,?\s*", "", ind, flags=re.I
-            )
+            ind = re.sub(r"^(?:Phấn|Phân|Phần)\s+đ[ấầ]u\s+", "", ind, flags=re.I)
+            ind = re.sub(r"^(?:đến|tới)\s+năm\s+\d{4}\s*,?\s*", "", ind, flags=re.I)
             ind = re.sub(r"\s+", " ", ind).strip(" ,:-")
             key = (value, year, ind)
             if key in seen:
@@ -551,11 +568,12 @@ class _Reader:
 
 
 def _year_in(s: str) -> int | None:
-    m = re.search(r"(?:đến|tới|vào|trước)\s+năm\s+(\d{4})", s, re.I)
-    if m:
-        return int(m.group(1))
-    m = re.search(r"giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})", s, re.I)
-    return int(m.group(1)) if m else None
+    """The year of the last "đến năm YYYY" (or "giai đoạn X - YYYY") in ``s``."""
+    found = list(re.finditer(r"(?:đến|tới|vào|trước)\s+năm\s+(\d{4})", s, re.I))
+    if found:
+        return int(found[-1].group(1))
+    found = list(re.finditer(r"giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})", s, re.I))
+    return int(found[-1].group(1)) if found else None
 
 
 def _fill_from_twins(roots: list[Mention]) -> None:

@@ -36,7 +36,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 GOLD = CORPUS / "gold.json"
 
 # Measured score when the corpus was committed (hits out of checks). Raise it, never lower it.
-MIN_HITS = 1052
+MIN_HITS = 1057
 MIN_TOTAL = 1057
 
 
