@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# Benchmarks are never part of `make test`: they print figures (last line key=value).
+PLANS ?= 2000
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --plans $(PLANS)
 
 clean:
 	rm -rf $(VENV) data/store

@@ -246,7 +246,8 @@ class _Writer:
             self.add(u, SKOS.prefLabel, Literal("Việt Nam", language="vi"))
             self.add(u, LIN.adminLevel, LIN.Central)
             return u
-        prov_slug, _, district_slug = jurisdiction.partition(".")
+        prov_slug, _, rest = jurisdiction.partition(".")
+        district_slug, _, commune_slug = rest.partition(".")
         p = N(place_iri(prov_slug, self.base))
         self.add(p, RDF.type, LIN.AdministrativeUnit)
         self.add(p, LIN.adminLevel, LIN.Province)
@@ -261,10 +262,17 @@ class _Writer:
                 self.add(c, SKOS.prefLabel, Literal(issuer.province_current, language="vi"))
                 self.add(p, LIN.successor, c)
         if district_slug:
-            self.add(u, LIN.adminLevel, LIN.District)
-            self.add(u, DCTERMS.isPartOf, p)
+            d = N(place_iri(f"{prov_slug}.{district_slug}", self.base))
+            self.add(d, RDF.type, LIN.AdministrativeUnit)
+            self.add(d, LIN.adminLevel, LIN.District)
+            self.add(d, DCTERMS.isPartOf, p)
             if named and issuer.district and slugify(issuer.district) == district_slug:
-                self.add(u, SKOS.prefLabel, Literal(issuer.district, language="vi"))
+                self.add(d, SKOS.prefLabel, Literal(issuer.district, language="vi"))
+        if commune_slug:
+            self.add(u, LIN.adminLevel, LIN.Commune)
+            self.add(u, DCTERMS.isPartOf, d)
+            if named and issuer.commune and slugify(issuer.commune) == commune_slug:
+                self.add(u, SKOS.prefLabel, Literal(issuer.commune, language="vi"))
         return u
 
     def ref(self, ref: Ref, context: str | None) -> tuple[NamedNode, DocKey]:

@@ -131,6 +131,7 @@ class _Body:
     level: str | None = None
     province: str | None = None
     district: str | None = None
+    commune: str | None = None
     province_current: str | None = None
 
 
@@ -315,11 +316,16 @@ class Lineage:
                     b.level = v
             unit = min(pv[str(DCTERMS.spatial)], default=None)
             if unit and unit != rdf.place_iri(CENTRAL, base):
-                parent = min(places[unit][str(DCTERMS.isPartOf)], default=None)
-                prov = parent or unit
+                # up the isPartOf chain: commune -> district -> province
+                chain = [unit]
+                while len(chain) < 3 and (up := min(places[chain[-1]][str(DCTERMS.isPartOf)], default=None)):
+                    chain.append(up)
+                prov = chain[-1]
                 b.province = label(prov)
-                if parent:
-                    b.district = label(unit)
+                if len(chain) >= 2:
+                    b.district = label(chain[-2])
+                if len(chain) == 3:
+                    b.commune = label(chain[0])
                 succ = min(places[prov][str(LIN.successor)], default=None)
                 b.province_current = label(succ)
         return bodies
@@ -372,6 +378,7 @@ class Lineage:
                 "level": b.level if b else None,
                 "province": b.province if b else None,
                 "district": b.district if b else None,
+                "commune": b.commune if b else None,
                 "province_current": b.province_current if b else None,
             },
             "stub": d.stub,

@@ -421,6 +421,9 @@ class _Reader:
                     continue
             for d in g.districts_named(place):
                 districts.append((d.province, d.name))
+        if organ.place and organ.place_kind == "commune":
+            # only districts that hold a commune of that name ("phường Phú Thịnh" of Sơn Tây)
+            districts = [(p, d) for p, d in districts if g.communes_named(organ.place, p, d)] or districts
         if wants_district:
             for prov_name, dist in districts:
                 same_name = [d for d in districts if d[1] == dist]

@@ -108,7 +108,7 @@ ORGAN_RE = re.compile(
     rf"(?:\s+(?P<unit>{_UNIT})(?![^\W\d_]))?",
     re.IGNORECASE,
 )
-_PLACE_WORD = re.compile(r"[^\W\d_][^\W_]*\.?")
+_PLACE_WORD = re.compile(r"(?:[^\W\d_][^\W_]*|\d{1,2}\b)\.?")  # "Bắc Kạn", "Quận 6", "Phường 12"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +176,12 @@ def _build(text: str, m: re.Match[str]) -> OrganMatch | None:
     words: list[tuple[str, int]] = []
     for wm in _PLACE_WORD.finditer(text, end, min(len(text), end + 60)):
         gap = text[(words[-1][1] if words else end) : wm.start()]
-        if gap.strip() or len(gap) > 4 or "\n\n" in gap:
+        # "Bà Rịa - Vũng Tàu": a hyphen between words of one name is part of it
+        # (PDF text may break a name over a blank line: "Tỉnh ủy Vĩnh \n\nPhúc")
+        if gap.strip(" -–") or len(gap) > 5 or (not words and gap.strip()):
             break
         w = wm.group(0)
-        if not (w[0].isupper()):
+        if not (w[0].isupper() or (w[0].isdigit() and (words or unit))):
             break
         words.append((w.rstrip("."), wm.end() if not w.endswith(".") else wm.end() - 1))
         if len(words) >= 5:
@@ -191,6 +193,11 @@ def _build(text: str, m: re.Match[str]) -> OrganMatch | None:
         if found:
             n, place = found
             end = words[n - 1][1]
+        elif unit and words[0][0].isdigit():
+            # numbered units keep their unit word in the name: "Quận 6", "Phường 12"
+            found = gazetteer().leading_place([unit, words[0][0]], communes=unit_level == "commune")
+            if found:
+                place, end = found[1], words[0][1]
     if unit_level == "commune":
         place_kind = "commune" if place else None
     elif kind == "tinh-uy" or unit_level == "province":
@@ -270,6 +277,8 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
             province, district, used_context = ctx_p, ctx_d, True
     elif om.place:
         cands = g.districts_named(om.place, ctx_p) or g.districts_named(om.place)
+        if len(cands) > 1 and om.unit:  # "thị xã Sơn Tây" (Hà Nội), not "huyện Sơn Tây" (Quảng Ngãi)
+            cands = [d for d in cands if fold(d.kind) == _unit_kind(om.unit)] or cands
         if len(cands) == 1:
             district, province = cands[0].name, cands[0].province
         else:
@@ -309,6 +318,12 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
         province_current=g.current_province(province) if province else None,
     )
     return issuer, used_context
+
+
+def _unit_kind(unit: str) -> str:
+    """The folded gazetteer unit type a printed unit word names ("TP." -> "thanh pho")."""
+    u = fold(unit)
+    return "thanh pho" if u == "tp" else u
 
 
 def _unit_word(place: str, level: str | None) -> str:

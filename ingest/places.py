@@ -11,6 +11,7 @@ researcher needs both the unit as of the document's date and today's.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -88,8 +89,10 @@ class Gazetteer:
         """Districts called ``name``, optionally only those of ``province``."""
         if not name:
             return []
-        key = _strip_unit_word(fold(name), DISTRICT_WORDS)
-        found = self.districts.get(key, [])
+        key = fold(name)  # "Quận 6" is a name; "huyện Bác Ái" carries its unit word
+        found = self.districts.get(key) or self.districts.get(_strip_unit_word(key, DISTRICT_WORDS), [])
+        exact = [d for d in found if _lower(d.name) == _lower(name)]
+        found = exact or found  # "Tam Dương" is not "Tam Đường", though both fold to "tam duong"
         if province:
             pk = fold(province)
             found = [d for d in found if fold(d.province) == pk]
@@ -111,8 +114,10 @@ class Gazetteer:
         """Communes (xã, phường, thị trấn) called ``name``, narrowed by province and district."""
         if not name:
             return []
-        key = _strip_unit_word(fold(name), ("xa", "phuong", "thi tran"))
-        found = self.communes.get(key, [])
+        key = fold(name)
+        found = self.communes.get(key) or self.communes.get(
+            _strip_unit_word(key, ("xa", "phuong", "thi tran")), []
+        )
         if province:
             found = [c for c in found if fold(c.province) == fold(province)]
         if district:
@@ -126,15 +131,18 @@ class Gazetteer:
         Returns (number of words used, the name as the gazetteer spells it).
         """
         for n in range(min(self._max_words, len(words)), 0, -1):
-            key = fold(" ".join(words[:n]))
+            printed = " ".join(words[:n])
+            key = fold(printed)
+            names: list[str] = []
             if communes:
-                if key in self.communes:
-                    return n, self.communes[key][0].name
-                continue
-            if key in self.provinces:
-                return n, self.provinces[key].name
-            if key in self.districts:
-                return n, self.districts[key][0].name
+                names = [c.name for c in self.communes.get(key, [])]
+            else:
+                if key in self.provinces:
+                    names.append(self.provinces[key].name)
+                names += [d.name for d in self.districts.get(key, [])]
+            name = _same_spelling(printed, names)
+            if name:
+                return n, name
         return None
 
     @cache  # noqa: B019 - one gazetteer per process; the cache is the point
@@ -148,6 +156,26 @@ class Gazetteer:
         except Exception:  # the converter raises bare Exceptions on unknown input
             return None
         return getattr(unit, "short_province", None) or None
+
+
+def _lower(s: str) -> str:
+    return unicodedata.normalize("NFC", s).lower().strip()
+
+
+def _same_spelling(printed: str, names: list[str]) -> str | None:
+    """The gazetteer name ``printed`` stands for: the one spelt the same, tones and all.
+
+    Folding merges "Tam Dương"/"Tam Đường" and "Phú Mỹ"/"Phù Mỹ"; a text that
+    prints diacritics means the one it prints. Only a text without any (typed in
+    plain ASCII) is matched on the folded form alone.
+    """
+    if not names:
+        return None
+    for name in names:
+        if _lower(name) == _lower(printed):
+            return name
+    plain = fold(printed) == _lower(printed).replace("-", " ")
+    return names[0] if plain else None
 
 
 def _strip_unit_word(key: str, words: tuple[str, ...]) -> str:

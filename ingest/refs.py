@@ -228,6 +228,10 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
     prev: Mention | None = None
 
     def attach(mt: Mention, to: Mention | None) -> None:
+        # Climb until the link is one that exists: a higher body never carries out a
+        # lower body's plan, and a Party committee never carries out a State or Front plan.
+        while to is not None and not _can_implement(to, mt):
+            to = parent.get(id(to))
         (to.children if to is not None else roots).append(mt)
         parent[id(mt)] = to
 
@@ -265,6 +269,50 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
             last = max((c.end for c in walk(mt.children)), default=mt.title_start)
             mt.title = re.sub(r"\s+", " ", text[mt.title_start : last]).strip(" ,.;:-") or None
     return roots
+
+
+# A bare "thành phố" body ranks as a province: a plan cites it from below.
+_LEVEL_RANK = {"central": 0, "province": 1, "city": 1, "district": 2, "commune": 3}
+
+
+def _rank(m: Mention) -> int:
+    """How high the issuer sits (0 central ... 3 commune); -1 when the text does not say.
+
+    Read from the named issuer, else from an unambiguous symbol ("/TW" is central,
+    "/HU" a district committee); "/TU" is not used: district-level cities sign with it.
+    """
+    if m.organ is not None and m.organ.level in _LEVEL_RANK:
+        return _LEVEL_RANK[m.organ.level]
+    tail = re.split(r"[-/]", m.number.upper())[-1]
+    return {"TW": 0, "HU": 2, "QU": 2}.get(tail, -1)
+
+
+_SYMBOL_SYSTEM = {
+    "TW": "party",
+    "TU": "party",
+    "HU": "party",
+    "QU": "party",
+    "ĐU": "party",
+    "UBND": "state",
+    "MTTQ": "front",
+    "BTT": "front",
+}
+
+
+def _system(m: Mention) -> str | None:
+    if m.organ is not None:
+        return m.organ.system
+    for part in reversed(re.split(r"[-/]", m.number.upper())[1:]):
+        if part in _SYMBOL_SYSTEM:
+            return _SYMBOL_SYSTEM[part]
+    return None
+
+
+def _can_implement(doer: Mention, done: Mention) -> bool:
+    """Whether ``doer`` can carry out ``done``, as far as the text tells who issued them."""
+    if _rank(doer) >= 0 and _rank(done) > _rank(doer):
+        return False
+    return not (_system(doer) == "party" and _system(done) in ("state", "front", "mass_org"))
 
 
 def _sibling_of(prev: Mention, mt: Mention, parent: dict[int, Mention | None]) -> Mention:

@@ -213,6 +213,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from lineage.synth import generate
+
+    if args.plans < 1:
+        raise CliError("--plans must be at least 1")
+    s = generate(args.plans, args.seed, args.out)
+    _out(f"wrote {s.n} plans ({s.bytes / 1e6:.1f} MB) to {s.out_dir} in {s.seconds:.1f}s")
+    return 0
+
+
 # -- parser -------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lineage", description="Directive lineage knowledge graph.")
@@ -247,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--out")
     x.add_argument("--store")
     x.set_defaults(func=cmd_export)
+
+    y = sub.add_parser("synth", help="write a synthetic national cascade of plans and expected.jsonl")
+    y.add_argument("--plans", type=int, default=100_000)
+    y.add_argument("--seed", type=int, default=0)
+    y.add_argument("--out", required=True)
+    y.set_defaults(func=cmd_synth)
 
     v = sub.add_parser("validate", help="validate the store against the SHACL shapes")
     v.add_argument("--store")

@@ -1,0 +1,146 @@
+"""Parent accuracy: does the graph link every synthetic plan to the parents it should?
+
+Reads: the records that were ingested, the :class:`graph.service.Lineage` they
+went into, and ``expected.jsonl`` from :func:`lineage.synth.generate`. Returns:
+:class:`Accuracy` with the failing files, so a regression names its documents.
+
+Why match by number + issuer place/level and not by id: ids are the graph's
+business (and may legitimately change with the identity scheme); what a
+researcher checks is "the parent is Kế hoạch 241-KH/TU of the Bắc Kạn Tỉnh ủy".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.identity import number_norm
+from graph.service import Lineage
+from ingest.model import PlanRecord
+from ingest.text import fold
+
+__all__ = ["Accuracy", "file_ids", "load_expected", "parent_accuracy"]
+
+
+@dataclass
+class Accuracy:
+    """Share of plans whose parents are exactly the expected ones, and link-level counts."""
+
+    plans: int = 0
+    exact: int = 0
+    expected_links: int = 0
+    found_links: int = 0
+    extra_links: int = 0
+    missing_files: int = 0  # expected files with no ingested node
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.exact / self.plans if self.plans else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found_links / self.expected_links if self.expected_links else 1.0
+
+
+def load_expected(path: str | Path) -> dict[str, dict[str, Any]]:
+    """``expected.jsonl`` by file name."""
+    out: dict[str, dict[str, Any]] = {}
+    with Path(path).open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                out[row["file"]] = row
+    return out
+
+
+def file_ids(lin: Lineage, records: Iterable[PlanRecord]) -> dict[str, str]:
+    """File name -> the plan id its record became (via the source hash, one query)."""
+    by_sha = {r.sha256: Path(r.source).name for r in records if r.sha256}
+    rows = lin.store.query(
+        """PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX eli: <http://data.europa.eu/eli/ontology#>
+        SELECT DISTINCT ?d ?sha WHERE { ?d a eli:LegalResource ; prov:wasDerivedFrom ?s .
+                                        ?s dcterms:identifier ?sha }"""
+    )
+    from graph.identity import id_of_iri
+
+    out: dict[str, str] = {}
+    for row in rows:
+        sha = row["sha"].value
+        name = by_sha.get(sha)
+        pid = id_of_iri(row["d"].value, lin.base)
+        if name and pid:
+            out[name] = pid
+    return out
+
+
+def _same_place(a: str | None, b: str | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and fold(a) == fold(b))
+
+
+def matches(expected: dict[str, Any], summary: dict[str, Any]) -> bool:
+    """Does the node ``summary`` denote the expected parent (number, level, province, district)?"""
+    iss = summary.get("issuer") or {}
+    if number_norm(expected["number"]) != number_norm(summary.get("number")):
+        return False
+    if expected["level"] != iss.get("level"):
+        return False
+    if expected["level"] == "central":
+        return True
+    if not _same_place(expected["province"], iss.get("province")):
+        return False
+    return expected["level"] not in ("district", "commune") or _same_place(
+        expected["district"], iss.get("district")
+    )
+
+
+def parent_accuracy(
+    lin: Lineage,
+    records: Sequence[PlanRecord],
+    expected: dict[str, dict[str, Any]],
+    keep_failures: int = 50,
+) -> Accuracy:
+    """Compare each ingested plan's ``parents`` with expected.jsonl (see the module docstring)."""
+    ids = file_ids(lin, records)
+    acc = Accuracy()
+    for name, row in sorted(expected.items()):
+        want = row["parents"]
+        acc.plans += 1
+        acc.expected_links += len(want)
+        pid = ids.get(name)
+        if pid is None:
+            acc.missing_files += 1
+            if len(acc.failures) < keep_failures:
+                acc.failures.append({"file": name, "why": "not ingested"})
+            continue
+        got = [lin.summary(p) for p in lin.index.parents(pid)]
+        used: set[int] = set()
+        found = 0
+        for w in want:
+            hit = next((i for i, g in enumerate(got) if i not in used and matches(w, g)), None)
+            if hit is not None:
+                used.add(hit)
+                found += 1
+        extra = len(got) - len(used)
+        acc.found_links += found
+        acc.extra_links += extra
+        if found == len(want) and extra == 0:
+            acc.exact += 1
+        elif len(acc.failures) < keep_failures:
+            acc.failures.append(
+                {
+                    "file": name,
+                    "id": pid,
+                    "want": [(w["number"], w["level"], w["province"], w["district"]) for w in want],
+                    "got": [
+                        (g["number"], g["issuer"]["level"], g["issuer"]["province"], g["issuer"]["district"])
+                        for g in got
+                    ],
+                }
+            )
+    return acc

@@ -1,0 +1,404 @@
+"""The benchmark: ``python -m bench.run --plans N`` (``make bench``).
+
+Generates the synthetic cascade (:mod:`lineage.synth`) in a temporary folder,
+ingests it into a fresh on-disk store through the project's own path (each
+file through ``ingest.extract_file``, then ``Lineage.ingest_records``, as
+``lineage ingest`` does), checks every plan's parents against expected.jsonl,
+times traversals in process against rdflib, pyoxigraph SPARQL and bare
+networkx on the same data, then starts ``lineage serve`` on the store and load
+tests it over loopback. Prints a table, and as the last line one line of
+``key=value`` pairs that scripts compare with the project's targets.
+
+Why one script and not pytest: the figures are measurements, not pass/fail
+checks, and take minutes at realistic sizes; ``make test`` never runs them.
+Progress goes to stderr so stdout stays the table and the key line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.accuracy import Accuracy, load_expected, parent_accuracy
+
+TARGETS = {  # the project's targets at 100,000 plans (issue 4)
+    "ingest_docs_per_s": (">=", 500),
+    "parent_accuracy": (">=", 1.0),
+    "serve_start_s": ("<=", 5),
+    "rss_mb": ("<=", 1500),
+    "desc_p50_ms": ("<=", 10),
+    "desc_p99_ms": ("<=", 50),
+    "x_vs_rdflib": (">=", 50),
+    "x_vs_networkx": ("<=", 1.5),
+}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def _best_of(fn: Callable[[], object], reps: int) -> float:
+    """The fastest of ``reps`` runs, in seconds (the least disturbed by the machine)."""
+    best = float("inf")
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
+
+
+# -- ingest ---------------------------------------------------------------------------
+def ingest(folder: Path, store_dir: Path) -> tuple[Any, list[Any], dict[str, float], list[str]]:
+    """Extract every file and ingest the records into a fresh on-disk store; timings by phase."""
+    from graph.service import Lineage
+    from graph.store import open_store
+    from ingest import DocumentError, extract_file
+
+    files = sorted(p for p in folder.glob("*.txt"))
+    t0 = time.perf_counter()
+    lin = Lineage(open_store(str(store_dir)))
+    records, failures = [], []
+    for i, f in enumerate(files, 1):
+        try:
+            records.append(extract_file(str(f)))
+        except DocumentError as e:
+            failures.append(str(e))
+        except Exception as e:  # as the CLI: one bad document never stops the others
+            failures.append(f"{f}: could not be extracted ({type(e).__name__}: {e})")
+        if i % 1000 == 0:
+            log(f"extracted {i}/{len(files)}")
+    t1 = time.perf_counter()
+    log(f"extract done in {t1 - t0:.1f}s; writing {len(records)} records to the store")
+    lin.ingest_records(records)
+    t2 = time.perf_counter()
+    log(f"ingest_records done in {t2 - t1:.1f}s")
+    return lin, records, {"extract_s": t1 - t0, "store_s": t2 - t1, "total_s": t2 - t0}, failures
+
+
+# -- in-process comparisons -------------------------------------------------------------
+def compare(lin: Any, pid: str, reps: int = 5) -> dict[str, float]:
+    """Descendants of ``pid``: ours vs rdflib and pyoxigraph property paths and bare networkx."""
+    import networkx as nx
+    from rdflib import Graph
+
+    from graph.identity import iri_of
+    from ontology.ns import LIN
+
+    ours = _best_of(lambda: lin.descendants(pid), reps)
+    n_ours = len(lin.descendants(pid))
+    # lin.index.tree points child -> parent: what lies below a plan is networkx's "ancestors".
+    tree = lin.index.tree
+    bare = _best_of(lambda: nx.ancestors(tree, pid), reps)
+    q = f"SELECT ?x WHERE {{ ?x <{LIN.parent}>+ <{iri_of(pid, lin.base)}> }}"
+    oxi = _best_of(lambda: list(lin.store.query(q)), reps)
+    n_oxi = len(list(lin.store.query(q)))
+    log("loading the N-Triples export into rdflib")
+    t = time.perf_counter()
+    g = Graph()
+    g.parse(data=lin.export("nt"), format="nt")
+    load_s = time.perf_counter() - t
+    rdf_s = _best_of(lambda: list(g.query(q)), max(1, reps // 2))
+    n_rdf = len(list(g.query(q)))
+    return {
+        "ours_ms": ours * 1e3,
+        "networkx_ms": bare * 1e3,
+        "oxigraph_ms": oxi * 1e3,
+        "rdflib_ms": rdf_s * 1e3,
+        "rdflib_load_s": load_s,
+        "rdflib_triples": float(len(g)),
+        "n_desc": float(n_ours),
+        "n_oxigraph": float(n_oxi),
+        "n_rdflib": float(n_rdf),
+        "x_vs_rdflib": rdf_s / ours,
+        "x_vs_oxigraph_sparql": oxi / ours,
+        "x_vs_networkx": ours / bare if bare else float("nan"),
+    }
+
+
+# -- serving ------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        return r.status, r.read()
+    finally:
+        c.close()
+
+
+def start_server(store_dir: Path, port: int, timeout: float = 300) -> tuple[subprocess.Popen[bytes], float]:
+    """Start ``lineage serve`` on the store; seconds until ``/api/stats`` answers 200."""
+    exe = Path(sys.executable).with_name("lineage")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "lineage.cli"]
+    cmd += ["serve", "--store", str(store_dir), "--port", str(port)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    while time.perf_counter() - t0 < timeout:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"lineage serve exited with {proc.returncode}: {err[-2000:]}")
+        try:
+            status, _ = _get(port, "/api/stats", timeout=5)
+            if status == 200:
+                return proc, time.perf_counter() - t0
+        except OSError:
+            pass
+        time.sleep(0.05)
+    proc.terminate()
+    raise RuntimeError(f"lineage serve did not answer within {timeout}s")
+
+
+def load_test(
+    port: int, paths: list[str], clients: int = 32, max_requests: int = 2000, max_s: float = 30.0
+) -> dict[str, float]:
+    """``clients`` threads with keep-alive connections GET ``paths`` in turn; latencies in ms."""
+    lat: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = iter(range(max_requests))
+    deadline = time.perf_counter() + max_s
+
+    def worker(k: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.perf_counter() < deadline:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            path = paths[(i * 7 + k) % len(paths)]
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                r = conn.getresponse()
+                r.read()
+                ok = r.status == 200
+            except OSError:
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            dt = (time.perf_counter() - t) * 1e3
+            with lock:
+                if ok:
+                    lat.append(dt)
+                else:
+                    errors[0] += 1
+        conn.close()
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t0
+    return {
+        "requests": float(len(lat)),
+        "errors": float(errors[0]),
+        "p50_ms": _pct(lat, 0.50),
+        "p99_ms": _pct(lat, 0.99),
+        "mean_ms": statistics.fmean(lat) if lat else float("nan"),
+        "rps": len(lat) / wall if wall else 0.0,
+    }
+
+
+def rss_mb(pid: int) -> float:
+    """VmRSS of a process from /proc, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# -- the run --------------------------------------------------------------------------------
+def run(plans: int, seed: int, workdir: Path, clients: int, requests: int, seconds: float) -> dict[str, Any]:
+    """Every phase in order; returns all figures (the table and the key line are made from them)."""
+    from lineage.synth import generate
+
+    out: dict[str, Any] = {"plans": plans, "seed": seed}
+    corpus, store_dir = workdir / "corpus", workdir / "store"
+    log(f"generating {plans} plans (seed {seed}) in {corpus}")
+    s = generate(plans, seed, corpus)
+    out["synth_s"] = s.seconds
+    out["corpus_mb"] = s.bytes / 1e6
+
+    lin, records, t, failures = ingest(corpus, store_dir)
+    out.update(t)
+    out["extract_failed"] = len(failures)
+    out["ingest_total_s"] = t["total_s"]
+    out["ingest_docs_per_s"] = len(records) / t["total_s"] if t["total_s"] else 0.0
+    out["store_mb"] = sum(f.stat().st_size for f in store_dir.rglob("*") if f.is_file()) / 1e6
+
+    log("checking parents against expected.jsonl")
+    acc: Accuracy = parent_accuracy(lin, records, load_expected(corpus / "expected.jsonl"))
+    out["parent_accuracy"] = acc.accuracy
+    out["link_recall"] = acc.recall
+    out["extra_links"] = acc.extra_links
+    out["failures"] = acc.failures[:10]
+    stats = lin.stats()
+    out["stats"] = stats
+    out["id_collisions"] = len(records) - stats["plans"]
+
+    # Province Party plans head the biggest cascades; commune plans have the longest ancestor paths.
+    from bench.accuracy import file_ids
+
+    ids = file_ids(lin, records)
+    prov = sorted(i for f, i in ids.items() if "_province_" in f and i in lin.index)
+    commune = sorted(i for f, i in ids.items() if "_commune_" in f and i in lin.index)
+    if not commune:
+        commune = sorted(i for f, i in ids.items() if "_district_" in f and i in lin.index)
+    big = max(prov, key=lambda p: len(lin.index.descendants(p)))
+    log(f"comparing traversals on {big} ({len(lin.index.descendants(big))} descendants)")
+    cmp = compare(lin, big)
+    out["compare"] = cmp
+    for k in ("x_vs_rdflib", "x_vs_oxigraph_sparql", "x_vs_networkx"):
+        out[k] = cmp[k]
+    lin.store.close()  # the server opens the store next (RocksDB allows one writer)
+
+    port = _free_port()
+    log(f"starting lineage serve on 127.0.0.1:{port}")
+    proc, start_s = start_server(store_dir, port)
+    out["serve_start_s"] = start_s
+    try:
+        rng = random.Random(seed)
+        desc_paths = [f"/api/plans/{p}/descendants" for p in prov]
+        anc_paths = [f"/api/plans/{p}/ancestors" for p in rng.sample(commune, min(len(commune), 500))]
+        log(f"load test: descendants of {len(prov)} province plans, {clients} clients")
+        d = load_test(port, desc_paths, clients, requests, seconds)
+        log(f"load test: ancestors of {len(anc_paths)} commune plans, {clients} clients")
+        a = load_test(port, anc_paths, clients, requests, seconds)
+        out["desc"], out["anc"] = d, a
+        out["desc_p50_ms"], out["desc_p99_ms"] = d["p50_ms"], d["p99_ms"]
+        out["anc_p50_ms"] = a["p50_ms"]
+        out["rss_mb"] = rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return out
+
+
+KEYS = (
+    "ingest_docs_per_s",
+    "ingest_total_s",
+    "parent_accuracy",
+    "serve_start_s",
+    "rss_mb",
+    "desc_p50_ms",
+    "desc_p99_ms",
+    "anc_p50_ms",
+    "x_vs_rdflib",
+    "x_vs_oxigraph_sparql",
+    "x_vs_networkx",
+)
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}" if abs(v) < 1000 else f"{v:.0f}"
+    return str(v)
+
+
+def _load_note(d: dict[str, float]) -> str:
+    return f"{d['requests']:.0f} requests, {d['errors']:.0f} errors"
+
+
+def report(r: dict[str, Any]) -> str:
+    """The table (with the targets) and, last, the key=value line."""
+    rows = [
+        ("plans", r["plans"], ""),
+        ("synth_s", r["synth_s"], ""),
+        ("corpus_mb", r["corpus_mb"], ""),
+        ("extract_s", r["extract_s"], "extract_file over every file"),
+        ("store_s", r["store_s"], "Lineage.ingest_records (write + reresolve + refresh)"),
+        ("extract_failed", r["extract_failed"], ""),
+        ("store_mb", r["store_mb"], ""),
+        ("link_recall", r["link_recall"], "expected parent links found"),
+        ("extra_links", r["extra_links"], "parent links not expected"),
+        ("id_collisions", r["id_collisions"], "files - ingested plan nodes"),
+        ("desc n", r["compare"]["n_desc"], "descendants of the compared plan"),
+        ("ours_ms", r["compare"]["ours_ms"], "Lineage.descendants in process"),
+        ("networkx_ms", r["compare"]["networkx_ms"], ""),
+        ("oxigraph_ms", r["compare"]["oxigraph_ms"], "lin:parent+ in pyoxigraph"),
+        ("rdflib_ms", r["compare"]["rdflib_ms"], "lin:parent+ in rdflib Graph"),
+        ("rdflib_load_s", r["compare"]["rdflib_load_s"], ""),
+        (
+            "desc rps",
+            r["desc"]["rps"],
+            f"{r['desc']['requests']:.0f} requests, {r['desc']['errors']:.0f} errors",
+        ),
+        ("anc rps", r["anc"]["rps"], f"{r['anc']['requests']:.0f} requests, {r['anc']['errors']:.0f} errors"),
+    ]
+    for k in KEYS:
+        op, target = TARGETS.get(k, ("", None))
+        ok = ""
+        if target is not None:
+            v = r[k]
+            ok = "ok" if (v >= target if op == ">=" else v <= target) else "MISS"
+            ok = f"target {op} {target}: {ok}"
+        rows.append((k, r[k], ok))
+    w = max(len(k) for k, _, _ in rows)
+    lines = [f"{k:<{w}}  {_fmt(v):>12}  {note}".rstrip() for k, v, note in rows]
+    if r["failures"]:
+        lines.append("first parent mismatches:")
+        lines += ["  " + json.dumps(f, ensure_ascii=False) for f in r["failures"][:5]]
+    lines.append(" ".join(f"{k}={_fmt(r[k])}" for k in KEYS))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m bench.run", description="Benchmark ingest, accuracy, serving."
+    )
+    ap.add_argument("--plans", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--requests", type=int, default=2000, help="per load test")
+    ap.add_argument("--seconds", type=float, default=30.0, help="per load test")
+    ap.add_argument("--workdir", help="keep the corpus and store here (default: a temp dir, removed)")
+    ap.add_argument("--json", help="also write every figure to this JSON file")
+    a = ap.parse_args(argv)
+    tmp = Path(a.workdir) if a.workdir else Path(tempfile.mkdtemp(prefix="lineage-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    try:
+        r = run(a.plans, a.seed, tmp, a.clients, a.requests, a.seconds)
+    finally:
+        if not a.workdir:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if a.json:
+        Path(a.json).write_text(json.dumps(r, ensure_ascii=False, indent=2, default=str))
+    print(report(r))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())
