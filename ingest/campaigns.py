@@ -24,7 +24,7 @@ from ontology import campaign_scheme
 # A quoted name may wrap onto the next line (with one blank line between, as PDF text has).
 _QUOTED = re.compile(r"[“\"«]\s*((?:[^”\"»\n]|\n(?:[ \t]*\n)?(?![ \t]*\n)){4,200}?)\s*[”\"»]")
 _KEYWORD = re.compile(
-    r"(cuộc\s+vận\s+động|phong\s+trào|khẩu\s+hiệu|đề\s+án|chương\s+trình|mục\s+tiêu|chủ\s+đề|giải|"
+    r"(cuộc\s+vận\s+động|phong\s+trào(?:\s+thi\s+đua(?:\s+yêu\s+nước)?)?|khẩu\s+hiệu|đề\s+án|chương\s+trình|mục\s+tiêu|chủ\s+đề|giải|"
     r"kế\s+hoạch|chiến\s+lược|quyết\s+định|dự\s+án|hướng\s+tới)\s*$",
     re.IGNORECASE,
 )

@@ -14,7 +14,6 @@ campaigns, numeric targets) and the closing block (recipients, signature).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 
 from ingest.campaigns import find_campaigns
@@ -45,8 +44,9 @@ _HEAD_NUMBER = re.compile(
     re.MULTILINE,
 )
 _HEAD_DATE = re.compile(
-    r"(?:^|(?<=\s))(?P<place>[^\n,]{0,40}?),?\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*"
-    r"năm\s*(?P<y>\d{4})",
+    r"(?:^|(?<=\s))(?P<place>[^\n,]{0,40}?),?\s*ngày\s*"
+    r"(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})"
+    r"|(?P<d2>\d{1,2})\s*[/.\-]\s*(?P<m2>\d{1,2})\s*[/.\-]\s*(?P<y2>\d{4}))",  # "Lào Cai, ngày 5/6/2024"
     re.IGNORECASE,
 )
 _TYPE_HEADING = re.compile(
@@ -61,21 +61,26 @@ _SECTION = re.compile(
 )
 _SENT_END = re.compile(
     r"(?<!\bTP)(?<!\bTp)(?<!\bnt)\.(?=\s*$|\s+[A-ZĐÀ-Ỹ])|:\s*\n|như\s+sau"
-    r"|[;,]?[ \t]*\n(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa))",
+    r"|[;,]?[ \t]*\n(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa))"
+    # "..., xét đề nghị của Công an huyện tại Tờ trình số 85": a proposal, not carried out
+    r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị",
     re.MULTILINE,
 )
-_SUBJECT_VERB = re.compile(r"\s*(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu|triển\s+khai)\b", re.IGNORECASE)
+_SUBJECT_VERB = re.compile(r"\s*(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu)\b", re.IGNORECASE)
 _CLOSING = re.compile(r"Trên\s+đây\s+là\s+(?:Kế\s+hoạch|Chương\s+trình|Kết\s+luận|Nghị\s+quyết)[^\n]*", re.I)
 _ON_TERRITORY = re.compile(
     r"trên\s+địa\s+bàn\s+(?P<unit>tỉnh|thành\s+phố|huyện|thị\s+xã|quận|xã|phường|thị\s+trấn)\s+"
     r"(?P<place>(?:[A-ZĐÀ-Ỹ][^\s,.;()]*\s?){1,4})"
 )
-_SIGN_MARK = re.compile(r"^[ \t]*(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.|THAY\s+MẶT)\s*\S", re.MULTILINE)
+_SIGN_MARK = re.compile(r"^[ \t*]*(?:T/M|TM\.?|KT\.?|K/T|TL\.?|TUQ\.?|Q\.|THAY\s+MẶT)\s*\S", re.MULTILINE)
 _RIGHT_COLUMN = re.compile(
     r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
+    r"|(?-i:ĐOÀN\s+TNCS\s+HỒ\s+CHÍ\s+MINH)(?=[ \t]*$)"  # the Youth Union's column, like the Party's
     r"|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
+# A place name ending the text before "ngày": "Tân Lập," in "Số: 32/KH-UBND Tân Lập, ngày 05/4/2024"
+_PLACE_TAIL = re.compile(r"(?:^|\s)(?:[A-ZĐÀ-Ỹ][^\s\d/,]*\s?){1,4},$")
 _UNIT_PREFIX = re.compile(r"^(?:TP\.?|thành\s+phố|tỉnh|huyện|thị\s+xã|quận)\s*", re.IGNORECASE)
 _PARENT_HEAD = re.compile(
     r"ĐẢNG\s+BỘ\s+(?P<unit>TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ)\s+(?P<place>[^\n*]{2,40})", re.IGNORECASE
@@ -196,10 +201,27 @@ class _Reader:
         return None, sym.lstrip("-/")
 
     def _date(self, head_end: int) -> tuple[str | None, str | None]:
-        m = _HEAD_DATE.search(self.t, 0, head_end)
+        """The place-and-date line: "Bác Ái, ngày 10 tháng 4 năm 2024", "Lào Cai, ngày 5/6/2024".
+
+        The numeric form must follow a place and a comma, so a reference's date in the
+        title ("Kết luận số 70-KL/TW, ngày 31/01/2024") is not taken for the plan's.
+        """
+        m = next(
+            (
+                m
+                for m in _HEAD_DATE.finditer(self.t, 0, head_end)
+                if not m.group("y2")
+                or _PLACE_TAIL.search(m.group("place").strip() + ",")
+                and "," in self.t[m.start("place") : m.start("d2")]
+            ),
+            None,
+        )
         if not m:
             return None, None
-        date = iso_date(m.group("d"), m.group("m"), m.group("y"))
+        if m.group("y2"):
+            date = iso_date(m.group("d2"), m.group("m2"), m.group("y2"))
+        else:
+            date = iso_date(m.group("d"), m.group("m"), m.group("y"))
         self.evidence["/date"] = self.ev(m.start("d") if m.group("d") else m.start(), m.end(), "header:ngay")
         place = m.group("place").strip()
         place = re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place) if "Số" in place else place
@@ -341,29 +363,43 @@ class _Reader:
         implements: list[Mention],
     ) -> tuple[Issuer | None, Evidence | None]:
         t = self.t
-        cands: list[OrganMatch] = []
         # 1. the subject of the preamble: "<organ> xây dựng Kế hoạch ..."
-        for om in find_organs(t, pre_start, min(len(t), pre_end + 200)):
-            if _SUBJECT_VERB.match(t, om.end):
-                cands.append(om)
+        # (an organ after "của"/"do" issued a referenced document; it is not the subject)
+        subject = [
+            om
+            for om in find_organs(t, pre_start, min(len(t), pre_end + 200))
+            if _SUBJECT_VERB.match(t, om.end)
+            and om.level != "central"
+            and not re.search(r"(?:của|do)\s*$", t[max(0, om.start - 6) : om.start])
+        ]
         # 2. the closing sentence: "Trên đây là Kế hoạch ... của <organ>" / "<organ> đề nghị"
+        closing: list[OrganMatch] = []
         for cm in _CLOSING.finditer(t):
             organs = [o for o in find_organs(t, cm.start(), cm.end()) if o.level != "central"]
             if organs:
-                cands.append(organs[-1])
+                closing.append(organs[-1])
         # 3. the header block: "BAN THƯỜNG VỤ HUYỆN ỦY BÁC ÁI", "ỦY BAN NHÂN DÂN TỈNH ..."
         # The right column of a two-column header is blanked (same length, offsets kept)
         # so "ỦY BAN NHÂN DÂN   CỘNG HÒA ...\nTỈNH BẮC NINH" reads as one organ.
         head = _RIGHT_COLUMN.sub(lambda m: " " * len(m.group(0)), t[: max(0, pre_start)])
-        for om in find_organs(head):
-            if om.level != "central" and om.printed.isupper():
-                cands.append(om)
+        header = [om for om in find_organs(head) if om.level != "central" and om.printed.isupper()]
+        cands = subject + closing + header
         if not cands:
             return None, None
-        kinds = Counter(c.kind for c in cands)
-        kind = kinds.most_common(1)[0][0]
+        # Who issues: the body the preamble makes the subject; else the lowest organ line
+        # of the header (the lines above it are its superiors: "UBND TỈNH X / SỞ Y"); else
+        # the body the closing sentence names.
+        kind = subject[0].kind if subject else header[-1].kind if header else closing[0].kind
         same = [c for c in cands if c.kind == kind]
-        best = max(same, key=lambda c: (c.place is not None, len(c.printed) - len(c.board or "")))
+        if subject:
+            # the body at the subject's level ("Hội LHPN quận" -> not the city's union above it)
+            level = subject[0].level
+            best = max(
+                same,
+                key=lambda c: (c.level == level, c.place is not None, len(c.printed) - len(c.board or "")),
+            )
+        else:
+            best = header[-1] if header else closing[0]
         context = self._context_place(best, place_line, title, implements)
         issuer, used = to_issuer(best, context)
         if best.printed.isupper():
@@ -442,16 +478,20 @@ class _Reader:
         The title is the last capitalised line before the name (for "KT. CHỦ TỊCH /
         PHÓ CHỦ TỊCH" the deputy signs); the name may be printed in capitals too.
         """
-        t = self.t
+        column = self._columns()[1]
+        t = column or self.t
         marks = list(_SIGN_MARK.finditer(t))
         if not marks:  # a head of office signs in their own name: "TRƯỞNG PHÒNG / Ngô Văn Tuấn"
-            marks = [m for m in _SIGN_TITLE.finditer(t) if m.start() > len(t) * 0.6]
+            marks = [m for m in _SIGN_TITLE.finditer(t) if column or m.start() > len(t) * 0.6]
         if not marks:
             return None
         m = marks[-1]
         pos = t.find("\n", m.start())
         title_line = t[m.start() : pos if pos >= 0 else len(t)].strip().strip("*").strip()
-        title_line = re.sub(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.|THAY\s+MẶT)\s*", "", title_line)
+        acting = title_line.upper().startswith("Q.")  # "Q. CHỦ TỊCH": the acting chair signs
+        title_line = re.sub(r"^(?:T/M|TM\.?|KT\.?|K/T|TL\.?|TUQ\.?|Q\.|THAY\s+MẶT)\s*", "", title_line)
+        if acting:
+            title_line = "QUYỀN " + title_line
         seen_title = False
         for lm in re.finditer(r"[^\n]+", t[pos:] if pos >= 0 else ""):
             s = lm.group(0).strip().strip("*").strip()
@@ -464,7 +504,7 @@ class _Reader:
                 title_line, seen_title = name, True
                 continue
             if 2 <= len(words) <= 6 and all(w[0].isupper() for w in words) and not re.search(r"\d", name):
-                start = pos + lm.start() + lm.group(0).find(s)
+                start = self.t.rfind(s)
                 self.evidence["/signer"] = self.ev(start, start + len(s), "closing:signature")
                 if name.isupper():
                     name = " ".join(w[:1] + w[1:].lower() for w in words)
@@ -472,8 +512,34 @@ class _Reader:
             break
         return None
 
+    def _columns(self) -> tuple[str, str]:
+        """The closing block laid out in two columns ("Nơi nhận" list | signature), split.
+
+        Text copied from a two-column table keeps both columns on one line, far apart:
+        "- Lưu VT.                      Đinh Thị Thu Trang". Returns (left, right) texts,
+        both empty when the closing block is not laid out that way.
+        """
+        m = _RECIPIENTS.search(self.t)
+        if not m:
+            return "", ""
+        line_start = self.t.rfind("\n", 0, m.start()) + 1
+        left: list[str] = []
+        right: list[str] = []
+        for line in self.t[line_start:].split("\n"):
+            indent = len(line) - len(line.lstrip(" \t"))
+            if indent >= 20:  # only the right column has text on this line
+                left.append("")
+                right.append(line.strip())
+                continue
+            parts = re.split(r"[ \t]{6,}", line.strip(), maxsplit=1)
+            left.append(parts[0])
+            right.append(parts[1] if len(parts) == 2 else "")
+        if sum(1 for r in right if r.strip()) < 2:
+            return "", ""
+        return "\n".join(left), "\n".join(right)
+
     def _recipients(self) -> tuple[str, ...]:
-        t = self.t
+        t = self._columns()[0] or self.t
         m = _RECIPIENTS.search(t)
         if not m:
             return ()

@@ -26,6 +26,46 @@ _BOARD = (
 _UNIT = r"(?:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)"
 _TW = r"(?:Trung\s+ương|TW)"
 _VN = r"(?:\s+Việt\s+Nam|\s+VN)?"
+# The standard departments of provincial (Sở) and district (Phòng) People's Committees.
+_DEPARTMENTS = (
+    "(?:"
+    + "|".join(
+        w.replace(" ", r"\s+")
+        for w in sorted(
+            [
+                "Nội vụ",
+                "Tư pháp",
+                "Kế hoạch và Đầu tư",
+                "Tài chính - Kế hoạch",
+                "Tài chính",
+                "Công Thương",
+                "Nông nghiệp và Phát triển nông thôn",
+                "Giao thông vận tải",
+                "Xây dựng",
+                "Tài nguyên và Môi trường",
+                "Thông tin và Truyền thông",
+                "Lao động - Thương binh và Xã hội",
+                "Khoa học và Công nghệ",
+                "Giáo dục và Đào tạo",
+                "Y tế",
+                "Ngoại vụ",
+                "Du lịch",
+                "Kinh tế và Hạ tầng",
+                "Kinh tế",
+                "Quản lý đô thị",
+                "Văn hóa và Thông tin",
+                "Văn hóa, Thể thao và Du lịch",
+                "Văn hóa và Thể thao",
+                "Dân tộc",
+                "Thanh tra",
+            ],
+            key=len,
+            reverse=True,
+        )
+    )
+    + ")"
+)
+_PARTY_BOARD = r"Ban\s+(?:Tuyên\s+giáo(?:\s+và\s+Dân\s+vận)?|Dân\s+vận|Tổ\s+chức|Nội\s+chính|Kiểm\s+tra)"
 _MASS = [
     (r"(?:Liên\s+hiệp\s+Phụ\s+nữ|LHPN)", "hoi-phu-nu"),
     (r"Nông\s+dân", "hoi-nong-dan"),
@@ -97,14 +137,26 @@ _ORGANS: list[tuple[str, str, str | None, str]] = [
     (r"(?:Đoàn\s+TNCS\s+Hồ\s+Chí\s+Minh|Đoàn\s+Thanh\s+niên)", "mass_org", None, "doan-thanh-nien"),
     *[(rf"Hội\s+{p}{_VN}", "mass_org", None, k) for p, k in _MASS],
     (r"(?:Liên\s+đoàn\s+Lao\s+động|LĐLĐ)", "mass_org", None, "lien-doan-lao-dong"),
+    *[
+        (rf"{_PARTY_BOARD}\s+{committee}", "party", level, "ban-dang")
+        for committee, level in (
+            (r"Tỉnh\s+ủy", "province"),
+            (r"Thành\s+ủy", "city"),
+            (r"(?:Huyện|Quận|Thị)\s+ủy", "district"),
+        )
+    ],
     (r"Sở\s+Văn\s+hóa,\s*Thể\s+thao\s+và\s+Du\s+lịch", "state", "province", "so-vhttdl"),
     (r"Sở\s+Văn\s+hóa\s+và\s+Thể\s+thao", "state", "province", "so-vhtt"),
     (r"Sở\s+Giáo\s+dục\s+và\s+Đào\s+tạo", "state", "province", "so-gddt"),
     (r"Phòng\s+Văn\s+hóa\s+và\s+Thông\s+tin", "state", "district", "phong-vhtt"),
+    # The departments every province (Sở) and district (Phòng) has, by their standard names.
+    (rf"Sở\s+{_DEPARTMENTS}", "state", "province", "so"),
+    (rf"Phòng\s+{_DEPARTMENTS}", "state", "district", "phong"),
 ]
 _ORGAN_ALT = "|".join(f"(?P<o{i}>{p})" for i, (p, *_rest) in enumerate(_ORGANS))
 ORGAN_RE = re.compile(
-    rf"(?:(?P<board>{_BOARD})\s+)?(?:{_ORGAN_ALT})"
+    # not inside a document symbol ("/KH-UBND") or a word
+    rf"(?<![-/\w])(?:(?P<board>{_BOARD})\s+)?(?:{_ORGAN_ALT})"
     rf"(?:\s+(?P<unit>{_UNIT})(?![^\W\d_]))?",
     re.IGNORECASE,
 )
@@ -280,7 +332,11 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
         if len(cands) > 1 and om.unit:  # "thị xã Sơn Tây" (Hà Nội), not "huyện Sơn Tây" (Quảng Ngãi)
             cands = [d for d in cands if fold(d.kind) == _unit_kind(om.unit)] or cands
         if len(cands) == 1:
-            district, province = cands[0].name, cands[0].province
+            # the spelling the document uses when it differs only in tone marks ("Đắk"/"Đăk")
+            district, province = (
+                om.place if fold(om.place) == fold(cands[0].name) else cands[0].name,
+                cands[0].province,
+            )
         else:
             district, province, used_context = om.place, ctx_p, True
     elif context is not None:

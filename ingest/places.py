@@ -11,6 +11,7 @@ researcher needs both the unit as of the document's date and today's.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -46,6 +47,10 @@ class Commune:
     province: str
 
 
+# The dataset names some 2024 units by their 2025 names; the documents we read use the
+# names in force when they were written (Thừa Thiên Huế became the city of Huế on 1/1/2025).
+_LEGACY_NAMES = {"Huế": "Thừa Thiên Huế"}
+
 # Unit-type words as they appear before a name, folded.
 PROVINCE_WORDS = ("tinh", "thanh pho", "tp")
 DISTRICT_WORDS = ("huyen", "quan", "thi xa", "thanh pho", "tp")
@@ -63,9 +68,11 @@ class Gazetteer:
         self.districts: dict[str, list[District]] = {}
         self.communes: dict[str, list[Commune]] = {}
         for r in rows:
+            renamed = r["provinceShort"] in _LEGACY_NAMES
+            r = {**r, "provinceShort": _LEGACY_NAMES.get(r["provinceShort"], r["provinceShort"])}
             pkey = fold(r["provinceShort"])
             if pkey not in self.provinces:
-                kind = "Thành phố" if r["province"].startswith("Thành phố") else "Tỉnh"
+                kind = "Thành phố" if r["province"].startswith("Thành phố") and not renamed else "Tỉnh"
                 self.provinces[pkey] = Province(
                     r["provinceShort"], kind, r["provinceCode"], r["provinceLat"], r["provinceLon"]
                 )
@@ -76,6 +83,9 @@ class Gazetteer:
             if r["wardShort"]:
                 c = Commune(r["wardShort"], r["wardType"], r["districtShort"], r["provinceShort"])
                 self.communes.setdefault(fold(c.name), []).append(c)
+        for new, old in _LEGACY_NAMES.items():  # the 2025 name still finds the 2024 unit
+            if fold(old) in self.provinces:
+                self.provinces.setdefault(fold(new), self.provinces[fold(old)])
         self._max_words = max(len(k.split()) for k in [*self.provinces, *self.districts, *self.communes])
 
     def province(self, name: str | None) -> Province | None:
@@ -91,8 +101,10 @@ class Gazetteer:
             return []
         key = fold(name)  # "Quận 6" is a name; "huyện Bác Ái" carries its unit word
         found = self.districts.get(key) or self.districts.get(_strip_unit_word(key, DISTRICT_WORDS), [])
+        # "Tam Dương" is not "Tam Đường", though both fold to "tam duong"
         exact = [d for d in found if _lower(d.name) == _lower(name)]
-        found = exact or found  # "Tam Dương" is not "Tam Đường", though both fold to "tam duong"
+        exact = exact or [d for d in found if _untoned(d.name) == _untoned(name)]
+        found = exact or found
         if province:
             pk = fold(province)
             found = [d for d in found if fold(d.province) == pk]
@@ -151,15 +163,17 @@ class Gazetteer:
         p = self.province(province)
         if p is None:
             return None
+        modern = {v: k for k, v in _LEGACY_NAMES.items()}.get(p.name, p.name)
         try:
-            unit = convert_address(f"{p.kind} {p.name}")
+            unit = convert_address(f"{p.kind} {modern}")
         except Exception:  # the converter raises bare Exceptions on unknown input
             return None
         return getattr(unit, "short_province", None) or None
 
 
 def _lower(s: str) -> str:
-    return unicodedata.normalize("NFC", s).lower().strip()
+    """Lower case NFC with hyphens and spaces as one space: "Bà Rịa - Vũng Tàu" = "bà rịa vũng tàu"."""
+    return re.sub(r"[\s\-–]+", " ", unicodedata.normalize("NFC", s).lower()).strip()
 
 
 def _same_spelling(printed: str, names: list[str]) -> str | None:
@@ -174,8 +188,25 @@ def _same_spelling(printed: str, names: list[str]) -> str | None:
     for name in names:
         if _lower(name) == _lower(printed):
             return name
+    # Official data and documents disagree on tone marks at times ("Đăk Glong" / "Đắk
+    # Glong"): a single name that differs only in tone marks is the same place.
+    toneless = [n for n in names if _untoned(n) == _untoned(printed)]
+    if len(toneless) == 1:  # written as the document writes it, cased as the gazetteer
+        name = toneless[0]
+        if len(name) == len(printed):
+            pairs = zip(printed, name, strict=True)
+            return "".join(p.upper() if n.isupper() else p.lower() for p, n in pairs)
+        return name
     plain = fold(printed) == _lower(printed).replace("-", " ")
     return names[0] if plain else None
+
+
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+
+
+def _untoned(s: str) -> str:
+    """Lower case without the five tone marks (vowel shapes and đ are kept)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", _lower(s)).translate(_TONE_MARKS))
 
 
 def _strip_unit_word(key: str, words: tuple[str, ...]) -> str:

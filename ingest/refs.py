@@ -36,6 +36,10 @@ TYPE_WORDS: dict[str, str] = {
     "tờ trình": "to_trinh",
     "báo cáo": "bao_cao",
     "chiến lược": "chien_luoc",
+    # Party regulations and rules have no type of their own in the contract
+    "quy định": "other",
+    "quy chế": "other",
+    "thông tri": "other",
 }
 # The first letters of a symbol name the type when no word does: "241-KH/TU".
 SYMBOL_TYPES: dict[str, str] = {

@@ -37,7 +37,9 @@ _ARTEFACT_RE = re.compile(
     r"|\*{1,3}"  # **bold**, *italic*
     r"|^[ \t]*#{1,6}[ \t]+"  # ### heading
     r"|(?<=\S)[ \t]*\\$"  # markdown hard break written as a backslash
-    r"|\u00ad|\u200b|\u200c|\u200d|\ufeff",  # soft hyphen, zero-width characters
+    r"|\u00ad|\u200b|\u200c|\u200d|\ufeff"  # soft hyphen, zero-width characters
+    # a line that is only a page number: "3", "- 3 -", "Trang 3", "Trang 3/7"
+    r"|^[ \t]*(?:-[ \t]*\d{1,3}[ \t]*-|\d{1,3}|Trang[ \t]+\d{1,3}(?:[ \t]*/[ \t]*\d{1,3})?)[ \t]*$",
     re.MULTILINE,
 )
 

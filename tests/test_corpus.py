@@ -48,16 +48,16 @@ def _scorer() -> ModuleType:
     return mod
 
 
-def score_corpus():  # noqa: ANN201 - returns the vendored scorer's Card
-    """Extract every corpus text and score it against its gold label."""
+def score_corpus(folder: Path = CORPUS):  # noqa: ANN201 - returns the vendored scorer's Card
+    """Extract every text of ``folder`` and score it against its gold label (gold.json)."""
     from ingest import extract_file
 
     scorer = _scorer()
-    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     card = scorer.Card()
     for name, g in sorted(gold["documents"].items()):
         try:
-            got = extract_file(str(CORPUS / name)).to_json()
+            got = extract_file(str(folder / name)).to_json()
         except Exception as e:  # a crash is a miss of the whole document, not an error of the suite
             card.check(name, "extract ran", False, "a record", f"{type(e).__name__}: {e}")
             continue
@@ -109,3 +109,17 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+# tests/heldout: 20 plans written by someone who never saw the extractor or the corpus
+# above, in styles as different as they could make them. Measured 549/599 before the
+# causes it exposed were fixed; the misses left are new campaign names and targets in
+# money or headcount, which the record does not carry yet.
+HELDOUT = Path(__file__).resolve().parent / "heldout"
+HELDOUT_MIN_HITS = 589
+
+
+def test_heldout_score_does_not_regress() -> None:
+    card = score_corpus(HELDOUT)
+    assert card.total == 599
+    assert card.hit >= HELDOUT_MIN_HITS, "\n".join(card.misses)
