@@ -23,13 +23,14 @@ from ingest.places import gazetteer
 from ingest.readers import Document, read_document
 from ingest.refs import (
     BASIS_RE,
+    DATE_BODY,
     MENTION_RE,
     TRIGGER_RE,
     TYPE_WORDS,
     Mention,
     clean_number,
+    date_of,
     find_mentions,
-    iso_date,
     merge,
     norm_key,
     parse_chain,
@@ -43,12 +44,8 @@ _HEAD_NUMBER = re.compile(
     r"(?P<sym>[A-ZĐ][A-Za-zĐđ]*(?:[ \t]?[-–/][ \t]?[A-ZĐ][A-Za-zĐđ]*)*)",
     re.MULTILINE,
 )
-_HEAD_DATE = re.compile(
-    r"(?:^|(?<=\s))(?P<place>[^\n,]{0,40}?),?\s*ngày\s*"
-    r"(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})"
-    r"|(?P<d2>\d{1,2})\s*[/.\-]\s*(?P<m2>\d{1,2})\s*[/.\-]\s*(?P<y2>\d{4}))",  # "Lào Cai, ngày 5/6/2024"
-    re.IGNORECASE,
-)
+# The place-and-date line: "Bác Ái, ngày 10 tháng 4 năm 2024", "Lào Cai, ngày 5/6/2024".
+_HEAD_DATE = re.compile(rf"(?:^|(?<=\s))(?P<place>[^\n,]{{0,40}}?),?\s*ngày\s*{DATE_BODY}", re.IGNORECASE)
 _TYPE_HEADING = re.compile(
     r"^[ \t]*(?P<word>"
     + "|".join(w.upper().replace(" ", r"\s+") for w in TYPE_WORDS)
@@ -210,19 +207,17 @@ class _Reader:
             (
                 m
                 for m in _HEAD_DATE.finditer(self.t, 0, head_end)
-                if not m.group("y2")
+                if not m.group("y")
                 or _PLACE_TAIL.search(m.group("place").strip() + ",")
-                and "," in self.t[m.start("place") : m.start("d2")]
+                and "," in self.t[m.start("place") : m.start("d")]
             ),
             None,
         )
         if not m:
             return None, None
-        if m.group("y2"):
-            date = iso_date(m.group("d2"), m.group("m2"), m.group("y2"))
-        else:
-            date = iso_date(m.group("d"), m.group("m"), m.group("y"))
-        self.evidence["/date"] = self.ev(m.start("d") if m.group("d") else m.start(), m.end(), "header:ngay")
+        date = date_of(m)
+        first = next((m.start(g) for g in ("d", "wd") if m.group(g)), m.start())
+        self.evidence["/date"] = self.ev(first, m.end(), "header:ngay")
         place = m.group("place").strip()
         place = re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place) if "Số" in place else place
         return date, place or None

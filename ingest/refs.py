@@ -73,12 +73,25 @@ MENTION_RE = re.compile(
     re.IGNORECASE,
 )
 
-_TAIL_DATE = re.compile(
-    r"\s*[,;]?\s*(?:\(?\s*)?(?:ban\s+hành\s+)?ngày\s*"
+# A date as documents print it: "02/4/2024", "02-4-2024", "02.4.2024", or in words,
+# "02 tháng 4 năm 2024" with the day or month left blank ("tháng 5 năm 2024").
+DATE_BODY = (
     r"(?:(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})\s*[/\-.]\s*(?P<y>\d{4})"
-    r"|(?P<d2>\d{1,2})?\s*tháng\s*(?P<m2>\d{1,2})?\s*năm\s*(?P<y2>\d{4}))\s*\)?",
+    r"|(?P<wd>\d{1,2})?\s*tháng\s*(?P<wm>\d{1,2})?\s*năm\s*(?P<wy>\d{4}))"
+)
+_TAIL_DATE = re.compile(
+    rf"\s*[,;]?\s*(?:\(?\s*)?(?:ban\s+hành\s+)?ngày\s*{DATE_BODY}\s*\)?",
     re.IGNORECASE,
 )
+
+
+def date_of(m: re.Match[str]) -> str | None:
+    """The ISO date of a match of :data:`DATE_BODY`, at the precision printed."""
+    if m.group("y"):
+        return iso_date(m.group("d"), m.group("m"), m.group("y"))
+    return iso_date(m.group("wd"), m.group("wm"), m.group("wy"))
+
+
 _TAIL_OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
 _TAIL_TITLE = re.compile(r"\s*,?\s*(?:về\s+việc|v/v|về)\s+", re.IGNORECASE)
 
@@ -184,10 +197,7 @@ def _read_tail(text: str, mt: Mention, limit: int) -> None:
     pos = mt.num_end
     dm = _TAIL_DATE.match(text, pos, limit)
     if dm:
-        if dm.group("y"):
-            mt.date = iso_date(dm.group("d"), dm.group("m"), dm.group("y"))
-        else:
-            mt.date = iso_date(dm.group("d2"), dm.group("m2"), dm.group("y2"))
+        mt.date = date_of(dm)
         pos = dm.end()
     om = _TAIL_OF.match(text, pos, limit)
     if om:
@@ -198,7 +208,7 @@ def _read_tail(text: str, mt: Mention, limit: int) -> None:
     if mt.date is None:  # "... của UBND tỉnh, ngày 02/4/2024"
         dm = _TAIL_DATE.match(text, pos, limit)
         if dm and dm.group("y"):
-            mt.date = iso_date(dm.group("d"), dm.group("m"), dm.group("y"))
+            mt.date = date_of(dm)
             pos = dm.end()
     mt.head_end = pos
     tm = _TAIL_TITLE.match(text, pos, limit)
