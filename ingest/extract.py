@@ -24,7 +24,6 @@ from ingest.readers import Document, read_document
 from ingest.refs import (
     BASIS_RE,
     DATE_BODY,
-    MENTION_RE,
     TRIGGER_RE,
     TYPE_WORDS,
     Mention,
@@ -87,7 +86,14 @@ _PARENT_HEAD = re.compile(
 _CLAUSE_BOUND = re.compile(r"\.\s|;|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)|[A-ZĐÀ-Ỹ]))")
 _PARA_BOUND = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)))")
 _GOAL_WORDS = re.compile(
-    r"đạt|phấn\s+đấu|phân\s+đấu|phần\s+đầu|trở\s+lên|tỷ\s+l[ệê]|ít\s+nhất|mục\s+tiêu", re.IGNORECASE
+    r"đạt|phấn\s+đấu|phân\s+đấu|phần\s+đầu|trở\s+lên|tỷ\s+l[ệê]|ít\s+nhất|mục\s+tiêu"
+    r"|(?:đến|tới)\s+(?:hết\s+)?năm\s+\d{4}",
+    re.IGNORECASE,
+)
+# A target's number and unit: "60%", "62 triệu đồng", "300.000 người".
+_TARGET_NUM = re.compile(
+    r"(?<![\d.,])(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,4}(?:,\d+)?|\d{1,3}\.\d+(?=\s*%))\s*"
+    r"(?P<unit>%|triệu\s+đồng|tỷ\s+đồng|lượt\s+người|người|hộ\b)"
 )
 _SIGN_TITLE = re.compile(
     r"^[ \t*]*(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|BÍ\s+THƯ|GIÁM\s+ĐỐC|TRƯỞNG\s+(?:PHÒNG|BAN)|CHÁNH\s+VĂN\s+PHÒNG"
@@ -574,15 +580,14 @@ class _Reader:
         seen: set[tuple] = set()
         bounds = [(m.start(), m.end()) for m in _CLAUSE_BOUND.finditer(t)]
         paras = [m.end() for m in _PARA_BOUND.finditer(t)]
-        for pm in re.finditer(r"(\d{1,3}(?:[.,]\d+)?)\s*%", t):
+        for pm in _TARGET_NUM.finditer(t):
+            unit = re.sub(r"\s+", " ", pm.group("unit"))
             s_start = max((e for s, e in bounds if e <= pm.start()), default=0)
             s_end = min((s for s, e in bounds if s >= pm.end()), default=len(t))
             p_start = max((e for e in paras if e <= s_start), default=0)
             sent = t[s_start:s_end]
             context = t[p_start:s_end]
             if not _GOAL_WORDS.search(context):
-                continue
-            if MENTION_RE.search(sent) and not re.search(r"đạt", sent):
                 continue
             year = _year_in(t[s_start : pm.start()]) or _year_in(t[p_start : pm.start()]) or _year_in(sent)
             year = year or self._heading_year(p_start)
@@ -595,10 +600,9 @@ class _Reader:
                 comparator = ">="
             if re.search(r"dưới\s*$", before):
                 comparator = "<"
-            num = pm.group(1).replace(",", ".")
-            value: float | int = float(num) if "." in num else int(num)
+            value = _number(pm.group("num"))
             ind = re.split(r"\s+(?:đạt|chiếm)\b", sent[: pm.start() - s_start])[0]
-            ind = re.sub(r"^[\s\-+*a-zđ)]{0,4}\)?\s*", "", ind)
+            ind = re.sub(r"^(?:\s*(?:[-+*•]|[a-zđ]\)|\d+(?:\.\d+)*[.)]))*\s*", "", ind)  # list markers
             ind = re.sub(r"^(?:Phấn|Phân|Phần)\s+đ[ấầ]u\s+", "", ind, flags=re.I)
             ind = re.sub(r"^(?:đến|tới)\s+năm\s+\d{4}\s*,?\s*", "", ind, flags=re.I)
             ind = re.sub(r"\s+", " ", ind).strip(" ,:-")
@@ -611,7 +615,7 @@ class _Reader:
                     indicator=ind or None,
                     comparator=comparator,
                     value=value,
-                    unit="%",
+                    unit=unit,
                     year=year,
                     text=re.sub(r"\s+", " ", sent).strip(" -+"),
                     evidence=self.ev(s_start, s_end, "regex:target", 0.8),
@@ -632,12 +636,25 @@ class _Reader:
 
 
 def _year_in(s: str) -> int | None:
-    """The year of the last "đến năm YYYY" (or "giai đoạn X - YYYY") in ``s``."""
-    found = list(re.finditer(r"(?:đến|tới|vào|trước)\s+năm\s+(\d{4})", s, re.I))
-    if found:
-        return int(found[-1].group(1))
-    found = list(re.finditer(r"giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})", s, re.I))
-    return int(found[-1].group(1)) if found else None
+    """The year of the last "đến (hết) năm YYYY", "cuối năm YYYY", "giai đoạn X - YYYY" or,
+    failing those, a plain "năm YYYY" in ``s``."""
+    for pattern in (
+        r"(?:đến|tới|vào|trước|cuối)\s+(?:hết\s+)?năm\s+(\d{4})",
+        r"giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})",
+        r"\bnăm\s+((?:19|20)\d{2})\b",
+    ):
+        found = list(re.finditer(pattern, s, re.I))
+        if found:
+            return int(found[-1].group(1))
+    return None
+
+
+def _number(s: str) -> float | int:
+    """ "300.000" (thousands) -> 300000, "1,5" (decimal comma) -> 1.5, "60" -> 60."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", s):
+        return int(s.replace(".", ""))
+    s = s.replace(",", ".")
+    return float(s) if "." in s else int(s)
 
 
 def _fill_from_twins(roots: list[Mention]) -> None:

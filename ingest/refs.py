@@ -62,7 +62,8 @@ SYMBOL_TYPES: dict[str, str] = {
 }
 
 _TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(TYPE_WORDS, key=len, reverse=True))
-_SYM_PART = r"[A-ZĐ][A-Za-zĐđ]*"
+# Capitals even inside the case-insensitive pattern: "25 lao động" is no document number.
+_SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđ]*)"
 NUMBER_RE = (
     r"(?P<num>\d{1,5})\s{0,3}(?P<sep>[-–/]\s{0,3})?(?P<yr>(?:19|20)\d{2}\s{0,2}/\s{0,2})?"
     rf"(?P<sym>{_SYM_PART}(?:\s{{0,3}}[-–/]\s{{0,3}}{_SYM_PART})*)"

@@ -116,7 +116,7 @@ if __name__ == "__main__":
 # causes it exposed were fixed; the misses left are new campaign names and targets in
 # money or headcount, which the record does not carry yet.
 HELDOUT = Path(__file__).resolve().parent / "heldout"
-HELDOUT_MIN_HITS = 589
+HELDOUT_MIN_HITS = 599
 
 
 def test_heldout_score_does_not_regress() -> None:
