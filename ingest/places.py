@@ -171,6 +171,11 @@ class Gazetteer:
         return getattr(unit, "short_province", None) or None
 
 
+def name_in_2024(province_short: str) -> str:
+    """The name a province had in 2024, for a dataset name that is already the 2025 one."""
+    return _LEGACY_NAMES.get(province_short, province_short)
+
+
 def _lower(s: str) -> str:
     """Lower case NFC with hyphens and spaces as one space: "Bà Rịa - Vũng Tàu" = "bà rịa vũng tàu"."""
     return re.sub(r"[\s\-–]+", " ", unicodedata.normalize("NFC", s).lower()).strip()

@@ -155,10 +155,13 @@ def _units() -> tuple[list[Unit], dict[str, list[Unit]], dict[tuple[str, str], l
     provinces: dict[str, Unit] = {}
     districts: dict[str, dict[str, Unit]] = defaultdict(dict)
     communes: dict[tuple[str, str], list[Unit]] = defaultdict(list)
+    from ingest.places import name_in_2024
+
     for r in rows:
-        p = r["provinceShort"]
+        p = name_in_2024(r["provinceShort"])  # the plans are of 2024: Thừa Thiên Huế, not Huế
         if p not in provinces:
-            kind = "Thành phố" if r["province"].startswith("Thành phố") else "Tỉnh"
+            renamed = p != r["provinceShort"]
+            kind = "Thành phố" if r["province"].startswith("Thành phố") and not renamed else "Tỉnh"
             provinces[p] = Unit("province", p, kind, province=p)
         d = r["districtShort"]
         if d not in districts[p]:
