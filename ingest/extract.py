@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cached_property
 
 from ingest.campaigns import find_campaigns
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, Signer, Target
@@ -382,7 +383,7 @@ class _Reader:
         # 3. the header block: "BAN THƯỜNG VỤ HUYỆN ỦY BÁC ÁI", "ỦY BAN NHÂN DÂN TỈNH ..."
         # The right column of a two-column header is blanked (same length, offsets kept)
         # so "ỦY BAN NHÂN DÂN   CỘNG HÒA ...\nTỈNH BẮC NINH" reads as one organ.
-        head = _RIGHT_COLUMN.sub(lambda m: " " * len(m.group(0)), t[: max(0, pre_start)])
+        head = _blank_right_column(t[: max(0, pre_start)])
         header = [om for om in find_organs(head) if om.level != "central" and om.printed.isupper()]
         cands = subject + closing + header
         if not cands:
@@ -435,7 +436,7 @@ class _Reader:
         head = self.t[: max(0, organ.start)] if organ.start < 1500 else self.t[:1500]
         for hm in _PARENT_HEAD.finditer(head):
             raw.append((hm.group("place"), "province" if fold(hm.group("unit")) in ("tinh",) else None))
-        for om in find_organs(_RIGHT_COLUMN.sub(lambda m: " " * len(m.group(0)), head)):
+        for om in find_organs(_blank_right_column(head)):
             if om.place and om.place_kind in ("province", "district") and om.start != organ.start:
                 raw.append((om.place, om.place_kind))
         for m in walk(implements):
@@ -479,7 +480,7 @@ class _Reader:
         The title is the last capitalised line before the name (for "KT. CHỦ TỊCH /
         PHÓ CHỦ TỊCH" the deputy signs); the name may be printed in capitals too.
         """
-        column = self._columns()[1]
+        column = self._columns[1]
         t = column or self.t
         marks = list(_SIGN_MARK.finditer(t))
         if not marks:  # a head of office signs in their own name: "TRƯỞNG PHÒNG / Ngô Văn Tuấn"
@@ -513,6 +514,7 @@ class _Reader:
             break
         return None
 
+    @cached_property
     def _columns(self) -> tuple[str, str]:
         """The closing block laid out in two columns ("Nơi nhận" list | signature), split.
 
@@ -540,7 +542,7 @@ class _Reader:
         return "\n".join(left), "\n".join(right)
 
     def _recipients(self) -> tuple[str, ...]:
-        t = self._columns()[0] or self.t
+        t = self._columns[0] or self.t
         m = _RECIPIENTS.search(t)
         if not m:
             return ()
@@ -657,19 +659,21 @@ def _number(s: str) -> float | int:
     return float(s) if "." in s else int(s)
 
 
+def _blank_right_column(head: str) -> str:
+    """The header with its right column ("CỘNG HÒA ...", mottos) blanked, same length, offsets kept."""
+    return _RIGHT_COLUMN.sub(lambda m: " " * len(m.group(0)), head)
+
+
 def _fill_from_twins(roots: list[Mention]) -> None:
     """Every mention of the same number shares what any mention says (date, issuer)."""
     by_key: dict[str, list[Mention]] = {}
     for m in walk(roots):
         by_key.setdefault(norm_key(m.number), []).append(m)
-    for ms in by_key.values():
-        date = next((m.date for m in ms if m.date), None)
-        organ = next((m.organ for m in ms if m.organ), None)
-        title = next((m.title for m in ms if m.title), None)
-        for m in ms:
-            m.date = m.date or date
-            m.organ = m.organ or organ
-            m.title = m.title or title
+    for first, *others in by_key.values():
+        for m in others:  # gather into the first mention, in reading order ...
+            merge(first, m)
+        for m in others:  # ... then hand the whole back to every twin
+            merge(m, first)
 
 
 _SYMBOL_BODY = {
