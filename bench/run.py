@@ -108,7 +108,7 @@ def compare(lin: Any, pid: str, reps: int = 5) -> dict[str, float]:
     ours = _best_of(lambda: lin.descendants(pid), reps)
     n_ours = len(lin.descendants(pid))
     # lin.index.tree points child -> parent: what lies below a plan is networkx's "ancestors".
-    tree = lin.index.tree
+    tree = lin.index.to_networkx()
     bare = _best_of(lambda: nx.ancestors(tree, pid), reps)
     q = f"SELECT ?x WHERE {{ ?x <{LIN.parent}>+ <{iri_of(pid, lin.base)}> }}"
     oxi = _best_of(lambda: list(lin.store.query(q)), reps)

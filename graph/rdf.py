@@ -331,12 +331,7 @@ def build(
     stored (when a later document resolves one of its references) unchanged.
     """
     # Keys the record itself states completely: its undated mentions resolve to them.
-    stated = [
-        k
-        for r in _walk(record.implements + record.based_on + record.cites)
-        if UNKNOWN not in (k := doc_key(r.doc_type, r.number, r.issuer, r.date, r.title)).parts
-    ]
-    w = _Writer(record, base, LayeredCatalogue(catalogue, stated), sha)
+    w = _Writer(record, base, LayeredCatalogue(catalogue, _stated_ref_keys(record)), sha)
     sha = w.sha
     src = N(source_iri(sha, base))
     act = N(f"{base}activity/{sha}")
@@ -416,6 +411,25 @@ def record_triples(
     """The graph IRI of a record and its triples (see :func:`build`)."""
     rg = build(record, base, catalogue)
     return rg.graph, rg.triples
+
+
+def _stated_ref_keys(record: PlanRecord) -> list[DocKey]:
+    return [
+        k
+        for r in _walk(record.implements + record.based_on + record.cites)
+        if UNKNOWN not in (k := doc_key(r.doc_type, r.number, r.issuer, r.date, r.title)).parts
+    ]
+
+
+def stated_keys(record: PlanRecord) -> list[DocKey]:
+    """The complete keys a record states: its own and those of the documents it fully names.
+
+    A bulk ingest puts them in the catalogue before building any graph, so a
+    partial mention ("Kế hoạch 241-KH/TU", no date) anywhere in the batch lands
+    on the document whatever the order of the files.
+    """
+    own = doc_key(record.doc_type, record.number, record.issuer, record.date, record.title)
+    return ([own] if UNKNOWN not in own.parts else []) + _stated_ref_keys(record)
 
 
 def _walk(refs: tuple[Ref, ...]) -> Iterator[Ref]:

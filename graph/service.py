@@ -14,22 +14,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import os
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat, Triple
 
-from graph import rdf
+from graph import rdf, snapshot
+from graph.bulk import build_many, nquads
 from graph.errors import NotFound, QueryError
 from graph.identity import (
-    CENTRAL,
     DEFAULT_BASE,
     UNKNOWN,
-    Catalogue,
     DocKey,
     id_of_iri,
     iri_of,
@@ -37,14 +40,16 @@ from graph.identity import (
     number_slug,
     organ_of,
 )
-from graph.index import LineageIndex
+from graph.readmodel import Doc, Facts, ReadModel, facts_from_store
 from graph.store import Store
 from ingest.model import Issuer, PlanRecord, symbol_of
 from ingest.text import fold, normalize, slugify
 from ontology import ONTOLOGY_PATH, SHAPES_PATH, campaign_scheme
-from ontology.ns import CAMPAIGN_NS, DCTERMS, ELI, LIN, ORG, PROV, RDF, RDFS, SKOS, XSD
+from ontology.ns import DCTERMS, ELI, LIN, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 __all__ = ["DEFAULT_BASE", "IngestReport", "Lineage"]
+
+log = logging.getLogger(__name__)
 
 _PREFIXES = f"""PREFIX eli: <{ELI._NS}>
 PREFIX lin: <{LIN._NS}>
@@ -105,68 +110,76 @@ class IngestReport:
     unchanged: int
 
 
-@dataclass
-class _Doc:
-    """The summary of one document node, as the whole store describes it."""
-
-    id: str
-    iri: str
-    doc_type: str = "other"
-    number: str | None = None
-    date: str | None = None
-    title: str | None = None
-    body: str | None = None
-    stub: bool = True
-    campaigns: set[str] = field(default_factory=set)
-    haystack: str = ""
-    folded: str = ""
-
-
-@dataclass
-class _Body:
-    id: str
-    iri: str
-    name: str | None = None
-    system: str | None = None
-    level: str | None = None
-    province: str | None = None
-    district: str | None = None
-    commune: str | None = None
-    province_current: str | None = None
-
-
-def _best(values: Iterable[str]) -> str | None:
-    """The most informative of several stated values: longest, then smallest."""
-    vs = sorted(set(values), key=lambda v: (-len(v), v))
-    return vs[0] if vs else None
-
-
-def _sort_key(d: _Doc) -> tuple[str, str]:
+def _sort_key(d: Doc) -> tuple[str, str]:
     return (d.date or "9999", d.id)
 
 
 class Lineage:
     """Ingest records, and answer lineage questions over the store."""
 
-    def __init__(self, store: Store, base: str = DEFAULT_BASE) -> None:
+    def __init__(
+        self, store: Store, base: str = DEFAULT_BASE, snapshot: str | os.PathLike[str] | None = None
+    ) -> None:
         self.store = store
         self.base = base
         self._derived = f"{base}graph/derived"
-        self.refresh()
+        self.snapshot = Path(snapshot) if snapshot is not None else None
+        self._facts: Facts | None = None  # kept after a refresh so the next ingest extends them
+        self.from_snapshot = self._load_snapshot()  # how this process started (tests, logs)
+        if not self.from_snapshot:
+            self.refresh()
 
     # ------------------------------------------------------------------ ingest
-    def ingest_records(self, records: Iterable[PlanRecord]) -> IngestReport:
-        """Write each record's named graph (one transaction each), then refresh the index."""
-        ingested = unchanged = 0
+    def ingest_records(self, records: Iterable[PlanRecord], workers: int | None = 1) -> IngestReport:
+        """Write each record's named graph, then bring the read model up to date.
+
+        New sources are built (in ``workers`` processes) and bulk-loaded in one
+        go; a source already in the store is compared and replaced in its own
+        transaction. Every complete key the batch states is catalogued first,
+        so partial mentions resolve whatever the order of the records.
+        """
+        records = list(records)
+        if not records:
+            return IngestReport(ingested=0, unchanged=0)
         for rec in records:
-            rg = rdf.build(rec, self.base, self._catalogue)
-            if self._write(rg):
-                ingested += 1
-            else:
-                unchanged += 1
+            for k in rdf.stated_keys(rec):
+                self._catalogue.add(k)
+        existing = set(self.store.graphs())
+        ingested = unchanged = 0
+        replaced = False
+        seen: set[str] = set()
+        new_facts = Facts()
+        fd, tmp = tempfile.mkstemp(prefix="lineage-", suffix=".nq")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                built_all = build_many(records, self.base, self._catalogue, workers)
+                for rec, built in zip(records, built_all, strict=True):
+                    for k in built.keys:
+                        self._catalogue.add(k)
+                    if built.graph in seen:  # the same source twice in one batch
+                        unchanged += 1
+                    elif built.graph in existing:
+                        if self._write(rdf.build(rec, self.base, self._catalogue)):
+                            ingested += 1
+                            replaced = True
+                        else:
+                            unchanged += 1
+                    else:
+                        seen.add(built.graph)
+                        out.write(built.nquads)
+                        new_facts.extend(built.facts)
+                        ingested += 1
+            if seen:
+                self.store.load_nquads(tmp)
+        finally:
+            os.unlink(tmp)
         if ingested:
-            self._reresolve()
-            self.refresh()
+            replaced = self._reresolve() or replaced
+            if replaced or self._facts is None:
+                self.refresh(changed=True)
+            else:
+                self._facts.extend(new_facts)
+                self._rebuild(changed=True)
         return IngestReport(ingested=ingested, unchanged=unchanged)
 
     def _write(self, rg: rdf.RecordGraph) -> bool:
@@ -177,16 +190,17 @@ class Lineage:
         self.store.replace_graph(rg.graph, rg.triples)
         return True
 
-    def _reresolve(self, rounds: int = 3) -> None:
+    def _reresolve(self, rounds: int = 3) -> bool:
         """Rebuild the graphs whose partial references (no year, no place) now
         have exactly one known match, so a stub merges with the document that
-        arrived later and ingest order does not matter."""
+        arrived later and ingest order does not matter. True when it rewrote any."""
+        rewrote = False
         for _ in range(rounds):
             cat = self._catalogue
             partial = [k for k in cat.all_keys() if UNKNOWN in (k.year, k.jurisdiction, k.body)]
             stale = [k for k in partial if cat.resolve(k) != k]
             if not stale:
-                return
+                return rewrote
             values = " ".join(f"<{iri_of('.'.join(k.parts), self.base)}>" for k in stale)
             rows = self.store.query(
                 _PREFIXES
@@ -199,9 +213,10 @@ class Lineage:
                 sha = g.rsplit("/", 1)[-1]
                 blob = row["json"].value
                 rec = PlanRecord.from_json(json.loads(blob))
-                self._write(rdf.build(rec, self.base, cat, sha=sha, record_json=blob))
+                rewrote = self._write(rdf.build(rec, self.base, cat, sha=sha, record_json=blob)) or rewrote
             for k in stale:
                 cat.discard(k)
+        return rewrote
 
     # ----------------------------------------------------------------- refresh
     def _select(self, query: str) -> list[tuple[str, ...]]:
@@ -210,162 +225,87 @@ class Lineage:
             out.append(tuple(t.value if t is not None else None for t in row))
         return out
 
-    def refresh(self) -> None:
-        """Rebuild the summaries, the catalogue and the lineage index from the store."""
-        base = self.base
-        docs: dict[str, _Doc] = {}
-        vals: dict[tuple[str, str], list[str]] = defaultdict(list)
-        own: dict[tuple[str, str], list[str]] = defaultdict(list)
-        edges: list[tuple[str, str]] = []
-        ingested: set[str] = set()
-        rows = self._select(
-            """SELECT ?d ?p ?o ?g WHERE { GRAPH ?g {
-                ?d a eli:LegalResource ; ?p ?o .
-                VALUES ?p { rdf:type eli:id_local eli:date_document eli:title eli:passed_by
-                            lin:implements eli:is_about prov:wasDerivedFrom } } }"""
-        )
-        own_graphs: dict[str, set[str]] = defaultdict(set)
-        derived_from, rdf_type, implements, is_about = (
-            str(PROV.wasDerivedFrom),
-            str(RDF.type),
-            str(LIN.implements),
-            str(ELI.is_about),
-        )
-        for d, p, _o, g in rows:
-            if p == derived_from:
-                own_graphs[d].add(g)
-        for d, p, o, g in rows:
-            pid = id_of_iri(d, base)
-            if pid is None:
-                continue
-            doc = docs.get(pid)
-            if doc is None:
-                doc = docs[pid] = _Doc(id=pid, iri=d)
-            if p == rdf_type:
-                if o in rdf.CLASS_DOC_TYPE:
-                    doc.doc_type = rdf.CLASS_DOC_TYPE[o]
-            elif p == implements:
-                tid = id_of_iri(o, base)
-                if tid is not None:
-                    edges.append((pid, tid))
-            elif p == is_about:
-                doc.campaigns.add(o.removeprefix(CAMPAIGN_NS))
-            elif p == derived_from:
-                ingested.add(pid)
-            else:
-                vals[(pid, p)].append(o)
-                if g in own_graphs.get(d, ()):
-                    own[(pid, p)].append(o)
-        for pid, doc in docs.items():
-            doc.stub = pid not in ingested
+    def refresh(self, changed: bool = False) -> None:
+        """Rebuild the read model from the whole store (``changed``: the store was just written)."""
+        self._facts = facts_from_store(self._select)
+        self._rebuild(changed)
 
-            def pick(p: object, pid: str = pid) -> str | None:
-                return _best(own.get((pid, str(p))) or vals.get((pid, str(p)), ()))
-
-            doc.number = pick(ELI.id_local)
-            doc.date = pick(ELI.date_document)
-            doc.title = pick(ELI.title)
-            org = pick(ELI.passed_by)
-            doc.body = org.removeprefix(f"{base}org/").replace("/", ".") if org else None
-
-        self._bodies = self._load_bodies()
-        for doc in docs.values():
-            b = self._bodies.get(doc.body or "")
-            name = b.name if b else None
-            doc.haystack = normalize(" ".join(x for x in (doc.number, doc.title, name) if x)).casefold()
-            doc.folded = fold(doc.haystack)
-        self._docs = docs
-        self._by_number: dict[str, list[str]] = defaultdict(list)
-        keys = []
-        for pid in sorted(docs):
-            k = key_of_id(pid)
-            keys.append(k)
-            self._by_number[k.number].append(pid)
-        self._catalogue = Catalogue(keys)
-        self.index = LineageIndex(edges, nodes=docs)
-        self._campaign_extra = self._load_campaigns()
-        self._write_derived()
-
-    def _load_bodies(self) -> dict[str, _Body]:
-        base = self.base
-        places: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for u, p, v in self._select(
-            """SELECT DISTINCT ?u ?p ?v WHERE { GRAPH ?g { ?u a lin:AdministrativeUnit ; ?p ?v .
-                VALUES ?p { skos:prefLabel dcterms:isPartOf lin:successor } } }"""
-        ):
-            places[u][p].append(v)
-
-        def label(u: str | None) -> str | None:
-            return _best(places[u][str(SKOS.prefLabel)]) if u and u in places else None
-
-        bodies: dict[str, _Body] = {}
-        props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for o, p, v in self._select(
-            """SELECT DISTINCT ?o ?p ?v WHERE { GRAPH ?g { ?o a org:Organization ; ?p ?v .
-                VALUES ?p { rdfs:label org:classification dcterms:spatial } } }"""
-        ):
-            props[o][p].append(v)
-        for o, pv in props.items():
-            bid = o.removeprefix(f"{base}org/").replace("/", ".")
-            b = bodies[bid] = _Body(id=bid, iri=o, name=_best(pv[str(RDFS.label)]))
-            for c in sorted(pv[str(ORG.classification)]):
-                v = rdf.CONCEPT_VALUE.get(c)
-                if c in {str(x) for x in rdf.SYSTEM_CONCEPT.values()}:
-                    b.system = v
-                elif c in {str(x) for x in rdf.LEVEL_CONCEPT.values()}:
-                    b.level = v
-            unit = min(pv[str(DCTERMS.spatial)], default=None)
-            if unit and unit != rdf.place_iri(CENTRAL, base):
-                # up the isPartOf chain: commune -> district -> province
-                chain = [unit]
-                while len(chain) < 3 and (up := min(places[chain[-1]][str(DCTERMS.isPartOf)], default=None)):
-                    chain.append(up)
-                prov = chain[-1]
-                b.province = label(prov)
-                if len(chain) >= 2:
-                    b.district = label(chain[-2])
-                if len(chain) == 3:
-                    b.commune = label(chain[0])
-                succ = min(places[prov][str(LIN.successor)], default=None)
-                b.province_current = label(succ)
-        return bodies
-
-    def _load_campaigns(self) -> dict[str, tuple[str, list[str]]]:
+    def _rebuild(self, changed: bool) -> None:
+        """The read model from the facts; then the derived graph and the snapshot."""
+        assert self._facts is not None
         known = {c.id for c in campaign_scheme()}
-        extra: dict[str, tuple[str, list[str]]] = {}
-        for c, lab in self._select(
-            "SELECT DISTINCT ?c ?l WHERE { GRAPH ?g { ?c a lin:Campaign ; skos:prefLabel ?l } }"
-        ):
-            cid = c.removeprefix(CAMPAIGN_NS)
-            if cid not in known:
-                extra[cid] = (lab, [])
-        return extra
+        self._use(ReadModel.build(self._facts, self.base, known))
+        token = self._facts.digest()
+        self._write_derived(token, changed)
+        if self.snapshot is not None and self._docs:
+            try:
+                snapshot.save(self.snapshot, token, self._model)
+            except OSError as e:  # a read-only disk costs start-up time, not answers
+                log.warning("could not write the index snapshot %s: %s", self.snapshot, e)
 
-    def _write_derived(self) -> None:
-        """Materialise ``lin:parent`` and ``lin:stub`` in their own named graph."""
+    def _use(self, model: ReadModel) -> None:
+        self._model = model
+        self._docs = model.docs
+        self._bodies = model.bodies
+        self._by_number = model.by_number
+        self._catalogue = model.catalogue
+        self.index = model.index
+        self._campaign_extra = model.campaign_extra
+        self._summary_cache: dict[str, dict[str, Any]] = {}
+
+    def _token(self) -> str | None:
+        """The store's generation token (see :mod:`graph.snapshot`), if any."""
+        rows = self._select(
+            f"SELECT ?t WHERE {{ GRAPH <{self._derived}> {{ <{self._derived}> dcterms:identifier ?t }} }}"
+        )
+        return rows[0][0] if rows else None
+
+    def _load_snapshot(self) -> bool:
+        if self.snapshot is None or not self.snapshot.exists():
+            return False
+        token = self._token()
+        model = snapshot.load(self.snapshot, token) if token else None
+        if model is None:
+            return False
+        self._use(model)
+        return True
+
+    def _write_derived(self, token: str, changed: bool) -> None:
+        """Materialise ``lin:parent`` and ``lin:stub`` in their own named graph, tagged
+        with ``token`` (the digest of the facts they derive from; see :mod:`graph.snapshot`).
+        Unchanged facts leave the graph alone, unless ``changed`` says the store was written."""
+        if not changed and self._token() == token:
+            return
         n = rdf.N
         triples = [
             Triple(n(self._docs[a].iri), n(LIN.parent), n(self._docs[b].iri)) for a, b in self.index.edges()
         ]
         true = Literal("true", datatype=n(XSD.boolean))
         triples += [Triple(n(d.iri), n(LIN.stub), true) for d in self._docs.values() if d.stub]
-        if not triples:
-            if self._derived in self.store.graphs():
-                self.store.remove_graph(self._derived)
+        graphs = set(self.store.graphs()) if not triples else set()
+        if not triples and self._derived not in graphs:
             return
-        if self.store.graph_triples(self._derived) != set(triples):
-            self.store.replace_graph(self._derived, sorted(triples, key=str))
+        self.store.remove_graph(self._derived)
+        if triples:
+            triples.append(Triple(n(self._derived), n(DCTERMS.identifier), Literal(token)))
+            self.store.load_nquads(nquads(self._derived, triples).encode("utf-8"))
 
     # ------------------------------------------------------------- summaries
-    def _doc(self, pid: str) -> _Doc:
+    def _doc(self, pid: str) -> Doc:
         d = self._docs.get(pid)
         if d is None:
             raise NotFound(f"unknown plan id: {pid}")
         return d
 
-    def _summary(self, d: _Doc) -> dict[str, Any]:
+    def _summary(self, d: Doc) -> dict[str, Any]:
+        """The summary dict of a document, built once per read model and shared:
+        callers copy before they change it (traversals at national scale return
+        thousands of these per request)."""
+        s = self._summary_cache.get(d.id)
+        if s is not None:
+            return s
         b = self._bodies.get(d.body or "")
-        return {
+        s = self._summary_cache[d.id] = {
             "id": d.id,
             "iri": d.iri,
             "doc_type": d.doc_type,
@@ -383,13 +323,15 @@ class Lineage:
             },
             "stub": d.stub,
         }
+        return s
 
     def summary(self, id: str) -> dict[str, Any]:
         """A short description of a document (NotFound for an unknown id)."""
-        return self._summary(self._doc(id))
+        s = self._summary(self._doc(id))
+        return s | {"issuer": dict(s["issuer"])}
 
     def _summaries(self, ids: Iterable[str]) -> list[dict[str, Any]]:
-        return [self._summary(d) for d in sorted((self._docs[i] for i in ids), key=_sort_key)]
+        return [dict(self._summary(d)) for d in sorted((self._docs[i] for i in ids), key=_sort_key)]
 
     # ------------------------------------------------------------------ plans
     def plan(self, id: str) -> dict[str, Any] | None:
@@ -418,7 +360,7 @@ class Lineage:
                 "implements": [
                     {k: v for k, v in self._summary(self._docs[t]).items() if k not in ("iri", "stub")}
                     | {"implements": []}
-                    for t in sorted(self.index.implements.successors(id))
+                    for t in self.index.implemented(id)
                 ],
                 "based_on": [],
                 "cites": [],
@@ -482,7 +424,8 @@ class Lineage:
         return self._summaries(self.index.children(id))
 
     def _with_depth(self, pairs: list[tuple[str, int]], sign: int = 1) -> list[dict[str, Any]]:
-        return [self._summary(self._docs[n]) | {"depth": sign * dep} for n, dep in pairs]
+        docs, summary = self._docs, self._summary
+        return [summary(docs[n]) | {"depth": sign * dep} for n, dep in pairs]
 
     def descendants(self, id: str, max_depth: int | None = None) -> list[dict[str, Any]]:
         """Every document below ``id`` with its (minimum) depth, nearest first."""
@@ -529,7 +472,7 @@ class Lineage:
         qn = normalize(q).casefold() if q and q.strip() else None
         tokens = fold(q).split() if qn else []
         pf = fold(province) if province else None
-        hits: list[tuple[int, bool, str, _Doc]] = []
+        hits: list[tuple[int, bool, str, Doc]] = []
         for d in self._docs.values():
             b = self._bodies.get(d.body or "")
             if pf and not (b and pf in {fold(b.province or ""), fold(b.province_current or "")}):
@@ -549,7 +492,7 @@ class Lineage:
             hits.append((exact, d.stub, d.id, d))
         hits.sort(key=lambda h: h[:3])
         page = hits[max(0, offset) : max(0, offset) + max(0, limit)]
-        return len(hits), [self._summary(h[3]) for h in page]
+        return len(hits), [dict(self._summary(h[3])) for h in page]
 
     def resolve(self, text: str, limit: int = 10) -> list[str]:
         """The ids a free-text reference names, best first ("241-KH/TU Bắc Kạn", "Kết luận 70")."""

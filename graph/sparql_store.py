@@ -49,12 +49,14 @@ from __future__ import annotations
 
 import base64
 import http.client
+import os
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pyoxigraph import (
     NamedNode,
@@ -95,6 +97,7 @@ _GRAPH_FORMATS = {
 # An empty embedded store only tells the query form (SELECT/ASK/CONSTRUCT) so the
 # right Accept header is sent: some servers answer a CONSTRUCT in a results format.
 _FORM_PROBE = OxStore()
+BATCH_TRIPLES = 20_000
 _SERVICE_RE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
@@ -241,6 +244,25 @@ class SparqlStore:
         g = NamedNode(graph)
         body = "\n".join(_nt(t) for t in triples)
         self._update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}", f"write {graph}")
+
+    def load_nquads(self, source: bytes | str | os.PathLike[str]) -> None:
+        """INSERT DATA in batches of whole graphs (plain SPARQL 1.1 Update, so every
+        server takes it; ``BATCH_TRIPLES`` keeps each request a few megabytes)."""
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        by_graph: dict[str, list[str]] = {}
+        for q in parse(data, format=RdfFormat.N_QUADS):
+            if isinstance(q.graph_name, NamedNode):
+                by_graph.setdefault(q.graph_name.value, []).append(f"{q.subject} {q.predicate} {q.object} .")
+        batch: list[str] = []
+        size = 0
+        for g, lines in by_graph.items():
+            batch.append(f"GRAPH {NamedNode(g)} {{\n" + "\n".join(lines) + "\n}")
+            size += len(lines)
+            if size >= BATCH_TRIPLES:
+                self._update("INSERT DATA {\n" + "\n".join(batch) + "\n}", "load graphs")
+                batch, size = [], 0
+        if batch:
+            self._update("INSERT DATA {\n" + "\n".join(batch) + "\n}", "load graphs")
 
     def remove_graph(self, graph: str) -> None:
         """Drop a named graph (no error if absent)."""

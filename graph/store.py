@@ -51,6 +51,9 @@ class Store(Protocol):
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
         """Replace the named graph's content in one transaction."""
 
+    def load_nquads(self, source: bytes | str | os.PathLike[str]) -> None:
+        """Add N-Quads (``bytes``, or the path of a file) in bulk: for graphs not in the store."""
+
     def remove_graph(self, graph: str) -> None:
         """Drop a named graph (no error if absent)."""
 
@@ -93,6 +96,16 @@ class OxigraphStore:
             self._store.update(update)
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from e
+
+    def load_nquads(self, source: bytes | str | os.PathLike[str]) -> None:
+        """Oxigraph's bulk loader: no per-graph transaction, many times faster on big batches."""
+        try:
+            if isinstance(source, bytes):
+                self._store.bulk_load(source, format=RdfFormat.N_QUADS)
+            else:
+                self._store.bulk_load(path=os.fspath(source), format=RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as e:
+            raise StoreError(f"cannot load N-Quads into the store: {e}") from e
 
     def remove_graph(self, graph: str) -> None:
         try:

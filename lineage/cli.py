@@ -71,7 +71,7 @@ def _lineage(settings: Settings):
     from graph.store import open_store
 
     try:
-        return Lineage(open_store(settings.store), base=settings.base)
+        return Lineage(open_store(settings.store), base=settings.base, snapshot=settings.index)
     except LineageError as e:
         raise CliError(str(e)) from e
 
@@ -101,7 +101,8 @@ def ingest_paths(
     exclude: Path | None = None,
 ) -> tuple[int, int, list[str]]:
     """Extract, apply the curation file, and ingest every file; returns (ingested, unchanged, failures)."""
-    from ingest import DocumentError, curation, extract_file
+    from ingest import curation
+    from ingest.parallel import extract_paths
 
     try:
         verdicts = curation.load(settings.curation)
@@ -115,18 +116,19 @@ def ingest_paths(
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="doc", file=sys.stderr)
-    for f in files:
-        try:
-            records.append(curation.apply(extract_file(str(f)), verdicts))
-        except DocumentError as e:
-            failures.append(str(e))
-        except Exception as e:  # one bad document never stops the others
-            failures.append(f"{f}: could not be extracted ({type(e).__name__}: {e})")
+    for _path, rec, err in extract_paths(files, settings.workers):
+        if rec is not None:
+            try:
+                records.append(curation.apply(rec, verdicts))
+            except Exception as e:  # a curation that cannot apply loses this record, not the run
+                failures.append(f"{_path}: curation could not be applied ({type(e).__name__}: {e})")
+        else:
+            failures.append(err or f"{_path}: could not be extracted")
         if bar:
             bar.update(1)
     if bar:
         bar.close()
-    report = lin.ingest_records(records)
+    report = lin.ingest_records(records, workers=settings.workers)
     return report.ingested, report.unchanged, failures
 
 

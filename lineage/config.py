@@ -1,7 +1,8 @@
 """Settings: where the store is, where the bundled corpus is, the IRI base.
 
 Read once from arguments and the environment (``LINEAGE_STORE``,
-``LINEAGE_BASE``); passed explicitly to what needs them, never global.
+``LINEAGE_BASE``, ``LINEAGE_CURATION``, ``LINEAGE_INDEX``, ``LINEAGE_WORKERS``);
+passed explicitly to what needs them, never global.
 """
 
 from __future__ import annotations
@@ -25,10 +26,25 @@ class Settings:
     curation: Path = DEFAULT_CURATION
     host: str = "127.0.0.1"
     port: int = 8000
+    index: Path | None = None  # the read-model snapshot (graph.snapshot); None: rebuild at start
+    workers: int | None = None  # extraction/build processes; None: every CPU
+
+    @staticmethod
+    def default_index(store: str) -> Path | None:
+        """Beside an on-disk store (``data/store`` -> ``data/store.index``); none for
+        ``memory:``, and for a remote server unless ``LINEAGE_INDEX`` names a file."""
+        if store == "memory:" or "://" in store:
+            return None
+        p = Path(store)
+        return p.with_name(p.name + ".index")
 
     @classmethod
     def from_env(cls, store: str | None = None, **kw) -> Settings:
         spec = store or os.environ.get("LINEAGE_STORE") or str(DEFAULT_STORE)
         base = os.environ.get("LINEAGE_BASE") or DEFAULT_BASE
         curation = Path(os.environ.get("LINEAGE_CURATION") or DEFAULT_CURATION)
-        return cls(store=spec, base=base, curation=curation, **kw)
+        env_index = os.environ.get("LINEAGE_INDEX")
+        index = Path(env_index) if env_index else cls.default_index(spec)
+        workers = os.environ.get("LINEAGE_WORKERS")
+        kw.setdefault("workers", int(workers) if workers and workers.isdigit() else None)
+        return cls(store=spec, base=base, curation=curation, index=index, **kw)
