@@ -47,16 +47,14 @@ def test_workers_extract_what_one_process_does(monkeypatch: pytest.MonkeyPatch, 
     paths = [*_files()[:10], bad, *_files()[10:20]]
     got = list(extract_paths(paths, workers=2))
     assert [p for p, _, _ in got] == [Path(p) for p in paths]  # input order, whatever the workers
-    for (p, rec, err), want in zip(got, paths, strict=True):
+    for (_p, rec, err), want in zip(got, paths, strict=True):
         if want == bad:
             assert rec is None and err and "broken.docx" in err
         else:
             assert err is None and rec == extract_file(str(want))
 
 
-def test_parallel_bulk_ingest_builds_the_same_graph(
-    records: list, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_parallel_bulk_ingest_builds_the_same_graph(records: list, monkeypatch: pytest.MonkeyPatch) -> None:
     one = Lineage(open_store("memory:"))
     for rec in records:  # one at a time: every record its own batch
         one.ingest_records([rec])
