@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -152,6 +152,32 @@ class RecordGraph:
     keys: list[DocKey] = field(default_factory=list)
 
 
+class _Nodes:
+    """A vocabulary's terms as pyoxigraph nodes, each made once: the writer names
+    a term some 150 times per record, and rdflib's namespace lookup is not free."""
+
+    def __init__(self, ns: object) -> None:
+        self._base = str(ns)
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        node = NamedNode(self._base + name)
+        setattr(self, name, node)
+        return node
+
+
+_RDF, _RDFS, _ELI, _LIN, _ORG = _Nodes(RDF), _Nodes(RDFS), _Nodes(ELI._NS), _Nodes(LIN._NS), _Nodes(ORG._NS)
+_PROV, _DCTERMS, _SKOS, _FOAF = _Nodes(PROV._NS), _Nodes(DCTERMS), _Nodes(SKOS), _Nodes(FOAF)
+_XSD = _Nodes(XSD)
+
+
+# Pieces of graphs that many records repeat word for word (the description of a
+# cited parent, of a province, of an issuing body): built once per process.
+_PIECES: dict[tuple[object, ...], tuple[NamedNode, frozenset[Triple]]] = {}
+_MAX_PIECES = 500_000
+
+
 class _Writer:
     """Accumulates the triples of one record; links are written in one place."""
 
@@ -169,11 +195,28 @@ class _Writer:
     def add(self, s: object, p: object, o: object) -> None:
         self.triples.add(
             Triple(
-                N(s) if not isinstance(s, NamedNode) else s,
-                N(p),
+                s if type(s) is NamedNode else N(s),
+                p if type(p) is NamedNode else N(p),
                 o if isinstance(o, (NamedNode, Literal)) else N(o),
             )
         )
+
+    def _piece(self, key: tuple[object, ...], make: Callable[[], NamedNode]) -> NamedNode:
+        """``make()``'s node, its triples added; memoised on ``key`` (which must name every
+        input ``make`` reads), because a national cascade cites the same parent thousands of times."""
+        hit = _PIECES.get(key)
+        if hit is None:
+            outer, self.triples = self.triples, set()
+            try:
+                node = make()
+                hit = (node, frozenset(self.triples))
+            finally:
+                self.triples = outer
+            if len(_PIECES) >= _MAX_PIECES:
+                _PIECES.clear()
+            _PIECES[key] = hit
+        self.triples |= hit[1]
+        return hit[0]
 
     # -- identity ---------------------------------------------------------
     def resolve_key(self, key: DocKey, context: str | None) -> DocKey:
@@ -204,75 +247,99 @@ class _Writer:
         """A document node with what this text says of it."""
         pid = plan_id(key)
         self.keys[pid] = key
+        return self._piece(
+            ("doc", self.base, key, doc_type, number, symbol, date, title, issuer),
+            lambda: self._document(pid, key, doc_type, number, symbol, date, title, issuer),
+        )
+
+    def _document(
+        self,
+        pid: str,
+        key: DocKey,
+        doc_type: str | None,
+        number: str | None,
+        symbol: str | None,
+        date: str | None,
+        title: str | None,
+        issuer: Issuer | None,
+    ) -> NamedNode:
         d = N(f"{self.base}doc/{pid.replace('.', '/')}")
-        self.add(d, RDF.type, ELI.LegalResource)
-        self.add(d, RDF.type, DOC_CLASS.get(doc_type or "other", LIN.OtherDocument))
+        self.add(d, _RDF.type, _ELI.LegalResource)
+        self.add(d, _RDF.type, DOC_CLASS.get(doc_type or "other", _LIN.OtherDocument))
         n = number_norm(number)
         if n and any(ch.isdigit() for ch in n):
-            self.add(d, ELI.id_local, Literal(n))
+            self.add(d, _ELI.id_local, Literal(n))
         sym = symbol or symbol_of(n)
         if sym:
-            self.add(d, LIN.symbol, Literal(sym))
+            self.add(d, _LIN.symbol, Literal(sym))
         dl = date_literal(date)
         if dl is not None:
-            self.add(d, ELI.date_document, dl)
+            self.add(d, _ELI.date_document, dl)
         if title:
-            self.add(d, ELI.title, Literal(normalize(title), language="vi"))
+            self.add(d, _ELI.title, Literal(normalize(title), language="vi"))
         if key.body != UNKNOWN:
-            self.add(d, ELI.passed_by, self.organisation(key, issuer))
+            self.add(d, _ELI.passed_by, self.organisation(key, issuer))
         if key.jurisdiction != UNKNOWN:
-            self.add(d, ELI.jurisdiction, self.place(key.jurisdiction, issuer))
+            self.add(d, _ELI.jurisdiction, self.place(key.jurisdiction, issuer))
         return d
 
     def organisation(self, key: DocKey, issuer: Issuer | None) -> NamedNode:
         o = N(org_iri(key, self.base))
-        self.add(o, RDF.type, ORG.Organization)
+        self.add(o, _RDF.type, _ORG.Organization)
         if issuer is not None:
             if issuer.name:
-                self.add(o, RDFS.label, Literal(normalize(issuer.name), language="vi"))
+                self.add(o, _RDFS.label, Literal(normalize(issuer.name), language="vi"))
             if issuer.system in SYSTEM_CONCEPT:
-                self.add(o, ORG.classification, SYSTEM_CONCEPT[issuer.system])
+                self.add(o, _ORG.classification, SYSTEM_CONCEPT[issuer.system])
             if issuer.level in LEVEL_CONCEPT:
-                self.add(o, ORG.classification, LEVEL_CONCEPT[issuer.level])
+                self.add(o, _ORG.classification, LEVEL_CONCEPT[issuer.level])
         if key.jurisdiction != UNKNOWN:
-            self.add(o, DCTERMS.spatial, self.place(key.jurisdiction, issuer))
+            self.add(o, _DCTERMS.spatial, self.place(key.jurisdiction, issuer))
         return o
 
     def place(self, jurisdiction: str, issuer: Issuer | None) -> NamedNode:
         """The administrative unit node(s) of a jurisdiction, labelled when the issuer names them."""
+        names = (
+            (issuer.province, issuer.province_current, issuer.district, issuer.commune) if issuer else None
+        )
+        return self._piece(
+            ("place", self.base, jurisdiction, names), lambda: self._place(jurisdiction, issuer)
+        )
+
+    def _place(self, jurisdiction: str, issuer: Issuer | None) -> NamedNode:
         u = N(place_iri(jurisdiction, self.base))
-        self.add(u, RDF.type, LIN.AdministrativeUnit)
+        self.add(u, _RDF.type, _LIN.AdministrativeUnit)
         if jurisdiction == CENTRAL:
-            self.add(u, SKOS.prefLabel, Literal("Việt Nam", language="vi"))
-            self.add(u, LIN.adminLevel, LIN.Central)
+            self.add(u, _SKOS.prefLabel, Literal("Việt Nam", language="vi"))
+            self.add(u, _LIN.adminLevel, _LIN.Central)
             return u
         prov_slug, _, rest = jurisdiction.partition(".")
         district_slug, _, commune_slug = rest.partition(".")
         p = N(place_iri(prov_slug, self.base))
-        self.add(p, RDF.type, LIN.AdministrativeUnit)
-        self.add(p, LIN.adminLevel, LIN.Province)
+        self.add(p, _RDF.type, _LIN.AdministrativeUnit)
+        self.add(p, _LIN.adminLevel, _LIN.Province)
         named = issuer is not None and issuer.province and slugify(issuer.province) == prov_slug
         if named:
-            self.add(p, SKOS.prefLabel, Literal(issuer.province, language="vi"))
+            self.add(p, _SKOS.prefLabel, Literal(issuer.province, language="vi"))
             if issuer.province_current:
                 cur_slug = slugify(issuer.province_current)
                 c = N(place_iri(cur_slug, self.base))
-                self.add(c, RDF.type, LIN.AdministrativeUnit)
-                self.add(c, LIN.adminLevel, LIN.Province)
-                self.add(c, SKOS.prefLabel, Literal(issuer.province_current, language="vi"))
-                self.add(p, LIN.successor, c)
+                self.add(c, _RDF.type, _LIN.AdministrativeUnit)
+                self.add(c, _LIN.adminLevel, _LIN.Province)
+                self.add(c, _SKOS.prefLabel, Literal(issuer.province_current, language="vi"))
+                self.add(p, _LIN.successor, c)
         if district_slug:
             d = N(place_iri(f"{prov_slug}.{district_slug}", self.base))
-            self.add(d, RDF.type, LIN.AdministrativeUnit)
-            self.add(d, LIN.adminLevel, LIN.District)
-            self.add(d, DCTERMS.isPartOf, p)
+            self.add(d, _RDF.type, _LIN.AdministrativeUnit)
+            self.add(d, _LIN.adminLevel, _LIN.District)
+            self.add(d, _DCTERMS.isPartOf, p)
             if named and issuer.district and slugify(issuer.district) == district_slug:
-                self.add(d, SKOS.prefLabel, Literal(issuer.district, language="vi"))
+                self.add(d, _SKOS.prefLabel, Literal(issuer.district, language="vi"))
         if commune_slug:
-            self.add(u, LIN.adminLevel, LIN.Commune)
-            self.add(u, DCTERMS.isPartOf, d)
+            self.add(u, _LIN.adminLevel, _LIN.Commune)
+            self.add(u, _DCTERMS.isPartOf, d)
             if named and issuer.commune and slugify(issuer.commune) == commune_slug:
-                self.add(u, SKOS.prefLabel, Literal(issuer.commune, language="vi"))
+                self.add(u, _SKOS.prefLabel, Literal(issuer.commune, language="vi"))
         return u
 
     def ref(self, ref: Ref, context: str | None) -> tuple[NamedNode, DocKey]:
@@ -291,22 +358,22 @@ class _Writer:
         prop = RELATIONS[relation]
         self.add(src, prop, tgt)
         ln = N(f"{self.base}link/{_h(self.sha, *sig)}")
-        self.add(ln, RDF.type, LIN.Link)
-        self.add(ln, LIN.linkSource, src)
-        self.add(ln, LIN.linkTarget, tgt)
-        self.add(ln, LIN.relation, prop)
-        self.add(ln, PROV.wasDerivedFrom, N(source_iri(self.sha, self.base)))
-        self.add(ln, LIN.reviewState, Literal(ev.review if ev else "unreviewed"))
-        self.add(ln, LIN.method, Literal(ev.method if ev and ev.method else "unknown"))
-        self.add(ln, LIN.basis, Literal(ev.basis if ev else "explicit"))
+        self.add(ln, _RDF.type, _LIN.Link)
+        self.add(ln, _LIN.linkSource, src)
+        self.add(ln, _LIN.linkTarget, tgt)
+        self.add(ln, _LIN.relation, prop)
+        self.add(ln, _PROV.wasDerivedFrom, N(source_iri(self.sha, self.base)))
+        self.add(ln, _LIN.reviewState, Literal(ev.review if ev else "unreviewed"))
+        self.add(ln, _LIN.method, Literal(ev.method if ev and ev.method else "unknown"))
+        self.add(ln, _LIN.basis, Literal(ev.basis if ev else "explicit"))
         if ev is not None:
             if ev.text:
-                self.add(ln, LIN.evidenceText, Literal(ev.text))
-            self.add(ln, LIN.evidenceStart, Literal(int(ev.start)))
-            self.add(ln, LIN.evidenceEnd, Literal(int(ev.end)))
+                self.add(ln, _LIN.evidenceText, Literal(ev.text))
+            self.add(ln, _LIN.evidenceStart, Literal(int(ev.start)))
+            self.add(ln, _LIN.evidenceEnd, Literal(int(ev.end)))
             conf = _decimal(max(0.0, min(1.0, float(ev.confidence))))
             if conf is not None:
-                self.add(ln, LIN.confidence, conf)
+                self.add(ln, _LIN.confidence, conf)
 
     def refs(self, src: NamedNode, relation: str, refs: tuple[Ref, ...], context: str | None) -> None:
         for r in refs:
@@ -345,18 +412,18 @@ def build(
     own_id = plan_id(key)
 
     # provenance: the source (by hash, never a path) and the extraction run
-    w.add(src, RDF.type, LIN.SourceDocument)
-    w.add(src, RDF.type, PROV.Entity)
-    w.add(src, DCTERMS.identifier, Literal(sha))
+    w.add(src, _RDF.type, _LIN.SourceDocument)
+    w.add(src, _RDF.type, _PROV.Entity)
+    w.add(src, _DCTERMS.identifier, Literal(sha))
     blob = record_json if record_json is not None else json.dumps(record.to_json(), ensure_ascii=False)
-    w.add(src, LIN.recordJson, Literal(blob, datatype=RDF_JSON))
-    w.add(act, RDF.type, LIN.ExtractionActivity)
-    w.add(act, RDF.type, PROV.Activity)
-    w.add(act, PROV.used, src)
+    w.add(src, _LIN.recordJson, Literal(blob, datatype=RDF_JSON))
+    w.add(act, _RDF.type, _LIN.ExtractionActivity)
+    w.add(act, _RDF.type, _PROV.Activity)
+    w.add(act, _PROV.used, src)
     methods = sorted({e.method for e in _all_evidence(record) if e.method} or {"ingest.extract"})
-    w.add(act, LIN.method, Literal(" ".join(methods)))
-    w.add(d, PROV.wasDerivedFrom, src)
-    w.add(d, PROV.wasGeneratedBy, act)
+    w.add(act, _LIN.method, Literal(" ".join(methods)))
+    w.add(d, _PROV.wasDerivedFrom, src)
+    w.add(d, _PROV.wasGeneratedBy, act)
 
     context = key.jurisdiction if key.jurisdiction != UNKNOWN else None
     w.refs(d, "implements", record.implements, context)
@@ -366,42 +433,42 @@ def build(
     for name in record.campaigns:
         c = match_campaign(name)
         iri = N(c.iri) if c else N(CAMPAIGN_NS + slugify(name))
-        w.add(iri, RDF.type, LIN.Campaign)
-        w.add(iri, RDF.type, SKOS.Concept)
-        w.add(iri, SKOS.inScheme, LIN.campaigns)
-        w.add(iri, SKOS.prefLabel, Literal(c.pref_label if c else normalize(name), language="vi"))
+        w.add(iri, _RDF.type, _LIN.Campaign)
+        w.add(iri, _RDF.type, _SKOS.Concept)
+        w.add(iri, _SKOS.inScheme, _LIN.campaigns)
+        w.add(iri, _SKOS.prefLabel, Literal(c.pref_label if c else normalize(name), language="vi"))
         for alt in c.alt_labels if c else ():
-            w.add(iri, SKOS.altLabel, Literal(alt, language="vi"))
-        w.add(d, ELI.is_about, iri)
+            w.add(iri, _SKOS.altLabel, Literal(alt, language="vi"))
+        w.add(d, _ELI.is_about, iri)
 
     if record.signer and record.signer.name:
         person = N(f"{base}person/{key.jurisdiction.replace('.', '/')}/{slugify(record.signer.name)}")
-        w.add(person, RDF.type, FOAF.Person)
-        w.add(person, FOAF.name, Literal(normalize(record.signer.name)))
-        w.add(d, LIN.signedBy, person)
+        w.add(person, _RDF.type, _FOAF.Person)
+        w.add(person, _FOAF.name, Literal(normalize(record.signer.name)))
+        w.add(d, _LIN.signedBy, person)
         if record.signer.title:
-            w.add(d, LIN.signerTitle, Literal(normalize(record.signer.title)))
+            w.add(d, _LIN.signerTitle, Literal(normalize(record.signer.title)))
     for r in record.recipients:
-        w.add(d, LIN.recipient, Literal(normalize(r)))
+        w.add(d, _LIN.recipient, Literal(normalize(r)))
     for i, t in enumerate(record.targets):
         tn = N(f"{base}target/{sha[:16]}/{i}")
-        w.add(tn, RDF.type, LIN.Target)
-        w.add(d, LIN.hasTarget, tn)
+        w.add(tn, _RDF.type, _LIN.Target)
+        w.add(d, _LIN.hasTarget, tn)
         v = _decimal(t.value)
         if v is not None:
-            w.add(tn, LIN.targetValue, v)
+            w.add(tn, _LIN.targetValue, v)
         if t.indicator:
-            w.add(tn, LIN.indicator, Literal(t.indicator))
+            w.add(tn, _LIN.indicator, Literal(t.indicator))
         if t.comparator:
-            w.add(tn, LIN.comparator, Literal(t.comparator))
+            w.add(tn, _LIN.comparator, Literal(t.comparator))
         if t.unit:
-            w.add(tn, LIN.unit, Literal(t.unit))
+            w.add(tn, _LIN.unit, Literal(t.unit))
         if t.year:
-            w.add(tn, LIN.targetYear, Literal(f"{int(t.year):04d}", datatype=N(XSD.gYear)))
+            w.add(tn, _LIN.targetYear, Literal(f"{int(t.year):04d}", datatype=_XSD.gYear))
         if t.text:
-            w.add(tn, LIN.targetText, Literal(t.text))
+            w.add(tn, _LIN.targetText, Literal(t.text))
 
-    triples = sorted(w.triples, key=str)
+    triples = list(w.triples)
     return RecordGraph(graph_iri(sha, base), triples, own_id, sorted(w.keys.values()))
 
 
