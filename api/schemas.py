@@ -27,6 +27,7 @@ class IssuerOut(BaseModel):
     level: str | None = None
     province: str | None = None
     district: str | None = None
+    commune: str | None = None
     province_current: str | None = None
 
 

@@ -18,13 +18,14 @@ import logging
 import os
 import re
 import tempfile
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat, Triple
 
 from graph import rdf, snapshot
@@ -50,6 +51,8 @@ from ontology.ns import DCTERMS, ELI, LIN, ORG, PROV, RDF, RDFS, SKOS, XSD
 __all__ = ["DEFAULT_BASE", "IngestReport", "Lineage"]
 
 log = logging.getLogger(__name__)
+# Whole traversal answers kept per read model (graph.service.Lineage.traversal_json).
+JSON_CACHE_BYTES = 128 * 1024 * 1024
 
 _PREFIXES = f"""PREFIX eli: <{ELI._NS}>
 PREFIX lin: <{LIN._NS}>
@@ -252,6 +255,9 @@ class Lineage:
         self.index = model.index
         self._campaign_extra = model.campaign_extra
         self._summary_cache: dict[str, dict[str, Any]] = {}
+        self._fragments: dict[str, str] = {}
+        self._json_cache: OrderedDict[tuple[bool, str, int | None], bytes] = OrderedDict()
+        self._json_cache_bytes = 0
 
     def _token(self) -> str | None:
         """The store's generation token (see :mod:`graph.snapshot`), if any."""
@@ -436,6 +442,39 @@ class Lineage:
         """Every document above ``id`` up to the roots, with its depth, nearest first."""
         self._doc(id)
         return self._with_depth(self.index.ancestors(id, max_depth))
+
+    def traversal_json(self, id: str, down: bool = True, max_depth: int | None = None) -> bytes:
+        """:meth:`descendants` (``down``) or :meth:`ancestors` as JSON bytes, ready to send.
+
+        Why: a province plan has thousands of descendants at national scale and is
+        asked for again and again. Each document's JSON is made once per read model,
+        so an answer is a join of ready fragments; whole answers are kept in a
+        small LRU bounded in bytes. Both caches go with the read model they came from.
+        """
+        key = (down, id, max_depth)
+        cache = self._json_cache
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return hit
+        self._doc(id)
+        pairs = self.index.descendants(id, max_depth) if down else self.index.ancestors(id, max_depth)
+        frag = self._fragment
+        body = ("[" + ",".join(f'{frag(n)},"depth":{d}}}' for n, d in pairs) + "]").encode("utf-8")
+        if len(body) <= JSON_CACHE_BYTES // 8:
+            cache[key] = body
+            self._json_cache_bytes += len(body)
+            while self._json_cache_bytes > JSON_CACHE_BYTES:
+                _, old = cache.popitem(last=False)
+                self._json_cache_bytes -= len(old)
+        return body
+
+    def _fragment(self, pid: str) -> str:
+        """A document's summary as JSON without its closing brace (see :meth:`traversal_json`)."""
+        f = self._fragments.get(pid)
+        if f is None:
+            f = self._fragments[pid] = orjson.dumps(self._summary(self._docs[pid])).decode("utf-8")[:-1]
+        return f
 
     def roots(self) -> list[dict[str, Any]]:
         """Documents without parents that have descendants: the heads of cascades."""

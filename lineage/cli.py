@@ -211,7 +211,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"failed: {f}", file=sys.stderr)
     app = create_app(lin, settings)
     print(f"serving on http://{settings.host}:{settings.port}", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
     return 0
 
 

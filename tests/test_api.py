@@ -389,3 +389,21 @@ def test_odd_paths_never_500(client: TestClient, path: str) -> None:
     assert r.status_code < 500, r.text
     if r.status_code >= 400:
         assert_problem(r, r.status_code)
+
+
+def test_traversals_send_what_the_service_and_the_schema_say(client: TestClient, lin: Lineage) -> None:
+    """The prepared bytes (Lineage.traversal_json) are the service's answer, in the documented shape."""
+    from pydantic import TypeAdapter
+
+    from api.schemas import PlanAtDepth
+
+    shape = TypeAdapter(list[PlanAtDepth])
+    for pid in lin.index.nodes():
+        for rel, items in (("descendants", lin.descendants(pid)), ("ancestors", lin.ancestors(pid))):
+            r = client.get(f"/api/plans/{pid}/{rel}")
+            assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+            assert r.json() == items
+            assert shape.validate_python(r.json()) is not None
+            assert client.get(f"/api/plans/{pid}/{rel}").content == r.content  # the cached answer
+        r = client.get(f"/api/plans/{pid}/descendants", params={"max_depth": 1})
+        assert r.json() == lin.descendants(pid, max_depth=1)

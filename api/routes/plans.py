@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import LineageDep, PlanId, clean_text, unknown_is_404
 from api.schemas import Level, PlanAtDepth, PlanDetail, PlanPage, PlanSummary, System, problem_responses
@@ -58,15 +58,18 @@ def get_children(id: PlanId, lin: LineageDep) -> list[dict[str, Any]]:
         return lin.children(id)
 
 
+# The traversals answer with bytes the service made once (Lineage.traversal_json):
+# the response_model still documents the shape in OpenAPI, and a test checks that
+# the bytes validate against it.
 @router.get("/{id}/descendants", response_model=list[PlanAtDepth], responses=problem_responses(404, 422))
-def get_descendants(id: PlanId, lin: LineageDep, max_depth: MaxDepth = None) -> list[dict[str, Any]]:
+def get_descendants(id: PlanId, lin: LineageDep, max_depth: MaxDepth = None) -> Response:
     """Every plan below this one, each with its depth (1 = child)."""
     with unknown_is_404("plan", id):
-        return lin.descendants(id, max_depth=max_depth)
+        return Response(lin.traversal_json(id, True, max_depth), media_type="application/json")
 
 
 @router.get("/{id}/ancestors", response_model=list[PlanAtDepth], responses=problem_responses(404, 422))
-def get_ancestors(id: PlanId, lin: LineageDep, max_depth: MaxDepth = None) -> list[dict[str, Any]]:
+def get_ancestors(id: PlanId, lin: LineageDep, max_depth: MaxDepth = None) -> Response:
     """Every plan above this one up to the roots, each with its depth (1 = parent)."""
     with unknown_is_404("plan", id):
-        return lin.ancestors(id, max_depth=max_depth)
+        return Response(lin.traversal_json(id, False, max_depth), media_type="application/json")
