@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from api.docs import add_docs
+from api.fastpath import TraversalFastPath
 from api.problems import install_problem_handlers
 from api.routes import bodies, campaigns, plans, resolve, sparql, stats
 from graph.service import Lineage
@@ -47,6 +48,7 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
         app.include_router(module.router)
     add_docs(app, app.openapi_url or "/openapi.json")
     add_views(app)
+    app.add_middleware(TraversalFastPath)
     return app
 
 

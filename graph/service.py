@@ -331,6 +331,10 @@ class Lineage:
         }
         return s
 
+    def knows(self, id: str) -> bool:
+        """Whether ``id`` names a document of the graph (ingested or a stub)."""
+        return id in self._docs
+
     def summary(self, id: str) -> dict[str, Any]:
         """A short description of a document (NotFound for an unknown id)."""
         s = self._summary(self._doc(id))

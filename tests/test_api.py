@@ -407,3 +407,20 @@ def test_traversals_send_what_the_service_and_the_schema_say(client: TestClient,
             assert client.get(f"/api/plans/{pid}/{rel}").content == r.content  # the cached answer
         r = client.get(f"/api/plans/{pid}/descendants", params={"max_depth": 1})
         assert r.json() == lin.descendants(pid, max_depth=1)
+
+
+def test_the_fast_path_answers_as_the_route_does(built: tuple[FastAPI, Lineage]) -> None:
+    """api.fastpath serves plain GETs; the FastAPI route serves the rest. Same bytes."""
+    app, lin = built
+    with TestClient(app) as c:
+        for pid in lin.index.nodes():
+            for rel in ("descendants", "ancestors"):
+                fast = c.get(f"/api/plans/{pid}/{rel}")
+                routed = c.get(f"/api/plans/{pid}/{rel}", params={"max_depth": 1000})
+                assert fast.status_code == routed.status_code == 200
+                assert fast.content == routed.content
+                assert fast.headers["content-type"] == routed.headers["content-type"]
+        missing = c.get("/api/plans/no.such.plan/descendants")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("application/problem+json")
+        assert c.get("/api/plans/<script>/ancestors").status_code == 404
