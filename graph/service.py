@@ -434,8 +434,8 @@ class Lineage:
         return self._summaries(self.index.children(id))
 
     def _with_depth(self, pairs: list[tuple[str, int]], sign: int = 1) -> list[dict[str, Any]]:
-        docs, summary = self._docs, self._summary
-        return [summary(docs[n]) | {"depth": sign * dep} for n, dep in pairs]
+        cache, docs, summary = self._summary_cache, self._docs, self._summary
+        return [(cache.get(n) or summary(docs[n])) | {"depth": sign * dep} for n, dep in pairs]
 
     def descendants(self, id: str, max_depth: int | None = None) -> list[dict[str, Any]]:
         """Every document below ``id`` with its (minimum) depth, nearest first."""
