@@ -14,10 +14,11 @@ campaigns.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
+from ingest.scan import Scanner
 from ingest.text import fold
 from ontology import campaign_scheme
 
@@ -28,6 +29,7 @@ _KEYWORD = re.compile(
     r"kế\s+hoạch|chiến\s+lược|quyết\s+định|dự\s+án|hướng\s+tới)\s*$",
     re.IGNORECASE,
 )
+_KEYWORD_SCAN = Scanner(_KEYWORD)  # ends with "$": tried only where a keyword starts
 _LIST_GAP = re.compile(r"^[\s,;]*(?:(?:và|cùng|với|gắn\s+với)\s*)?[\s,;]*$", re.IGNORECASE)
 
 
@@ -42,6 +44,7 @@ def _labels() -> tuple[dict[str, str], list[str]]:
     return table, searchable
 
 
+@lru_cache(maxsize=4096)  # the same quotes (campaigns, slogans) come back document after document
 def canonical(name: str) -> str | None:
     """The preferred label of a known campaign that ``name`` names, or None."""
     table, _ = _labels()
@@ -85,7 +88,7 @@ def _campaign_context(text: str, quotes: list[re.Match[str]], i: int) -> bool:
         q = quotes[j]
         lead_start = quotes[j - 1].end() if j > 0 else max(0, q.start() - 80)
         lead = text[max(lead_start, q.start() - 80) : q.start()]
-        km = _KEYWORD.search(lead)
+        km = _KEYWORD_SCAN.search(lead)
         if km:
             return km.group(1).lower().startswith(("cuộc", "phong"))
         if j > 0 and _LIST_GAP.match(text[quotes[j - 1].end() : q.start()]):

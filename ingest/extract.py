@@ -14,13 +14,15 @@ campaigns, numeric targets) and the closing block (recipients, signature).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import replace
 from functools import cached_property
 
 from ingest.campaigns import find_campaigns
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, Signer, Target
-from ingest.organs import OrganMatch, find_organs, full_name, to_issuer
-from ingest.places import gazetteer
+from ingest.organs import OrganMatch, find_organs, full_name, organ_unit, to_issuer
+from ingest.places import base_name, gazetteer
 from ingest.readers import Document, read_document
 from ingest.refs import (
     BASIS_RE,
@@ -28,15 +30,17 @@ from ingest.refs import (
     TRIGGER_RE,
     TYPE_WORDS,
     Mention,
+    bare_mentions,
     clean_number,
     date_of,
-    find_mentions,
     merge,
     norm_key,
     parse_chain,
+    read_tail,
     type_of_symbol,
     walk,
 )
+from ingest.scan import Scanner
 from ingest.text import NormalizedText, fold
 
 _HEAD_NUMBER = re.compile(
@@ -46,6 +50,23 @@ _HEAD_NUMBER = re.compile(
 )
 # The place-and-date line: "Bác Ái, ngày 10 tháng 4 năm 2024", "Lào Cai, ngày 5/6/2024".
 _HEAD_DATE = re.compile(rf"(?:^|(?<=\s))(?P<place>[^\n,]{{0,40}}?),?\s*ngày\s*{DATE_BODY}", re.IGNORECASE)
+_NGAY = re.compile("ngày", re.IGNORECASE)
+
+
+def _head_date_start(t: str, end: int) -> int:
+    """Where a scan for :data:`_HEAD_DATE` may start: its lazy place is tried at every
+    position, so the scan starts no earlier than the first "ngày" allows (a place of
+    at most 40 characters, a comma and the spaces before "ngày"). Returns ``end`` if
+    there is no "ngày" at all."""
+    q = _NGAY.search(t, 0, end)
+    if q is None:
+        return end
+    w = q.start()
+    while w > 0 and t[w - 1].isspace():
+        w -= 1
+    return max(0, w - 41)
+
+
 _TYPE_HEADING = re.compile(
     r"^[ \t]*(?P<word>"
     + "|".join(w.upper().replace(" ", r"\s+") for w in TYPE_WORDS)
@@ -57,13 +78,17 @@ _SECTION = re.compile(
     re.MULTILINE,
 )
 _SENT_END = re.compile(
-    r"(?<!\bTP)(?<!\bTp)(?<!\bnt)\.(?=\s*$|\s+[A-ZĐÀ-Ỹ])|:\s*\n|như\s+sau"
+    # (the leading look-ahead only lets the engine pass over other characters at once)
+    r"(?=[.:n;,\s])(?:(?<!\bTP)(?<!\bTp)(?<!\bnt)\.(?=\s*$|\s+[A-ZĐÀ-Ỹ])|:\s*\n|như\s+sau"
     r"|[;,]?[ \t]*\n(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa))"
     # "..., xét đề nghị của Công an huyện tại Tờ trình số 85": a proposal, not carried out
-    r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị",
+    r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị)",
     re.MULTILINE,
 )
 _SUBJECT_VERB = re.compile(r"\s*(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu)\b", re.IGNORECASE)
+_VERB = re.compile(r"(?=[xXbBđĐyY])(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu)\b", re.IGNORECASE)
+_ORGAN_STOP = re.compile(r"[/;:()]")  # characters no organ, nor its place, holds
+_OF_BEFORE = re.compile(r"(?:của|do)\s*$")  # "... của <organ>": the issuer of a reference
 _CLOSING = re.compile(r"Trên\s+đây\s+là\s+(?:Kế\s+hoạch|Chương\s+trình|Kết\s+luận|Nghị\s+quyết)[^\n]*", re.I)
 _ON_TERRITORY = re.compile(
     r"trên\s+địa\s+bàn\s+(?P<unit>tỉnh|thành\s+phố|huyện|thị\s+xã|quận|xã|phường|thị\s+trấn)\s+"
@@ -76,8 +101,10 @@ _RIGHT_COLUMN = re.compile(
     r"|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc",
     re.IGNORECASE | re.MULTILINE,
 )
+_RIGHT_COLUMN_SCAN = Scanner(_RIGHT_COLUMN)
 # A place name ending the text before "ngày": "Tân Lập," in "Số: 32/KH-UBND Tân Lập, ngày 05/4/2024"
 _PLACE_TAIL = re.compile(r"(?:^|\s)(?:[A-ZĐÀ-Ỹ][^\s\d/,]*\s?){1,4},$")
+_PLACE_UNIT = re.compile(r"^(?:TP\.?|Tp\.?|thành phố|tỉnh|huyện|thị xã|quận)\s*", re.IGNORECASE)
 _UNIT_PREFIX = re.compile(r"^(?:TP\.?|thành\s+phố|tỉnh|huyện|thị\s+xã|quận)\s*", re.IGNORECASE)
 _PARENT_HEAD = re.compile(
     r"ĐẢNG\s+BỘ\s+(?P<unit>TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ)\s+(?P<place>[^\n*]{2,40})", re.IGNORECASE
@@ -91,9 +118,11 @@ _GOAL_WORDS = re.compile(
     r"|(?:đến|tới)\s+(?:hết\s+)?năm\s+\d{4}",
     re.IGNORECASE,
 )
+_GOAL_SCAN = Scanner(_GOAL_WORDS)  # tried only where a goal word can start
 # A target's number and unit: "60%", "62 triệu đồng", "300.000 người".
+# (the leading "(?=\d)" lets the engine reject a non-digit at once: five times faster)
 _TARGET_NUM = re.compile(
-    r"(?<![\d.,])(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,4}(?:,\d+)?|\d{1,3}\.\d+(?=\s*%))\s*"
+    r"(?=\d)(?<![\d.,])(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,4}(?:,\d+)?|\d{1,3}\.\d+(?=\s*%))\s*"
     r"(?P<unit>%|triệu\s+đồng|tỷ\s+đồng|lượt\s+người|người|hộ\b)"
 )
 _SIGN_TITLE = re.compile(
@@ -104,6 +133,9 @@ _SIGN_TITLE = re.compile(
 _TITLE_WORDS = re.compile(
     r"CHỦ\s+TỊCH|BÍ\s+THƯ|GIÁM\s+ĐỐC|TRƯỞNG|PHÓ|VĂN\s+PHÒNG|THƯỜNG\s+TRỰC|ỦY\s+VIÊN|BAN|KHỐI"
 )
+_COLUMN_GAP = re.compile(r"[ \t]{6,}")
+_ITEM_MARK = re.compile(r"^[-+•*]\s*")
+_LUU = re.compile(r"Lưu\b")
 _RECIPIENTS = re.compile(r"^[ \t]*Nơi\s+nhận\s*:?", re.MULTILINE | re.IGNORECASE)
 
 
@@ -213,7 +245,7 @@ class _Reader:
         m = next(
             (
                 m
-                for m in _HEAD_DATE.finditer(self.t, 0, head_end)
+                for m in _HEAD_DATE.finditer(self.t, _head_date_start(self.t, head_end), head_end)
                 if not m.group("y")
                 or _PLACE_TAIL.search(m.group("place").strip() + ",")
                 and "," in self.t[m.start("place") : m.start("d")]
@@ -279,11 +311,7 @@ class _Reader:
         t = self.t
         implements: list[Mention] = []
         based: list[Mention] = []
-        for m in re.finditer(
-            r"(?:^|(?<=[.;]\s)|(?<=\n))[ \t-]*(?P<kw>" + TRIGGER_RE.pattern + "|" + BASIS_RE.pattern + ")",
-            t[:end],
-            re.IGNORECASE,
-        ):
+        for m in _preamble_keywords(t, end):
             if m.start() < start:
                 continue
             kw = m.group("kw")
@@ -297,8 +325,8 @@ class _Reader:
             if len(t[m.end() : forest[0].start].strip()) > 160:
                 continue
             target = based if BASIS_RE.match(kw) else implements
-            have = {norm_key(x.number) for x in walk(implements + based)}
-            target.extend(f for f in forest if norm_key(f.number) not in have)
+            have = list(walk(implements + based))
+            target.extend(f for f in forest if not any(_same_document(f, x) for x in have))
         return implements, based
 
     def _sentence_end(self, pos: int, limit: int) -> int:
@@ -347,11 +375,15 @@ class _Reader:
     def _cites(self, exclude: set[str], context: Issuer | None) -> tuple[Ref, ...]:
         out: list[Ref] = []
         seen = set(exclude)
-        for m in find_mentions(self.t):
+        t = self.t
+        found = bare_mentions(t)
+        for i, m in enumerate(found):
             k = norm_key(m.number)
             if k in seen:
                 continue
             seen.add(k)
+            # only the tails of the documents not met yet are read
+            read_tail(t, m, found[i + 1].start if i + 1 < len(found) else len(t))
             out.append(self._ref(m, context, "cites"))
         return tuple(out)
 
@@ -369,10 +401,8 @@ class _Reader:
         # (an organ after "của"/"do" issued a referenced document; it is not the subject)
         subject = [
             om
-            for om in find_organs(t, pre_start, min(len(t), pre_end + 200))
-            if _SUBJECT_VERB.match(t, om.end)
-            and om.level != "central"
-            and not re.search(r"(?:của|do)\s*$", t[max(0, om.start - 6) : om.start])
+            for om in self._organs_before_verbs(pre_start, min(len(t), pre_end + 200))
+            if _SUBJECT_VERB.match(t, om.end) and om.level != "central"
         ]
         # 2. the closing sentence: "Trên đây là Kế hoạch ... của <organ>" / "<organ> đề nghị"
         closing: list[OrganMatch] = []
@@ -415,6 +445,38 @@ class _Reader:
         basis = "context" if used else "explicit"
         return issuer, self.ev(best.start, best.end, "organ:subject-or-closing", 0.9, basis)
 
+    def _organs_before_verbs(self, start: int, end: int) -> list[OrganMatch]:
+        """``find_organs(t, start, end)`` less the organs after "của"/"do", read only where
+        one may stand before "xây dựng", "ban hành" ... (a subject).
+
+        Why: the preamble names a body for every document it cites; reading them all
+        again costs a scan of the whole preamble. An organ and the spaces after it hold
+        none of "/;:()", and no organ match crosses one, so the organs before a verb are
+        found by scanning from the last such character before the verb, exactly as a
+        scan from ``start`` finds them.
+        """
+        t = self.t
+        n = len(t)
+        rev: str | None = None
+        found: dict[int, OrganMatch] = {}
+        for v in _VERB.finditer(t, start, n):
+            q = v.start()
+            if q > end + 60 and t[end + 60 : q].strip():
+                break  # no organ read before ``end`` can reach this far
+            if rev is None:
+                rev = t[::-1]
+            back = _ORGAN_STOP.search(rev, n - q, n - start)
+            w = n - back.start() if back else start
+            for om in find_organs(
+                t,
+                w,
+                end,
+                skip=lambda s: s in found or _OF_BEFORE.search(t, max(0, s - 6), s) is not None,
+                stop=q,
+            ):
+                found[om.start] = om
+        return [found[k] for k in sorted(found)]
+
     def _context_place(
         self, organ: OrganMatch, place_line: str | None, title: str | None, implements: list[Mention]
     ) -> Issuer | None:
@@ -426,28 +488,37 @@ class _Reader:
         """
         g = gazetteer()
         wants_district = organ.level in ("district", "commune", "city")
-        raw: list[tuple[str, str | None]] = []  # (name, "province" | "district" | None)
+        # (name, "province" | "district" | None, the unit word folded: "huyen", "thi xa" ...)
+        raw: list[tuple[str, str | None, str | None]] = []
         if place_line:
-            raw.append((place_line, None))
+            raw.append((place_line, None, None))
         for tm in _ON_TERRITORY.finditer(title or ""):
-            raw.append((tm.group("place"), None))
+            raw.append((tm.group("place"), None, fold(tm.group("unit"))))
         for tm in _ON_TERRITORY.finditer(self.t[:5000]):
-            raw.append((tm.group("place"), None))
+            raw.append((tm.group("place"), None, fold(tm.group("unit"))))
         head = self.t[: max(0, organ.start)] if organ.start < 1500 else self.t[:1500]
         for hm in _PARENT_HEAD.finditer(head):
-            raw.append((hm.group("place"), "province" if fold(hm.group("unit")) in ("tinh",) else None))
+            unit = fold(hm.group("unit"))
+            place = hm.group("place")
+            if place[:1].isdigit():  # "ĐẢNG BỘ QUẬN 6": a numbered unit's name holds its unit word
+                place = f"{hm.group('unit')} {place}"
+            raw.append((place, "province" if unit == "tinh" else None, unit))
         for om in find_organs(_blank_right_column(head)):
             if om.place and om.place_kind in ("province", "district") and om.start != organ.start:
-                raw.append((om.place, om.place_kind))
+                raw.append((om.place, om.place_kind, organ_unit(om)))
         for m in walk(implements):
             if m.organ and m.organ.place and m.organ.place_kind in ("province", "district"):
-                raw.append((m.organ.place, m.organ.place_kind))
+                raw.append((m.organ.place, m.organ.place_kind, organ_unit(m.organ)))
+        # A commune's own name ("Thanh Bình, ngày ..." of xã Thanh Bình) is no district, though
+        # a district elsewhere may bear it; it is read as one only when nothing else tells.
+        own = fold(organ.place) if organ.place and organ.place_kind == "commune" else None
         provinces: list[str] = []
         districts: list[tuple[str, str]] = []
-        for name, kind in raw:
-            words = re.sub(
-                r"^(?:TP\.?|Tp\.?|thành phố|tỉnh|huyện|thị xã|quận)\s*", "", name.strip(), flags=re.I
-            )
+        own_districts: list[tuple[str, str]] = []
+        for name, kind, unit in raw:
+            words = _PLACE_UNIT.sub("", name.strip(), count=1)
+            if words[:1].isdigit():  # "Quận 6" is the name itself
+                words = name.strip()
             found = g.leading_place(words.split())
             if not found:
                 continue
@@ -457,16 +528,51 @@ class _Reader:
                 provinces.append(prov.name)
                 if not wants_district or kind == "province":
                     continue
-            for d in g.districts_named(place):
-                districts.append((d.province, d.name))
+            cands = g.districts_named(place)
+            if unit and len(cands) > 1:  # "ĐẢNG BỘ THỊ XÃ LONG MỸ", not the huyện of that name
+                cands = [d for d in cands if _district_unit(d.kind) == unit] or cands
+            target = own_districts if own is not None and kind is None and fold(place) == own else districts
+            target.extend((d.province, d.name) for d in cands)
+        districts = districts or own_districts
         if organ.place and organ.place_kind == "commune":
-            # only districts that hold a commune of that name ("phường Phú Thịnh" of Sơn Tây)
-            districts = [(p, d) for p, d in districts if g.communes_named(organ.place, p, d)] or districts
+            # only districts that hold a commune of that name ("phường Phú Thịnh" of Sơn Tây),
+            # and of that kind ("thị trấn Phú Mỹ" of Phú Tân, An Giang: Cà Mau's is a xã)
+            kind = organ_unit(organ)
+            districts = [
+                (p, d)
+                for p, d in districts
+                if any(kind is None or fold(c.kind) == kind for c in g.communes_named(organ.place, p, d))
+            ] or districts
+        if organ.level == "district" and any(
+            m.organ is not None and m.organ.level == "city" and m.organ.place is None
+            for m in walk(implements)
+        ):
+            # A district that carries out the plan of "the city" (thành phố, Thành ủy) without
+            # its name sits in a centrally-run city: huyện An Lão of Hải Phòng, not of Bình Định.
+            districts = [(p, d) for p, d in districts if _is_city(p)] or districts
+            provinces = [p for p in provinces if _is_city(p)] or provinces
+        unit = organ_unit(organ)
+        if organ.place and organ.place_kind == "district" and unit:
+            # "huyện Hòa Bình" is the huyện of Bạc Liêu, not the city of Hòa Bình
+            same = fold(organ.place)
+            districts = [
+                (p, d)
+                for p, d in districts
+                if fold(base_name(d)) != same
+                or any(_district_unit(x.kind) == unit for x in g.districts_named(d, p))
+            ] or districts
         if wants_district:
-            for prov_name, dist in districts:
-                same_name = [d for d in districts if d[1] == dist]
-                if len({p for p, _ in same_name}) == 1 or prov_name in provinces:
-                    return Issuer(province=prov_name, district=dist, level="district")
+            # A district whose name is unique, or whose province the text names too; of
+            # several, the one most sources point to (the first on a tie).
+            named, in_province = Counter(districts), Counter(provinces)
+            ok = [
+                (p, d)
+                for p, d in dict.fromkeys(districts)
+                if len({q for q, e in districts if e == d}) == 1 or p in provinces
+            ]
+            if ok:
+                prov_name, dist = max(ok, key=lambda c: named[c] + in_province[c[0]])
+                return Issuer(province=prov_name, district=dist, level="district")
         if provinces:
             return Issuer(province=provinces[0], level="province")
         if districts and len({p for p, _ in districts}) == 1:
@@ -534,7 +640,7 @@ class _Reader:
                 left.append("")
                 right.append(line.strip())
                 continue
-            parts = re.split(r"[ \t]{6,}", line.strip(), maxsplit=1)
+            parts = _COLUMN_GAP.split(line.strip(), maxsplit=1)
             left.append(parts[0])
             right.append(parts[1] if len(parts) == 2 else "")
         if sum(1 for r in right if r.strip()) < 2:
@@ -551,17 +657,17 @@ class _Reader:
             s = line.strip().strip("*").strip()
             if not s:
                 continue
-            item_like = re.match(r"[-+•]", s) or s.endswith((",", ";"))
+            item_like = s.startswith(("-", "+", "•")) or s.endswith((",", ";"))
             if _SIGN_MARK.match(s) or (s.isupper() and len(s.split()) > 2 and not item_like):
                 break
             if s.endswith(":"):
                 continue
-            s = re.sub(r"^[-+•*]\s*", "", s)
+            s = _ITEM_MARK.sub("", s)
             s = re.sub(
                 r"\s*\((?:để\s+)?(?:báo\s+cáo|b/c|thực\s+hiện|t/h|phối\s+hợp|biết)\)", "", s, flags=re.I
             )
             s = s.strip(" ,;.")
-            if not s or re.match(r"Lưu\b", s):
+            if not s or _LUU.match(s):
                 continue
             out.append(s)
             if len(out) > 60:
@@ -580,16 +686,25 @@ class _Reader:
         t = self.t
         out: list[Target] = []
         seen: set[tuple] = set()
+        numbers = list(_TARGET_NUM.finditer(t))
+        if not numbers:
+            return ()
+        # Bounds come in text order and do not overlap: their starts and ends are sorted.
         bounds = [(m.start(), m.end()) for m in _CLAUSE_BOUND.finditer(t)]
+        b_starts = [s for s, _e in bounds]
+        b_ends = [e for _s, e in bounds]
         paras = [m.end() for m in _PARA_BOUND.finditer(t)]
-        for pm in _TARGET_NUM.finditer(t):
+        for pm in numbers:
             unit = re.sub(r"\s+", " ", pm.group("unit"))
-            s_start = max((e for s, e in bounds if e <= pm.start()), default=0)
-            s_end = min((s for s, e in bounds if s >= pm.end()), default=len(t))
-            p_start = max((e for e in paras if e <= s_start), default=0)
+            i = bisect_right(b_ends, pm.start())
+            s_start = b_ends[i - 1] if i else 0
+            j = bisect_left(b_starts, pm.end())
+            s_end = b_starts[j] if j < len(b_starts) else len(t)
+            k = bisect_right(paras, s_start)
+            p_start = paras[k - 1] if k else 0
             sent = t[s_start:s_end]
             context = t[p_start:s_end]
-            if not _GOAL_WORDS.search(context):
+            if not _GOAL_SCAN.search(context):
                 continue
             year = _year_in(t[s_start : pm.start()]) or _year_in(t[p_start : pm.start()]) or _year_in(sent)
             year = year or self._heading_year(p_start)
@@ -627,7 +742,7 @@ class _Reader:
 
     def _heading_year(self, pos: int) -> int | None:
         """The year of the nearest heading above: "2. Mục tiêu cụ thể đến năm 2030"."""
-        lines = self.t[:pos].split("\n")[-25:]
+        lines = self.t[:pos].rsplit("\n", 25)[-25:]
         for line in reversed(lines):
             s = line.strip()
             if 0 < len(s) < 120:
@@ -637,15 +752,24 @@ class _Reader:
         return None
 
 
-def _year_in(s: str) -> int | None:
-    """The year of the last "đến (hết) năm YYYY", "cuối năm YYYY", "giai đoạn X - YYYY" or,
-    failing those, a plain "năm YYYY" in ``s``."""
-    for pattern in (
+_YEAR_PATTERNS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
         r"(?:đến|tới|vào|trước|cuối)\s+(?:hết\s+)?năm\s+(\d{4})",
         r"giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})",
         r"\bnăm\s+((?:19|20)\d{2})\b",
-    ):
-        found = list(re.finditer(pattern, s, re.I))
+    )
+)
+_YEAR_HINT = re.compile(r"năm|đoạn", re.IGNORECASE)  # in every one of them
+
+
+def _year_in(s: str) -> int | None:
+    """The year of the last "đến (hết) năm YYYY", "cuối năm YYYY", "giai đoạn X - YYYY" or,
+    failing those, a plain "năm YYYY" in ``s``."""
+    if not _YEAR_HINT.search(s):
+        return None
+    for pattern in _YEAR_PATTERNS:
+        found = list(pattern.finditer(s))
         if found:
             return int(found[-1].group(1))
     return None
@@ -659,21 +783,84 @@ def _number(s: str) -> float | int:
     return float(s) if "." in s else int(s)
 
 
+# A chain or basis sentence: at the start of the text, of a line or after "." / ";".
+_PREAMBLE_KW = re.compile(
+    r"(?:^|(?<=[.;]\s)|(?<=\n))[ \t-]*(?P<kw>" + TRIGGER_RE.pattern + "|" + BASIS_RE.pattern + ")",
+    re.IGNORECASE,
+)
+_SENTENCE_BREAK = re.compile(r"\n|[.;]\s")
+
+
+def _preamble_keywords(t: str, end: int) -> list[re.Match[str]]:
+    """``_PREAMBLE_KW.finditer(t[:end])``, tried only where a match can start.
+
+    A match starts at 0, after a line break or after "." / ";" and a space; those
+    places are found by a plain search and the pattern is tried there alone (left to
+    right, never inside a match already taken), which gives the same matches as
+    scanning every position.
+    """
+    out: list[re.Match[str]] = []
+    taken = 0
+    starts = [0, *(b.end() for b in _SENTENCE_BREAK.finditer(t, 0, end))]
+    last = -1
+    for p in starts:
+        if p <= last or p < taken:
+            continue
+        last = p
+        m = _PREAMBLE_KW.match(t, p, end)
+        if m is not None:
+            out.append(m)
+            taken = m.end()
+    return out
+
+
+def _is_city(province: str) -> bool:
+    """Whether a province is a centrally-run city (Hà Nội, Hải Phòng ...)."""
+    p = gazetteer().province(province)
+    return p is not None and p.kind == "Thành phố"
+
+
+def _district_unit(kind: str) -> str:
+    """A district's kind as a folded unit word ("Thị xã" -> "thi xa")."""
+    return fold(kind)
+
+
 def _blank_right_column(head: str) -> str:
     """The header with its right column ("CỘNG HÒA ...", mottos) blanked, same length, offsets kept."""
-    return _RIGHT_COLUMN.sub(lambda m: " " * len(m.group(0)), head)
+    return _RIGHT_COLUMN_SCAN.sub(lambda m: " " * len(m.group(0)), head)
 
 
 def _fill_from_twins(roots: list[Mention]) -> None:
-    """Every mention of the same number shares what any mention says (date, issuer)."""
-    by_key: dict[str, list[Mention]] = {}
+    """Every mention of the same document shares what any mention says (date, issuer)."""
+    groups: list[list[Mention]] = []
     for m in walk(roots):
-        by_key.setdefault(norm_key(m.number), []).append(m)
-    for first, *others in by_key.values():
+        group = next((g for g in groups if _same_document(g[0], m)), None)
+        if group is None:
+            groups.append([m])
+        else:
+            group.append(m)
+    for first, *others in groups:
         for m in others:  # gather into the first mention, in reading order ...
             merge(first, m)
         for m in others:  # ... then hand the whole back to every twin
             merge(m, first)
+
+
+def _same_document(a: Mention, b: Mention) -> bool:
+    """Whether two mentions of one number name one document: not when the text gives them
+    different years or different issuers ("Kế hoạch số 62/KH-UBND" of a commune in 2022 and
+    of its district in 2024 are two plans)."""
+    if norm_key(a.number) != norm_key(b.number):
+        return False
+    if a.date and b.date and a.date[:4] != b.date[:4]:
+        return False
+    oa, ob = a.organ, b.organ
+    if oa is not None and ob is not None:
+        if oa.kind != ob.kind:
+            return False
+        if oa.place and ob.place and fold(oa.place) != fold(ob.place):
+            return False
+    return True
 
 
 _SYMBOL_BODY = {
@@ -740,6 +927,7 @@ _PROPER = [
     (r"\bthể thao\b", "Thể thao"),
     (r"\bdu lịch\b", "Du lịch"),
 ]
+_PROPER_RE = [(re.compile(pat), rep) for pat, rep in _PROPER]
 
 
 def _titlecase_issuer(issuer: Issuer) -> Issuer:
@@ -749,9 +937,9 @@ def _titlecase_issuer(issuer: Issuer) -> Issuer:
     names as the gazetteer spells them.
     """
     fixed = (issuer.name or "").lower()
-    for pat, rep in _PROPER:
-        fixed = re.sub(pat, rep, fixed)
+    for pat, rep in _PROPER_RE:
+        fixed = pat.sub(rep, fixed)
     for place in (issuer.province, issuer.district):
         if place:
-            fixed = re.sub(re.escape(place.lower()), place, fixed)
+            fixed = fixed.replace(place.lower(), place)
     return replace(issuer, name=fixed[:1].upper() + fixed[1:])

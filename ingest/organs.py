@@ -14,10 +14,13 @@ applied the same way everywhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.model import Issuer
 from ingest.places import gazetteer
+from ingest.scan import Scanner
 from ingest.text import fold
 
 _BOARD = (
@@ -160,7 +163,10 @@ ORGAN_RE = re.compile(
     rf"(?:\s+(?P<unit>{_UNIT})(?![^\W\d_]))?",
     re.IGNORECASE,
 )
-_PLACE_WORD = re.compile(r"(?:[^\W\d_][^\W_]*|\d{1,2}\b)\.?")  # "Bắc Kạn", "Quận 6", "Phường 12"
+# Scans try the full pattern only at word starts that begin like one of its alternatives.
+_ORGAN_SCAN = Scanner(ORGAN_RE, guard=r"(?<![-/\w])")
+# "Bắc Kạn", "Quận 6", "Phường 12", and the Central Highlands' "M'Đrắk", "Cư M’gar"
+_PLACE_WORD = re.compile(r"(?:[^\W\d_][^\W_]*(?:['’][^\W\d_][^\W_]*)*|\d{1,2}\b)\.?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,33 +210,68 @@ def match_organ(text: str, pos: int = 0) -> OrganMatch | None:
     return _build(text, m)
 
 
-def find_organs(text: str, start: int = 0, end: int | None = None) -> list[OrganMatch]:
-    """Every organ named in ``text[start:end]``, left to right."""
+def find_organs(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    skip: Callable[[int], bool] | None = None,
+    stop: int | None = None,
+) -> list[OrganMatch]:
+    """Every organ named in ``text[start:end]``, left to right; ``skip(start)`` leaves out
+    the organs starting at a position the caller has no use for, before they are read,
+    and none starting after ``stop`` is read."""
     out = []
-    for m in ORGAN_RE.finditer(text, start, len(text) if end is None else end):
+    for m in _ORGAN_SCAN.finditer(text, start, len(text) if end is None else end):
+        if stop is not None and m.start() > stop:
+            break
+        if skip is not None and skip(m.start()):
+            continue
         om = _build(text, m)
         if om:
             out.append(om)
     return out
 
 
+def _organ_index(m: re.Match[str]) -> int:
+    """Which alternative of :data:`_ORGANS` matched: only one of their groups is ever set,
+    and it is the last group unless the unit word came after it."""
+    last = m.lastgroup
+    if last is not None and last.startswith("o") and m.group(last) is not None:
+        return int(last[1:])
+    groups = m.groups()  # (board, o0 ... oN, unit)
+    return next(i for i in range(len(_ORGANS)) if groups[i + 1] is not None)
+
+
 def _build(text: str, m: re.Match[str]) -> OrganMatch | None:
-    idx = next(i for i in range(len(_ORGANS)) if m.group(f"o{i}") is not None)
-    _pat, system, level, kind = _ORGANS[idx]
-    organ_text = m.group(f"o{idx}")
+    idx = _organ_index(m)
     # Capitalised organ words only (the regex is case-insensitive for headers in capitals;
     # in running text "tỉnh ủy" in lower case is not a name).
-    if organ_text[0].islower():
+    if m.group(f"o{idx}")[0].islower():
         return None
-    unit = m.group("unit")
-    end = m.end()
+    start = m.start()
+    # What follows depends on the match and the 60 characters after it only, so it is
+    # read once per distinct window: a document names the same bodies again and again
+    # (its header is read twice, its preamble's references twice), and so do documents.
+    window = text[start : m.end() + 60]
+    end, *rest = _read_organ(window, idx, m.end() - start, m.group("board"), m.group("unit"))
+    return OrganMatch(start, start + end, *rest)
+
+
+@lru_cache(maxsize=16384)
+def _read_organ(
+    text: str, idx: int, end: int, board: str | None, unit: str | None
+) -> tuple[int, str, str | None, str, str, str | None, str | None, str | None, str | None]:
+    """The fields of :class:`OrganMatch` after ``start`` for alternative ``idx`` matched in
+    ``text[:end]`` (``text`` starts where the match starts), with the end relative."""
+    _pat, system, level, kind = _ORGANS[idx]
     # The place: the longest run of following capitalised words that the gazetteer knows.
     words: list[tuple[str, int]] = []
     for wm in _PLACE_WORD.finditer(text, end, min(len(text), end + 60)):
         gap = text[(words[-1][1] if words else end) : wm.start()]
-        # "Bà Rịa - Vũng Tàu": a hyphen between words of one name is part of it
-        # (PDF text may break a name over a blank line: "Tỉnh ủy Vĩnh \n\nPhúc")
-        if gap.strip(" -–") or len(gap) > 5 or (not words and gap.strip()):
+        # "Bà Rịa - Vũng Tàu": a hyphen between words of one name is part of it, and PDF
+        # text may break a name over a blank line ("Tỉnh ủy Vĩnh \n\nPhúc", "Bà Rịa \n\n - Vũng")
+        breaks = gap.count("\n")
+        if gap.strip(" -–\n") or breaks > 2 or len(gap) - breaks > 5 or (not words and gap.strip()):
             break
         w = wm.group(0)
         if not (w[0].isupper() or (w[0].isdigit() and (words or unit))):
@@ -271,19 +312,8 @@ def _build(text: str, m: re.Match[str]) -> OrganMatch | None:
         level = place_kind
     if kind == "dang-uy-khoi" and level is None:
         level = "province"
-    printed = re.sub(r"\s+", " ", text[m.start() : end]).strip()
-    return OrganMatch(
-        start=m.start(),
-        end=end,
-        kind=kind,
-        board=m.group("board"),
-        printed=printed,
-        system=system,
-        level=level,
-        unit=unit,
-        place=place,
-        place_kind=place_kind,
-    )
+    printed = re.sub(r"\s+", " ", text[:end]).strip()
+    return (end, kind, board, printed, system, level, unit, place, place_kind)
 
 
 _EXPAND = [
@@ -321,16 +351,21 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
             or g.communes_named(om.place, ctx_p)
             or g.communes_named(om.place)
         )
+        if len(cands) > 1 and om.unit:  # "thị trấn Yên Viên", not "xã Yên Viên" (both in Gia Lâm)
+            cands = [c for c in cands if fold(c.kind) == _unit_kind(om.unit)] or cands
         commune = om.place
         if len(cands) == 1:
             district, province = cands[0].district, cands[0].province
             used_context = len(g.communes_named(om.place)) > 1
+            if fold(om.place) != fold(cands[0].name):  # the dataset's name: "Yên Viên (Thị trấn)"
+                commune = cands[0].name
         else:
             province, district, used_context = ctx_p, ctx_d, True
     elif om.place:
         cands = g.districts_named(om.place, ctx_p) or g.districts_named(om.place)
-        if len(cands) > 1 and om.unit:  # "thị xã Sơn Tây" (Hà Nội), not "huyện Sơn Tây" (Quảng Ngãi)
-            cands = [d for d in cands if fold(d.kind) == _unit_kind(om.unit)] or cands
+        kind = organ_unit(om)
+        if len(cands) > 1 and kind:  # "thị xã Sơn Tây" (Hà Nội), not "huyện Sơn Tây" (Quảng Ngãi)
+            cands = [d for d in cands if fold(d.kind) == kind] or cands
         if len(cands) == 1:
             # the spelling the document uses when it differs only in tone marks ("Đắk"/"Đăk")
             district, province = (
@@ -376,6 +411,16 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
     return issuer, used_context
 
 
+# The unit a party committee's name implies ("Thị ủy Long Mỹ" is the thị xã's committee).
+_ORGAN_UNIT = {"huyen-uy": "huyen", "quan-uy": "quan", "thi-uy": "thi xa", "thanh-uy": "thanh pho"}
+
+
+def organ_unit(om: OrganMatch) -> str | None:
+    """The unit type an organ names, folded as the gazetteer's kinds fold: "huyen" for
+    "UBND huyện X" and for "Huyện ủy X", "thi xa" for "Thị ủy X", None when it does not say."""
+    return _unit_kind(om.unit) if om.unit else _ORGAN_UNIT.get(om.kind)
+
+
 def _unit_kind(unit: str) -> str:
     """The folded gazetteer unit type a printed unit word names ("TP." -> "thanh pho")."""
     u = fold(unit)
@@ -395,6 +440,7 @@ def _unit_word(place: str, level: str | None) -> str:
     return d.kind.lower() if d else "huyện"
 
 
+@lru_cache(maxsize=8192)  # the same few names come back in every document
 def full_name(printed: str) -> str:
     """The printed name, abbreviations written out: "BTV ... UBND" -> "Ban Thường vụ ... Ủy ban nhân dân"."""
     s = printed

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from vietnamadminunits import convert_address
 from vietnamadminunits.database import query
@@ -77,16 +77,23 @@ class Gazetteer:
                     r["provinceShort"], kind, r["provinceCode"], r["provinceLat"], r["provinceLon"]
                 )
             d = District(r["districtShort"], r["districtType"], r["provinceShort"], r["districtCode"])
-            bucket = self.districts.setdefault(fold(d.name), [])
-            if d not in bucket:
-                bucket.append(d)
+            for key in {fold(d.name), fold(base_name(d.name))}:  # "Long Mỹ (Huyện)" is printed "Long Mỹ"
+                bucket = self.districts.setdefault(key, [])
+                if d not in bucket:
+                    bucket.append(d)
             if r["wardShort"]:
                 c = Commune(r["wardShort"], r["wardType"], r["districtShort"], r["provinceShort"])
-                self.communes.setdefault(fold(c.name), []).append(c)
+                for key in {fold(c.name), fold(base_name(c.name))}:
+                    self.communes.setdefault(key, []).append(c)
         for new, old in _LEGACY_NAMES.items():  # the 2025 name still finds the 2024 unit
             if fold(old) in self.provinces:
                 self.provinces.setdefault(fold(new), self.provinces[fold(old)])
         self._max_words = max(len(k.split()) for k in [*self.provinces, *self.districts, *self.communes])
+        # Lookups by name are pure and come back in every document: cached (as tuples;
+        # callers get lists of their own).
+        self._leading_place = lru_cache(maxsize=32768)(self._leading_place_uncached)
+        self._districts_named = lru_cache(maxsize=16384)(self._districts_named_uncached)
+        self._communes_named = lru_cache(maxsize=16384)(self._communes_named_uncached)
 
     def province(self, name: str | None) -> Province | None:
         """The province called ``name`` ("Bắc Kạn", "tỉnh Bắc Kạn", "TP. Hà Nội")."""
@@ -99,16 +106,21 @@ class Gazetteer:
         """Districts called ``name``, optionally only those of ``province``."""
         if not name:
             return []
+        return list(self._districts_named(name, province))
+
+    def _districts_named_uncached(self, name: str, province: str | None) -> tuple[District, ...]:
         key = fold(name)  # "Quận 6" is a name; "huyện Bác Ái" carries its unit word
         found = self.districts.get(key) or self.districts.get(_strip_unit_word(key, DISTRICT_WORDS), [])
         # "Tam Dương" is not "Tam Đường", though both fold to "tam duong"
-        exact = [d for d in found if _lower(d.name) == _lower(name)]
-        exact = exact or [d for d in found if _untoned(d.name) == _untoned(name)]
+        exact = [d for d in found if _lower(name) in (_lower(d.name), _lower(base_name(d.name)))]
+        exact = exact or [
+            d for d in found if _untoned(name) in (_untoned(d.name), _untoned(base_name(d.name)))
+        ]
         found = exact or found
         if province:
             pk = fold(province)
             found = [d for d in found if fold(d.province) == pk]
-        return list(found)
+        return tuple(found)
 
     def district(
         self, name: str | None, province: str | None = None, kind: str | None = None
@@ -126,22 +138,33 @@ class Gazetteer:
         """Communes (xã, phường, thị trấn) called ``name``, narrowed by province and district."""
         if not name:
             return []
+        return list(self._communes_named(name, province, district))
+
+    def _communes_named_uncached(
+        self, name: str, province: str | None, district: str | None
+    ) -> tuple[Commune, ...]:
         key = fold(name)
         found = self.communes.get(key) or self.communes.get(
             _strip_unit_word(key, ("xa", "phuong", "thi tran")), []
         )
         if province:
-            found = [c for c in found if fold(c.province) == fold(province)]
+            pk = fold(province)
+            found = [c for c in found if fold(c.province) == pk]
         if district:
-            found = [c for c in found if fold(c.district) == fold(district)]
-        return list(found)
+            dk = fold(district)
+            found = [c for c in found if fold(c.district) == dk]
+        return tuple(found)
 
     def leading_place(self, words: list[str], communes: bool = False) -> tuple[int, str] | None:
         """The longest run of ``words`` (from the start) that names a province or district
         (or, with ``communes``, a commune: after "xã", "phường", "thị trấn").
 
-        Returns (number of words used, the name as the gazetteer spells it).
+        Returns (number of words used, the name as the gazetteer spells it). Cached: the
+        same few words follow organ names in every document.
         """
+        return self._leading_place(tuple(words), communes)
+
+    def _leading_place_uncached(self, words: tuple[str, ...], communes: bool) -> tuple[int, str] | None:
         for n in range(min(self._max_words, len(words)), 0, -1):
             printed = " ".join(words[:n])
             key = fold(printed)
@@ -176,9 +199,24 @@ def name_in_2024(province_short: str) -> str:
     return _LEGACY_NAMES.get(province_short, province_short)
 
 
+@lru_cache(maxsize=16384)  # place names come back in every document
 def _lower(s: str) -> str:
     """Lower case NFC with hyphens and spaces as one space: "Bà Rịa - Vũng Tàu" = "bà rịa vũng tàu"."""
-    return re.sub(r"[\s\-–]+", " ", unicodedata.normalize("NFC", s).lower()).strip()
+    return re.sub(r"[\s\-–]+", " ", unicodedata.normalize("NFC", s).lower()).strip().replace("’", "'")
+
+
+_KIND_NOTE = re.compile(r"\s*\([^)]*\)$")
+
+
+@lru_cache(maxsize=16384)
+def base_name(name: str) -> str:
+    """A unit's name as documents print it: "Long Mỹ (Huyện)" -> "Long Mỹ".
+
+    The dataset tells apart two units of one name in one province by their kind
+    ("Long Mỹ (Huyện)", "Long Mỹ (Thị xã)"); documents print the unit word instead
+    ("huyện Long Mỹ", "Thị ủy Long Mỹ"). The dataset name stays the identity.
+    """
+    return _KIND_NOTE.sub("", name)
 
 
 def _same_spelling(printed: str, names: list[str]) -> str | None:
@@ -193,6 +231,11 @@ def _same_spelling(printed: str, names: list[str]) -> str | None:
     for name in names:
         if _lower(name) == _lower(printed):
             return name
+    # "Long Mỹ" printed: "Long Mỹ (Huyện)", or when the thị xã shares the name, "Long Mỹ",
+    # for the unit word or the organ to choose between them.
+    based = list(dict.fromkeys(n for n in names if _lower(base_name(n)) == _lower(printed)))
+    if based:
+        return based[0] if len(based) == 1 else base_name(based[0])
     # Official data and documents disagree on tone marks at times ("Đăk Glong" / "Đắk
     # Glong"): a single name that differs only in tone marks is the same place.
     toneless = [n for n in names if _untoned(n) == _untoned(printed)]
@@ -209,6 +252,7 @@ def _same_spelling(printed: str, names: list[str]) -> str | None:
 _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 
 
+@lru_cache(maxsize=16384)
 def _untoned(s: str) -> str:
     """Lower case without the five tone marks (vowel shapes and đ are kept)."""
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", _lower(s)).translate(_TONE_MARKS))

@@ -15,9 +15,15 @@ documents because it works on normalised text with ``\\s+`` between tokens.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest.organs import OrganMatch, match_organ
+from ingest.scan import Scanner
+
+_WS = re.compile(r"\s+")
+_PARTS = re.compile(r"[-/]")
 
 TYPE_WORDS: dict[str, str] = {
     "kế hoạch": "ke_hoach",
@@ -64,13 +70,17 @@ SYMBOL_TYPES: dict[str, str] = {
 _TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(TYPE_WORDS, key=len, reverse=True))
 # Capitals even inside the case-insensitive pattern: "25 lao động" is no document number.
 _SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđ]*)"
+# Around a separator: up to three spaces, or a PDF line break with a blank line
+# ("Kế hoạch số 37-\n\nKH/ĐU", "số 63 \n\n /KH-UBND", "70-KL / \n\n TW"), tried only
+# when the former fails.
+_GAP = r"(?:\s{0,3}|[ \t]{0,3}\n[ \t]{0,3}(?:\n[ \t]{0,3})?)"
 NUMBER_RE = (
-    r"(?P<num>\d{1,5})\s{0,3}(?P<sep>[-–/]\s{0,3})?(?P<yr>(?:19|20)\d{2}\s{0,2}/\s{0,2})?"
-    rf"(?P<sym>{_SYM_PART}(?:\s{{0,3}}[-–/]\s{{0,3}}{_SYM_PART})*)"
+    rf"(?P<num>\d{{1,5}}){_GAP}(?P<sep>[-–/]{_GAP})?(?P<yr>(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?"
+    rf"(?P<sym>{_SYM_PART}(?:{_GAP}[-–/]{_GAP}{_SYM_PART})*)"
 )
 MENTION_RE = re.compile(
     rf"(?:(?P<type>{_TYPE_ALT})(?:\s+(?:liên\s+tịch|hành\s+động))?\s+)?"
-    rf"(?:(?P<so>số)\s*:?\s*)?{NUMBER_RE}(?![\w])",
+    rf"(?:(?P<so>số)\s*(?::\s*)?)?{NUMBER_RE}(?![\w])",
     re.IGNORECASE,
 )
 
@@ -80,8 +90,10 @@ DATE_BODY = (
     r"(?:(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})\s*[/\-.]\s*(?P<y>\d{4})"
     r"|(?P<wd>\d{1,2})?\s*tháng\s*(?P<wm>\d{1,2})?\s*năm\s*(?P<wy>\d{4}))"
 )
+# Spaces around optional punctuation are written "\s*(?:,\s*)?", never "\s*,?\s*": the
+# latter tries every split of a run of spaces (a header's 30-space gap cost half a ms).
 _TAIL_DATE = re.compile(
-    rf"\s*[,;]?\s*(?:\(?\s*)?(?:ban\s+hành\s+)?ngày\s*{DATE_BODY}\s*\)?",
+    rf"\s*(?:[,;]\s*)?(?:\(\s*)?(?:ban\s+hành\s+)?ngày\s*{DATE_BODY}\s*\)?",
     re.IGNORECASE,
 )
 
@@ -93,8 +105,8 @@ def date_of(m: re.Match[str]) -> str | None:
     return iso_date(m.group("wd"), m.group("wm"), m.group("wy"))
 
 
-_TAIL_OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
-_TAIL_TITLE = re.compile(r"\s*,?\s*(?:về\s+việc|v/v|về)\s+", re.IGNORECASE)
+_TAIL_OF = re.compile(r"\s*(?:,\s*)?(?:của|do)\s+", re.IGNORECASE)
+_TAIL_TITLE = re.compile(r"\s*(?:,\s*)?(?:về\s+việc|v/v|về)\s+", re.IGNORECASE)
 
 # The words before a mention that make it implemented by the previous one.
 CHAIN_END = re.compile(
@@ -104,6 +116,9 @@ CHAIN_END = re.compile(
     re.IGNORECASE,
 )
 SIBLING_END = re.compile(r"(?:[;,]|\bvà|\bcùng|\bvới)\s*$", re.IGNORECASE)
+# Both end with "$" but the engine tries them at every position of the text before it.
+_CHAIN_END_SCAN = Scanner(CHAIN_END)
+_SIBLING_END_SCAN = Scanner(SIBLING_END)
 # A chain sentence starts with one of these.
 TRIGGER_RE = re.compile(
     r"(?:Để\s+)?(?:tiếp\s+tục\s+)?(?:Triển\s+khai\s*,?\s*)?(?:tổ\s+chức\s+)?"
@@ -137,15 +152,15 @@ def clean_number(num: str, sep: str | None, sym: str, year: str | None = None) -
     """ "474 /KH-MTTQ-BTT" -> "474/KH-MTTQ-BTT", "70- KL/TW" -> "70-KL/TW",
     "15/ 2023/NQ-HĐND" -> "15/2023/NQ-HĐND"."""
     sep = (sep or "").strip().replace("–", "-")
-    sym = re.sub(r"\s+", "", sym).replace("–", "-")
-    year = re.sub(r"\s+", "", year or "")
+    sym = _WS.sub("", sym).replace("–", "-")
+    year = _WS.sub("", year or "")
     return f"{num}{sep}{year}{sym}"
 
 
 def type_of_symbol(sym: str | None) -> str | None:
     if not sym:
         return None
-    head = re.split(r"[-/]", sym.lstrip("-/"))[0].upper()
+    head = _PARTS.split(sym.lstrip("-/"))[0].upper()
     return SYMBOL_TYPES.get(head)
 
 
@@ -166,34 +181,98 @@ class Mention:
     title_start: int | None = None  # after "về", when the text gives a title
 
 
+_TITLE_STOP = re.compile(r"[;(]|\.\s|\.$|\n\s*\n(?=\s*[A-ZĐ])")
+
+
 def _valid_symbol(m: re.Match[str]) -> bool:
-    sym = re.sub(r"\s+", "", m.group("sym"))
+    sym = _WS.sub("", m.group("sym"))
     if m.group("type") or m.group("so"):
         return "/" in sym or "-" in sym or bool(m.group("sep")) or type_of_symbol(sym) is not None
     # Without "số" or a type word only a full Party/State style symbol counts.
     return "/" in sym and type_of_symbol(sym) is not None
 
 
+# What a mention is made of: letters, digits, spaces, "-", "–", "/" and ":". Any other
+# character (".", ",", ";", brackets, quotes) ends the stretch a mention can lie in.
+_MENTION_CUT = re.compile(r"[^\w\s\-–/:]")
+# The end of a number and the start of its symbol ("70-K", "15/2023/N"): in every mention.
+_NUMBER_ANCHOR = re.compile(rf"\d{_GAP}(?:[-–/]{_GAP})?(?:(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?[A-ZĐ]")
+# The same pattern, led by the letters a mention can start with (a type word, "số" or a
+# digit), which the engine checks before it tries the nineteen type words.
+_MENTION_SCAN = re.compile(
+    "(?=[" + "".join(sorted({w[0] for w in TYPE_WORDS} | {"s"})) + r"\d])" + MENTION_RE.pattern,
+    MENTION_RE.flags,
+)
+
+
+# Read backwards from a number's last digit: the longest run that could come before it
+# inside a mention (up to four more digits, then spaces, a colon and up to six words:
+# "số", and a type word with "liên tịch" / "hành động"). Over-long is safe, short is not.
+_PREFIX_BACK = re.compile(r"\d{0,4}(?:[\s:]*[^\W\d_]+){0,6}")
+
+
+def _mention_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The matches of :data:`MENTION_RE` in ``text[start:end]``, as ``finditer`` gives them.
+
+    Why not ``finditer`` over the whole range: the pattern may start at almost any
+    letter, so a page costs a millisecond. Every match holds a number followed by its
+    symbol (an anchor), and the first anchor after the scan position is the last digit
+    of the number of any match that holds it, so no match starts before the words that
+    may precede that digit: the search starts there. No match crosses a character it
+    cannot hold, so the search ends at the next one (the pattern's final look-ahead
+    sees the same non-word character, or the end, either way).
+    """
+    rev: str | None = None  # the text backwards, to read before an anchor at C speed
+    n = len(text)
+    pos = start
+    while pos < end:
+        a = _NUMBER_ANCHOR.search(text, pos, end)
+        if a is None:
+            return
+        if rev is None:
+            rev = text[::-1]
+        back = _PREFIX_BACK.match(rev, n - a.start(), n - pos)
+        from_ = n - back.end() if back else a.start()
+        ahead = _MENTION_CUT.search(text, a.start(), end)
+        seg_end = ahead.start() if ahead else end
+        m = _MENTION_SCAN.search(text, from_, seg_end)
+        if m is None:
+            pos = seg_end + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
     """Every numbered document named in ``text[start:end]``, with date and issuer."""
     end = len(text) if end is None else end
-    found: list[Mention] = []
-    for m in MENTION_RE.finditer(text, start, end):
-        if not _valid_symbol(m):
-            continue
-        sym = re.sub(r"\s+", "", m.group("sym"))
-        word = m.group("type")
-        doc_type = TYPE_WORDS.get(re.sub(r"\s+", " ", word.lower())) if word else None
-        doc_type = doc_type or type_of_symbol(sym) or "other"
-        number = clean_number(m.group("num"), m.group("sep"), m.group("sym"), m.group("yr"))
-        found.append(Mention(m.start(), m.end(), m.end(), doc_type, number))
+    found = bare_mentions(text, start, end)
     for i, mt in enumerate(found):
-        limit = found[i + 1].start if i + 1 < len(found) else end
-        _read_tail(text, mt, limit)
+        read_tail(text, mt, found[i + 1].start if i + 1 < len(found) else end)
     return found
 
 
-def _read_tail(text: str, mt: Mention, limit: int) -> None:
+def bare_mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+    """The mentions of :func:`find_mentions` before their tails are read (see :func:`read_tail`).
+
+    Why apart: a caller that wants only some of them (the ones not met yet) reads
+    only those tails; each tail depends on its mention and the next one's start only.
+    """
+    end = len(text) if end is None else end
+    found: list[Mention] = []
+    for m in _mention_matches(text, start, end):
+        if not _valid_symbol(m):
+            continue
+        sym = _WS.sub("", m.group("sym"))
+        word = m.group("type")
+        doc_type = TYPE_WORDS.get(_WS.sub(" ", word.lower())) if word else None
+        doc_type = doc_type or type_of_symbol(sym) or "other"
+        number = clean_number(m.group("num"), m.group("sep"), m.group("sym"), m.group("yr"))
+        found.append(Mention(m.start(), m.end(), m.end(), doc_type, number))
+    return found
+
+
+def read_tail(text: str, mt: Mention, limit: int) -> None:
     """Read the date, issuer and title that follow a number, up to ``limit``."""
     pos = mt.num_end
     dm = _TAIL_DATE.match(text, pos, limit)
@@ -216,11 +295,11 @@ def _read_tail(text: str, mt: Mention, limit: int) -> None:
     if tm:
         mt.title_start = tm.end()
         seg = text[tm.end() : limit]
-        stop = re.search(r"[;(]|\.\s|\.$|\n\s*\n(?=\s*[A-ZĐ])", seg)
+        stop = _TITLE_STOP.search(seg)
         title = seg[: stop.start()] if stop else seg
-        title = re.sub(r"\s+", " ", title).strip(" ,.;:-")
+        title = _WS.sub(" ", title).strip(" ,.;:-")
         # a chained mention follows: cut its lead-in words off the title
-        title = CHAIN_END.sub("", title).strip(" ,")
+        title = _CHAIN_END_SCAN.sub("", title).strip(" ,")
         if title:
             mt.title = title
         pos = tm.end() + (stop.start() if stop else len(seg))
@@ -255,7 +334,7 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
         between = text[prev.head_end : mt.start] if prev is not None else ""
         if prev is not None and len(between.strip()) > 400:
             break
-        chained = prev is not None and bool(CHAIN_END.search(between))
+        chained = prev is not None and _CHAIN_END_SCAN.search(between) is not None
         if key in seen:
             # The same document again: a new link only when a chain names it
             # ("224-KH/TU về thực hiện Kết luận 70" after "241-KH/TU thực hiện Kết luận 70").
@@ -268,7 +347,7 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
             attach(mt, None)
         elif chained:
             attach(mt, prev)
-        elif SIBLING_END.search(between):
+        elif _SIBLING_END_SCAN.search(between):
             attach(mt, parent.get(id(_sibling_of(prev, mt, parent))))
         else:
             attach(mt, None)
@@ -277,7 +356,7 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
     for mt in walk(roots):
         if mt.title_start is None and mt.children:
             lead = text[mt.head_end : mt.children[0].start]
-            if CHAIN_END.search(lead) and len(lead.strip()) < 60:
+            if _CHAIN_END_SCAN.search(lead) and len(lead.strip()) < 60:
                 mt.title_start = mt.head_end + len(lead) - len(lead.lstrip(" ,\n"))
         if mt.title is None and mt.title_start is not None and mt.children:
             # "Kế hoạch 297 về triển khai thực hiện Kết luận 70 ...": the title runs through the chain.
@@ -354,8 +433,11 @@ def merge(into: Mention, other: Mention) -> None:
     into.title = into.title or other.title
 
 
+@lru_cache(maxsize=8192)
 def norm_key(number: str) -> str:
-    """Compare numbers as the same document: case, spaces and the hyphen after the digits ignored."""
+    """Compare numbers as the same document: case, spaces and the hyphen after the digits ignored.
+
+    Cached: a document compares each of its numbers dozens of times."""
     s = re.sub(r"\s+", "", number).upper().replace("–", "-")
     return re.sub(r"^(\d+)-", r"\1", s)
 

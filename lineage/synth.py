@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 import unicodedata
 from collections import Counter, defaultdict
@@ -397,9 +398,22 @@ def _unit_word(u: Unit) -> str:
     return u.kind.lower()
 
 
+def _shown(name: str | None) -> str:
+    """A unit's name as documents print it: the dataset tells apart two units of one name
+    in one province by their kind ("Long Mỹ (Huyện)", "Long Mỹ (Thị xã)"); documents never
+    print that, their unit word ("huyện", "thị xã", "Huyện ủy", "Thị ủy") does it. Every
+    syllable starts with a capital ("Đồng Ý", where the dataset has "Đồng ý")."""
+    name = re.sub(r"\s*\([^)]*\)$", "", name or "")
+    return " ".join(w[:1].upper() + w[1:] for w in name.split(" "))
+
+
 def _place(u: Unit) -> str:
-    """ "tỉnh Bắc Kạn", "thành phố Hà Nội", "huyện Bác Ái", "xã Phước Bình"."""
-    return f"{_unit_word(u)} {u.name}"
+    """ "tỉnh Bắc Kạn", "thành phố Hà Nội", "huyện Bác Ái", "xã Phước Bình"; a numbered unit's
+    name holds its unit word already: "Quận 6", "Phường 8" (never "quận Quận 6")."""
+    name = _shown(u.name)
+    if name.lower().startswith(_unit_word(u) + " "):
+        return name
+    return f"{_unit_word(u)} {name}"
 
 
 def _party_body(u: Unit) -> str:
@@ -428,7 +442,7 @@ def issuer_name(p: Plan, rng: random.Random, bare: bool = False, short: bool = F
         board = "" if short else "Ban Thường vụ " if u.level != "commune" or rng.random() < 0.5 else ""
         if u.level == "commune":
             return f"{board}{body} {_place(u)}" if not bare else f"{board}{body}"
-        return f"{board}{body}" if bare else f"{board}{body} {u.name}"
+        return f"{board}{body}" if bare else f"{board}{body} {_shown(u.name)}"
     if p.organ == "state":
         body = rng.choice(("UBND", "Ủy ban nhân dân", "UBND"))
         return f"{body} {_unit_word(u)}" if bare else f"{body} {_place(u)}"
@@ -469,8 +483,14 @@ def _kl70(rng: random.Random, full: bool = True) -> str:
     return f"Kết luận số {num}{comma} ngày 31/01/2024 của Bộ Chính trị {KL70_TITLE}"
 
 
-def ref_text(q: Plan, citing: Plan, rng: random.Random, depth: int = 0) -> str:
-    """How ``citing`` names ``q``: number, date, issuer, and often q's own chain."""
+def ref_text(q: Plan, citing: Plan, rng: random.Random, depth: int = 0, reach: bool = False) -> str:
+    """How ``citing`` names ``q``: number, date, issuer, and often q's own chain.
+
+    ``reach``: the citing text names its province nowhere else and its place alone does
+    not tell it (xã Phú Hữu of huyện Châu Thành is in Đồng Tháp and in Hậu Giang), so
+    the chain goes on up to a provincial plan named with its province, as real texts
+    that must be placed do; without it no reader could link the plan.
+    """
     if q.level == "central":
         return _kl70(rng)
     same_prov = q.unit.province == citing.unit.province
@@ -481,16 +501,19 @@ def ref_text(q: Plan, citing: Plan, rng: random.Random, depth: int = 0) -> str:
         and citing.level in ("province", "district")
         and q.organ in ("party", "state")
         and rng.random() < 0.3
+        and not reach
     )
     who = issuer_name(q, rng, bare=bare, short=rng.random() < 0.2)
     comma = "," if rng.random() < 0.4 else ""
     head = (
         f"Kế hoạch số {_fmt_number(q.number or '', rng)}{comma} ngày {_fmt_date(q.doc_date, rng)} của {who}"
     )
-    if depth < 2 and q.implements and rng.random() < 0.6:
+    chain = rng.random() < 0.6
+    up_to_province = reach and q.level not in ("province", "central")
+    if q.implements and ((depth < 2 and chain) or up_to_province):
         up = q.implements[0]
         verb = rng.choice(("về triển khai thực hiện", "về thực hiện", "thực hiện", "triển khai thực hiện"))
-        return f"{head} {verb} {ref_text(up, citing, rng, depth + 1)}"
+        return f"{head} {verb} {ref_text(up, citing, rng, depth + 1, up_to_province)}"
     about = rng.choice(
         (
             f"về thực hiện Kết luận số 70-KL/TW của Bộ Chính trị {KL70_TITLE}",
@@ -508,7 +531,7 @@ def _subject(p: Plan, rng: random.Random) -> str:
         body = _party_body(u)
         if u.level == "commune":
             return f"Ban Thường vụ Đảng ủy {_place(u)}" if rng.random() < 0.5 else f"Đảng ủy {_place(u)}"
-        return f"Ban Thường vụ {body} {u.name}" if rng.random() < 0.5 else f"Ban Thường vụ {body}"
+        return f"Ban Thường vụ {body} {_shown(u.name)}" if rng.random() < 0.5 else f"Ban Thường vụ {body}"
     if p.organ == "state":
         return rng.choice(("UBND", "Ủy ban nhân dân")) + f" {_place(u)}"
     if p.organ == "front":
@@ -528,7 +551,7 @@ def _header(p: Plan, rng: random.Random) -> str:
     d = p.doc_date
     day = "   " if p.blank_number else f"{d.day:02d}"
     month = f"{d.month:02d}" if rng.random() < 0.5 else str(d.month)
-    town = u.name if u.level != "commune" else rng.choice((u.name, u.district or u.name))
+    town = _shown(u.name) if u.level != "commune" else _shown(rng.choice((u.name, u.district or u.name)))
     if u.level == "province" and rng.random() < 0.2:
         town = f"TP. {u.name}" if u.kind == "Tỉnh" and rng.random() < 0.3 else u.name
     so = rng.choice(("Số:", "Số", "Số:"))
@@ -540,9 +563,13 @@ def _header(p: Plan, rng: random.Random) -> str:
         if u.level == "province":
             left = [f"{_party_body(u).upper()} {u.name.upper()}"]
         elif u.level == "district":
-            left = [f"ĐẢNG BỘ {_place(_prov_unit(u)).upper()}", f"{_party_body(u).upper()} {u.name.upper()}"]
+            left = [
+                f"ĐẢNG BỘ {_place(_prov_unit(u)).upper()}",
+                f"{_party_body(u).upper()} {_shown(u.name).upper()}",
+            ]
         else:
-            left = [f"ĐẢNG BỘ {(u.district_kind or 'huyện').upper()} {(u.district or '').upper()}"]
+            district = Unit("district", u.district or "", u.district_kind or "Huyện")
+            left = [f"ĐẢNG BỘ {_place(district).upper()}"]
             left.append(f"ĐẢNG ỦY {_place(u).upper()}")
         right = "ĐẢNG CỘNG SẢN VIỆT NAM"
     else:
@@ -559,6 +586,32 @@ def _header(p: Plan, rng: random.Random) -> str:
         lines.append(f"{x:<44}{sub if i == 0 else ''}")
     lines.append(f"{so}{shown:<36}{dateline}")
     return "\n".join(lines) + "\n\n"
+
+
+def _names_province(u: Unit, header: str) -> bool:
+    """Whether the header names the unit's province ("ĐẢNG BỘ TỈNH BẮC KẠN")."""
+    return _place(_prov_unit(u)).upper() in header.upper()
+
+
+def _place_needs_province(u: Unit) -> bool:
+    """Whether the unit as a text prints it (with its district, for a commune) exists in
+    another province too: "huyện Châu Thành" is in ten, "thị trấn An Lão" of "huyện An Lão"
+    in Hải Phòng and in Bình Định."""
+    from ingest.places import base_name, gazetteer
+    from ingest.text import fold
+
+    g = gazetteer()
+    if u.level == "district":
+        same = [d for d in g.districts_named(_shown(u.name)) if d.kind == u.kind]
+        return len({d.province for d in same}) > 1
+    if u.level == "commune":
+        same = [
+            c
+            for c in g.communes_named(_shown(u.name))
+            if c.kind == u.kind and fold(base_name(c.district)) == fold(_shown(u.district))
+        ]
+        return len({c.province for c in same}) > 1
+    return False
 
 
 def _prov_unit(u: Unit) -> Unit:
@@ -584,9 +637,9 @@ def _title(p: Plan, rng: random.Random) -> str:
     return t
 
 
-def _preamble(p: Plan, rng: random.Random) -> str:
+def _preamble(p: Plan, rng: random.Random, reach: bool = False) -> str:
     """ "Thực hiện …; … , <subject> xây dựng Kế hoạch thực hiện như sau:" in its variants."""
-    refs = [ref_text(q, p, rng) for q in p.implements]
+    refs = [ref_text(q, p, rng, reach=reach) for q in p.implements]
     if len(refs) > 1 and rng.random() < 0.5:
         rng.shuffle(refs)
     subject = _subject(p, rng)
@@ -702,10 +755,11 @@ def render(p: Plan, rng: random.Random) -> str:
         "b": rng.randint(25, 40),
         "c": rng.randint(85, 98),
     }
-    out = [_header(p, rng)]
+    header = _header(p, rng)
+    out = [header]
     title = _title(p, rng)
     out.append("KẾ HOẠCH\n" + (title if rng.random() < 0.7 else _wrap_title(title)) + "\n-----\n")
-    out.append(_preamble(p, rng))
+    out.append(_preamble(p, rng, reach=_place_needs_province(u) and not _names_province(u, header)))
     out.append("I. MỤC ĐÍCH, YÊU CẦU")
     out += [s.format(**fill) for s in _PURPOSE]
     out.append("II. MỤC TIÊU")

@@ -344,3 +344,102 @@ def test_board_from_the_text_completes_a_header_name() -> None:
         "Ban Thường vụ Huyện ủy Đồng Văn xây dựng", "Ban Thường vụ Huyện ủy xây dựng"
     )
     assert rec(text)["issuer"]["name"] == "Ban Thường vụ Huyện ủy Đồng Văn"
+
+
+# -- places the synthetic national cascade showed were read wrongly --------------------
+def _issuer_place(r: dict) -> tuple:
+    i = r["issuer"]
+    return (i["level"], i["province"], i["district"])
+
+
+def test_a_commune_named_like_a_district_elsewhere_stays_in_its_own_district() -> None:
+    """The dateline "Thanh Bình" of xã Thanh Bình is the commune, not huyện Thanh Bình of
+    Đồng Tháp: the district plan it carries out places it in Hớn Quản, Bình Phước."""
+    r = rec(
+        "ỦY BAN NHÂN DÂN                             CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "XÃ THANH BÌNH                               Độc lập - Tự do - Hạnh phúc\n-----\n"
+        "Số 95/KH-UBND                         Thanh Bình, ngày 30 tháng 4 năm 2024\n\nKẾ HOẠCH\n"
+        "thực hiện Kết luận số 70-KL/TW\n-----\n\n"
+        "Thực hiện Kế hoạch số 90/KH-UBND ngày 29/3/2024 của UBND huyện Hớn Quản về phát triển thể dục, "
+        "thể thao, UBND xã Thanh Bình xây dựng Kế hoạch thực hiện như sau:\nI. MỤC ĐÍCH\n"
+    )
+    assert _issuer_place(r) == ("commune", "Bình Phước", "Hớn Quản")
+    assert r["issuer"]["commune"] == "Thanh Bình"
+
+
+def test_a_district_named_like_a_province_is_read_by_its_unit_word() -> None:
+    r = rec(
+        "ỦY BAN MTTQ VIỆT NAM\nHUYỆN HÒA BÌNH\nBAN THƯỜNG TRỰC\n"
+        "Số 369/KH-MTTQ-BTT                    Hòa Bình, ngày 23 tháng 04 năm 2024\n\nKẾ HOẠCH\nx\n-----\n"
+        "Thực hiện Kế hoạch số 503/KH-MTTQ-BTT ngày 15/4/2024 của Ủy ban MTTQ Việt Nam tỉnh Bạc Liêu; "
+        "Kế hoạch số 77-KH/HU ngày 19/2/2024 của Ban Thường vụ Huyện ủy Hòa Bình, Ban Thường trực Ủy ban "
+        "MTTQ Việt Nam huyện Hòa Bình xây dựng Kế hoạch thực hiện như sau:\nI. MỤC ĐÍCH\n"
+    )
+    assert _issuer_place(r) == ("district", "Bạc Liêu", "Hòa Bình")
+    assert r["implements"][1]["issuer"]["province"] == "Bạc Liêu"
+
+
+def test_a_district_carrying_out_the_plan_of_the_city_is_in_a_centrally_run_city() -> None:
+    """huyện An Lão is in Hải Phòng and in Bình Định; "UBND thành phố" above it says Hải Phòng."""
+    r = rec(
+        "ỦY BAN NHÂN DÂN\nHUYỆN AN LÃO\n-----\nSố: 159/KH-UBND      An Lão, ngày 21 tháng 03 năm 2024\n\n"
+        "KẾ HOẠCH\nx\n-----\nThực hiện Kế hoạch số 201/KH-UBND, ngày 11/3/2024 của UBND thành phố về "
+        "triển khai thực hiện Kết luận số 70-KL/TW, UBND huyện An Lão xây dựng Kế hoạch thực hiện như sau:\n"
+        "I. MỤC ĐÍCH\n"
+    )
+    assert _issuer_place(r) == ("district", "Hải Phòng", "An Lão")
+    parent = r["implements"][0]["issuer"]
+    assert (parent["level"], parent["province"]) == ("province", "Hải Phòng")
+
+
+def test_one_number_of_two_issuers_or_years_is_two_documents() -> None:
+    r = rec(
+        "KẾ HOẠCH\nx\n-----\nCăn cứ Kế hoạch số 62/KH-UBND ngày 20/11/2022 của UBND xã Thạch Bình về "
+        "phát triển phong trào thể dục thể thao quần chúng;\n"
+        "Triển khai Kế hoạch số 62/KH-UBND ngày 14/03/2024 của UBND huyện Nho Quan về phát triển thể dục, "
+        "thể thao; Ủy ban nhân dân xã Thạch Bình ban hành Kế hoạch thực hiện, cụ thể như sau:\nI. MỤC ĐÍCH\n"
+    )
+    ((basis,), (done,)) = r["based_on"], r["implements"]
+    assert (basis["date"], basis["issuer"]["level"]) == ("2022-11-20", "commune")
+    assert (done["date"], done["issuer"]["district"], done["title"]) == (
+        "2024-03-14",
+        "Nho Quan",
+        "phát triển thể dục, thể thao",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a numbered unit's name holds its unit word: "ĐẢNG BỘ QUẬN 6", "Phường 8"
+        (
+            "ĐẢNG BỘ QUẬN 6                              ĐẢNG CỘNG SẢN VIỆT NAM\nĐẢNG ỦY PHƯỜNG 8\n*\n"
+            "Số 54-KH/ĐU      Phường 8, ngày 26 tháng 03 năm 2024\n\nKẾ HOẠCH\nx\n-----\n"
+            "Thực hiện Kết luận số 70-KL/TW, Đảng ủy Phường 8 xây dựng Kế hoạch thực hiện như sau:\nI. A\n",
+            ("commune", "Hồ Chí Minh", "Quận 6"),
+        ),
+        # the dataset's "Long Mỹ (Huyện)" / "Long Mỹ (Thị xã)" are printed "Long Mỹ"
+        (
+            "KẾ HOẠCH\nx\n-----\nThực hiện Kết luận số 70-KL/TW, UBND thị xã Long Mỹ xây dựng Kế hoạch như sau:\nI. A\n",
+            ("district", "Hậu Giang", "Long Mỹ (Thị xã)"),
+        ),
+        (
+            "KẾ HOẠCH\nx\n-----\nThực hiện Kết luận số 70-KL/TW, Ban Thường vụ Huyện ủy Long Mỹ xây dựng "
+            "Kế hoạch như sau:\nI. A\n",
+            ("district", "Hậu Giang", "Long Mỹ (Huyện)"),
+        ),
+        # names of the Central Highlands with an apostrophe
+        (
+            "KẾ HOẠCH\nx\n-----\nThực hiện Kết luận số 70-KL/TW, UBND huyện M’Đrắk xây dựng Kế hoạch như sau:\nI. A\n",
+            ("district", "Đắk Lắk", "M'Đrắk"),
+        ),
+        # a place name broken over a blank line by PDF text
+        (
+            "KẾ HOẠCH\nx\n-----\nThực hiện Kết luận số 70-KL/TW, Ban Thường vụ Tỉnh ủy Vĩnh \n\n Phúc xây dựng "
+            "Kế hoạch như sau:\nI. A\n",
+            ("province", "Vĩnh Phúc", None),
+        ),
+    ],
+)
+def test_places_the_dataset_writes_otherwise_than_documents(text: str, place: tuple) -> None:
+    assert _issuer_place(rec(text)) == place
