@@ -13,8 +13,11 @@ raw; the JSON embedding itself escapes ``<``, ``>`` and ``&``.
 
 Direction: every edge points from a plan to the document it implements
 (child -> parent), and the hierarchical layout puts ancestors above. When one
-row would hold more than :data:`WIDE_ROW` nodes, the nodes become small dots
-in a force layout that stabilises and then stops (physics off).
+row of a cascade would hold more than :data:`WIDE_ROW` nodes, the nodes become
+small dots in a force layout that stabilises and then stops (physics off).
+Graphs larger than that (the national overview, the level-of-detail cascades
+of :mod:`viz.lod`) come with positions from :mod:`viz.layout` and
+:func:`preset_options`: no layout work at all in the browser.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from html import escape
 from typing import Any
 
 from pyvis.network import Network
+
+from viz.layout import band_layout, collation_key
 
 LEVEL_ORDER = ("central", "province", "district", "commune", "other")
 LEVEL_COLORS = {
@@ -169,9 +174,14 @@ def _force_options() -> dict[str, Any]:
     return options
 
 
-def _add_plan_node(
-    net: Network, summary: Mapping[str, Any], layout_level: int, focus: bool, compact: bool = False
-) -> None:
+def plan_node_data(
+    summary: Mapping[str, Any], layout_level: int | None, focus: bool, compact: bool = False
+) -> dict[str, Any]:
+    """The vis-network node of one plan: coloured by level, stubs lighter and dashed.
+
+    Shared by the full drawing (through pyvis) and the level-of-detail view (which
+    builds its node dicts directly, with preset positions instead of a level).
+    """
     level = level_of(summary)
     color = LEVEL_COLORS[level]
     stub = bool(summary.get("stub"))
@@ -182,24 +192,34 @@ def _add_plan_node(
     else:
         label = label_of(summary)
         shape, font = "box", {"color": "#333333" if stub else "#ffffff", "size": 16 if focus else 13}
-    net.add_node(
-        str(summary["id"]),
-        label=label,
-        shape=shape,
-        size=22 if focus else 12,
-        color={
+    data: dict[str, Any] = {
+        "id": str(summary["id"]),
+        "label": label,
+        "shape": shape,
+        "size": 22 if focus else 12,
+        "color": {
             "background": background,
             "border": "#111111" if focus else color,
             "highlight": {"background": background, "border": "#000000"},
             "hover": {"background": background, "border": "#000000"},
         },
-        font=font,
-        borderWidth=4 if focus else (2 if stub else 1),
-        shapeProperties={"borderDashes": [6, 4] if stub else False},
-        title=tooltip_of(summary),
-        level=layout_level,
-        info=info_of(summary),
-    )
+        "font": font,
+        "borderWidth": 4 if focus else (2 if stub else 1),
+        "shapeProperties": {"borderDashes": [6, 4] if stub else False},
+        "title": tooltip_of(summary),
+        "info": info_of(summary),
+    }
+    if layout_level is not None:
+        data["level"] = layout_level
+    return data
+
+
+def _add_plan_node(
+    net: Network, summary: Mapping[str, Any], layout_level: int, focus: bool, compact: bool = False
+) -> None:
+    data = plan_node_data(summary, layout_level, focus, compact)
+    nid, label, shape, color = data.pop("id"), data.pop("label"), data.pop("shape"), data.pop("color")
+    net.add_node(nid, label=label, shape=shape, color=color, **data)
 
 
 def layers(nodes: Iterable[Mapping[str, Any]], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
@@ -247,12 +267,36 @@ def cascade_network(cascade: Mapping[str, Any], focus_id: str) -> dict[str, Any]
     return _data(net, _force_options() if compact else _hierarchical_options())
 
 
+def preset_options() -> dict[str, Any]:
+    """Options for a graph whose positions were computed by :mod:`viz.layout`.
+
+    No hierarchical layout and no physics: the browser draws the given positions
+    at once, which keeps a page of hundreds of boxes interactive within a second.
+    Straight edges and edges hidden while dragging keep redraws cheap.
+    """
+    options = _hierarchical_options()
+    options["layout"] = {"hierarchical": {"enabled": False}, "improvedLayout": False}
+    options["physics"] = {"enabled": False}
+    options["interaction"].update(hideEdgesOnDrag=True, hideEdgesOnZoom=False)
+    options["nodes"]["widthConstraint"] = {"maximum": 180}
+    options["edges"]["smooth"] = {"enabled": False}
+    options["edges"]["arrows"]["to"]["scaleFactor"] = 0.6
+    options["edges"]["font"] = {"size": 11, "color": "#555555", "strokeWidth": 3, "align": "middle"}
+    return options
+
+
 def overview_network(
     groups: Iterable[Mapping[str, Any]], links: Iterable[Mapping[str, Any]]
 ) -> dict[str, Any]:
-    """The whole graph at a glance: one node per (level, province), edges weighted by count."""
+    """The whole graph at a glance: one node per (level, province), edges weighted by count.
+
+    A national graph has a row of 63 province boxes per level: such wide rows are
+    laid out here (:func:`viz.layout.band_layout`) instead of by physics.
+    """
     net = Network(directed=True)
     ids: set[str] = set()
+    depth: dict[str, int] = {}
+    order: dict[str, tuple[int, str]] = {}
     for g in groups:
         level = g["level"] if g["level"] in LEVEL_COLORS else "other"
         gid = str(g["key"])
@@ -262,6 +306,8 @@ def overview_network(
         tip = f"<b>{escape(str(place))}</b><br>{escape(LEVEL_NAMES[level])}<br>{g['plans']} plans"
         if g.get("stubs"):
             tip += f", {g['stubs']} known only by reference"
+        depth[gid] = LEVEL_ORDER.index(level)
+        order[gid] = (LEVEL_ORDER.index(level), collation_key(str(g.get("province") or "")))
         net.add_node(
             gid,
             label=label,
@@ -272,13 +318,21 @@ def overview_network(
             level=LEVEL_ORDER.index(level),
             info={"level": level, "province": g.get("province"), "plans": g["plans"]},
         )
+    pairs: list[tuple[str, str]] = []
     for link in links:
         s, t = str(link["source"]), str(link["target"])
         if s in ids and t in ids and s != t:
             n = int(link["count"])
+            pairs.append((s, t))
             net.add_edge(s, t, title=f"{n} implements links", label=str(n), width=min(1 + n**0.5, 10))
     wide = max(Counter(n["level"] for n in net.nodes).values(), default=0) > WIDE_ROW
-    return _data(net, _force_options() if wide else _hierarchical_options(150, 190))
+    if not wide:
+        return _data(net, _hierarchical_options(150, 190))
+    positions = band_layout(depth, pairs, order)
+    for node in net.nodes:
+        node["x"], node["y"] = positions[node["id"]]
+        del node["level"]  # a level would ask vis-network for its hierarchical layout
+    return _data(net, preset_options())
 
 
 def _data(net: Network, options: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,14 @@
 Reads: the :class:`graph.service.Lineage` on ``app.state.lineage`` (set by
 :func:`api.create_app`). Returns: HTML pages rendered with jinja2
 (autoescape on) whose scripts and styles are all served from ``/static``, so
-the views work offline.
+the views work offline, and the JSON a cascade page fetches to open a group.
+
+A cascade of at most :data:`MAX_NODES` documents is drawn plan by plan. A larger
+one is drawn at a level of detail (:mod:`viz.lod`): the focus and its ancestors
+as plans, the plans below folded into groups by level and place, which a click
+opens through ``GET /view/plans/{id}/expand``. With an explicit ``max_depth``
+the page draws every plan within that many steps while they are at most
+:data:`MAX_FULL_NODES`, with positions computed on the server.
 """
 
 from __future__ import annotations
@@ -11,23 +18,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph.errors import NotFound
 from graph.service import Lineage
 from ingest.model import LEVELS
-from viz.network import LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, cascade_network, level_of, overview_network
+from viz.lod import MAX_OPEN, CascadeLOD, cascade_lod, deepest, group_id, parse_group_id, place_label
+from viz.network import (
+    LEVEL_COLORS,
+    LEVEL_NAMES,
+    LEVEL_ORDER,
+    cascade_network,
+    level_of,
+    preset_options,
+)
 from viz.network import to_script_json as to_json
-from viz.overview import build_overview
+from viz.overview import build_overview, overview_json
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 MAX_ROOTS = 100
-# Past this many nodes the page asks for a depth limit (until level-of-detail lands).
+# Cascades of at most this many documents are drawn plan by plan (vis-network lays them out).
 MAX_NODES = 400
+# With an explicit max_depth, every plan is drawn up to this many (positions from viz.layout).
+MAX_FULL_NODES = 1500
 
 router = APIRouter(include_in_schema=False)
 
@@ -81,7 +98,7 @@ def home(
         sel_level=sel_level,
         results=results,
         overview=overview,
-        overview_json=to_json(overview_network(overview.groups, overview.links)),
+        overview_json=overview_json(lin),
         max_roots=MAX_ROOTS,
     )
 
@@ -98,14 +115,33 @@ def plan_view(
         plan = lin.plan(id) if _plausible_id(id) else None
         if plan is None:
             raise NotFound(id)
-        cascade = lin.cascade(id, max_depth=max_depth)
-        truncated = False
-        if max_depth is None and len(cascade.get("nodes", [])) > MAX_NODES:
-            max_depth, truncated = 2, True
-            cascade = lin.cascade(id, max_depth=max_depth)
+        lod = cascade_lod(lin, id, max_depth)
     except NotFound:
         return _render("not_found.html", status=404, detail=f"No plan with id “{id}”.")
-    nodes = sorted(cascade.get("nodes", []), key=lambda n: (int(n.get("depth") or 0), n.get("number") or ""))
+    mode = "plans"
+    groups: list[dict[str, Any]] = []
+    depth_links: list[tuple[int, int]] = []
+    if lod.size <= MAX_NODES:
+        cascade = lod.cascade()
+        graph = cascade_network(cascade, id)
+        nodes = cascade["nodes"]
+    elif max_depth is not None and lod.size <= MAX_FULL_NODES:
+        mode = "every"
+        graph = lod.vis(explode=True) | {"options": preset_options()}
+        nodes = lod.cascade()["nodes"]
+    else:
+        mode = "grouped"
+        opened = lod.initial_open()
+        graph = lod.vis(opened) | {"options": preset_options()}
+        graph["lod"] = {
+            "expand": f"/view/plans/{id}/expand",
+            "open": sorted(group_id(g) for g in deepest(opened)),
+            "max_depth": max_depth,
+        }
+        nodes = [lin.summary(pid) | {"depth": lod.depth[pid]} for pid in lod.individual]
+        groups = _group_rows(lod)
+        depth_links = [(k, n) for k, n in lod.depth_counts() if n <= MAX_FULL_NODES]
+    nodes = sorted(nodes, key=lambda n: (int(n.get("depth") or 0), n.get("number") or ""))
     for n in nodes:
         n["level_key"] = level_of(n)
     labels = {n["id"]: _short(n.get("number") or n.get("title") or n["id"]) for n in nodes}
@@ -115,10 +151,60 @@ def plan_view(
         plan=plan,
         nodes=nodes,
         links=links,
-        truncated=truncated,
+        mode=mode,
+        size=lod.size,
+        groups=groups,
+        depth_links=depth_links,
         max_depth=max_depth,
-        graph_json=to_json(cascade_network(cascade, id)),
+        graph_json=to_json(graph),
     )
+
+
+@router.get("/view/plans/{id}/expand")
+def expand_group(
+    request: Request,
+    id: str,
+    group: Annotated[str, Query(min_length=3, max_length=2000)],
+    opened: Annotated[list[str] | None, Query(alias="open")] = None,
+    max_depth: Annotated[int | None, Query(ge=1, le=1000)] = None,
+) -> JSONResponse:
+    """Open one group of a large cascade: the nodes it leaves and brings, new edges, new positions.
+
+    ``open`` lists the groups the page has open already (what it was drawn with,
+    plus every group opened since), so the answer depends on the request alone.
+    Unknown ids and groups are a 404, too many open groups a 422.
+    """
+    lin = _lineage(request)
+    if not _plausible_id(id):
+        raise NotFound(f"unknown plan id: {id}")
+    if opened is not None and len(opened) > MAX_OPEN:
+        raise HTTPException(422, f"at most {MAX_OPEN} open groups")
+    lod = cascade_lod(lin, id, max_depth)
+    path = parse_group_id(group)
+    if path is None or not lod.is_group(path):
+        raise NotFound(f"no group {group!r} in the cascade of {id}")
+    paths = [p for p in (parse_group_id(g) for g in opened or ()) if p is not None]
+    return JSONResponse(lod.expand(paths, path))
+
+
+def _group_rows(lod: CascadeLOD) -> list[dict[str, Any]]:
+    """The top groups for the table under the graph, with their search links."""
+    rows = []
+    for path in lod.tops:
+        s = lod.stats(path)
+        level = path[0]
+        province = path[1] if level != "central" and len(path) > 1 and path[1] else None
+        rows.append(
+            {
+                "level": level,
+                "place": place_label(path),
+                "province": province,
+                "plans": s.plans,
+                "stubs": s.stubs,
+                "depth": s.depth,
+            }
+        )
+    return rows
 
 
 def evidence_rows(pid: str, links: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
