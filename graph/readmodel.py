@@ -19,6 +19,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from hashlib import blake2b as _blake
 
 from pyoxigraph import Triple
 
@@ -103,12 +104,15 @@ class Facts:
         Two stores holding the same documents get the same token (and identical
         dumps); any change a reader could see changes it.
         """
+        # Order-free without sorting: the sum of the rows' own hashes, one sum per part
+        # (sorting ~700,000 rows of a 20,000-plan store took seconds; this is linear).
         h = hashlib.sha256()
         for part in (set(self.docs), self.places, self.orgs, self.campaigns):
-            for row in sorted(part):
-                h.update("\x1f".join(row).encode("utf-8"))
-                h.update(b"\x1e")
-            h.update(b"\x1d")
+            total = sum(
+                int.from_bytes(_blake("\x1f".join(row).encode("utf-8"), digest_size=16).digest(), "big")
+                for row in part
+            )
+            h.update(f"{len(part)}:{total % (1 << 128):032x};".encode("ascii"))
         return h.hexdigest()
 
     def extend(self, other: Facts) -> None:

@@ -18,8 +18,9 @@ import logging
 import os
 import re
 import tempfile
+import time
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ import orjson
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat, Triple
 
 from graph import rdf, snapshot
-from graph.bulk import build_many, nquads
+from graph.bulk import Shards, Source, build_many, nquads
 from graph.errors import NotFound, QueryError
 from graph.identity import (
     DEFAULT_BASE,
@@ -41,6 +42,8 @@ from graph.identity import (
     number_slug,
     organ_of,
 )
+from graph.index import LineageIndex
+from graph.paths import SparqlIndex
 from graph.readmodel import Doc, Facts, ReadModel, facts_from_store
 from graph.store import Store
 from ingest.model import Issuer, PlanRecord, symbol_of
@@ -111,6 +114,7 @@ class IngestReport:
 
     ingested: int
     unchanged: int
+    phases: tuple[tuple[str, float], ...] = ()  # (phase, seconds) where the ingest spent its time
 
 
 def _sort_key(d: Doc) -> tuple[str, str]:
@@ -121,10 +125,20 @@ class Lineage:
     """Ingest records, and answer lineage questions over the store."""
 
     def __init__(
-        self, store: Store, base: str = DEFAULT_BASE, snapshot: str | os.PathLike[str] | None = None
+        self,
+        store: Store,
+        base: str = DEFAULT_BASE,
+        snapshot: str | os.PathLike[str] | None = None,
+        traversal: str = "index",
     ) -> None:
+        """``traversal``: ``"index"`` answers lineage questions from the in-memory index;
+        ``"sparql"`` asks the store with property paths (:mod:`graph.paths`) and keeps
+        no adjacency lists in this process, for graphs too big to hold."""
+        if traversal not in ("index", "sparql"):
+            raise ValueError(f"traversal must be 'index' or 'sparql', not {traversal!r}")
         self.store = store
         self.base = base
+        self.traversal = traversal
         self._derived = f"{base}graph/derived"
         self.snapshot = Path(snapshot) if snapshot is not None else None
         self._facts: Facts | None = None  # kept after a refresh so the next ingest extends them
@@ -176,14 +190,96 @@ class Lineage:
                 self.store.load_nquads(tmp)
         finally:
             os.unlink(tmp)
-        if ingested:
-            replaced = self._reresolve() or replaced
-            if replaced or self._facts is None:
-                self.refresh(changed=True)
-            else:
-                self._facts.extend(new_facts)
-                self._rebuild(changed=True)
+        self._settle(ingested, replaced, new_facts)
         return IngestReport(ingested=ingested, unchanged=unchanged)
+
+    def ingest_files(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        workers: int | None = None,
+        verdicts: Sequence[object] = (),
+        progress: Callable[[str, int], None] | None = None,
+    ) -> tuple[IngestReport, list[Source]]:
+        """Extract, curate (``verdicts``) and ingest files: what ``lineage ingest`` runs.
+
+        The same result as extracting every file and calling :meth:`ingest_records`,
+        but each record stays in the worker that extracted it: the first pass sends
+        back only its keys, the second writes its N-Quads straight to a file that
+        the store bulk-loads. ``progress(phase, n)`` hears of every chunk done.
+        Returns the report and a :class:`graph.bulk.Source` per path, in order
+        (its ``error`` says why a file could not be read).
+        """
+        names = [os.fspath(p) for p in paths]
+        if not names:
+            return IngestReport(ingested=0, unchanged=0), []
+        tick = (lambda phase: lambda n: progress(phase, n)) if progress else (lambda phase: None)
+        t0 = time.perf_counter()
+        with Shards(self.base, verdicts, workers, size=len(names)) as shards:
+            sources = shards.extract(names, tick("extract"))
+            t1 = time.perf_counter()
+            for s in sources:
+                for k in s.keys:
+                    self._catalogue.add(k)
+            existing = set(self.store.graphs())
+            seen: set[str] = set()
+            build: list[int] = []
+            compare: list[int] = []
+            unchanged = 0
+            for i, s in enumerate(sources):
+                if s.graph is None:
+                    continue
+                if s.graph in seen:  # the same source twice in one batch
+                    unchanged += 1
+                elif s.graph in existing:
+                    compare.append(i)
+                else:
+                    seen.add(s.graph)
+                    build.append(i)
+            with tempfile.TemporaryDirectory(prefix="lineage-") as tmp:
+                files, made = shards.build(self._catalogue, build, tmp, tick("build"))
+                t2 = time.perf_counter()
+                for f in files:
+                    self.store.load_nquads(f)
+            t3 = time.perf_counter()
+            old = shards.take(compare)
+        new_facts = Facts()
+        for m in made:
+            for k in m.keys:
+                self._catalogue.add(k)
+            new_facts.extend(m.facts)
+        ingested, replaced = len(build), False
+        for i in compare:
+            if self._write(rdf.build(old[i], self.base, self._catalogue)):
+                ingested += 1
+                replaced = True
+            else:
+                unchanged += 1
+        self._settle(ingested, replaced, new_facts)
+        t4 = time.perf_counter()
+        log.info(
+            "ingest of %d files: extract %.1fs, build %.1fs, load %.1fs, read model %.1fs",
+            len(names),
+            t1 - t0,
+            t2 - t1,
+            t3 - t2,
+            t4 - t3,
+        )
+        phases = (("extract", t1 - t0), ("build", t2 - t1), ("load", t3 - t2), ("model", t4 - t3))
+        return IngestReport(ingested=ingested, unchanged=unchanged, phases=phases), sources
+
+    def _settle(self, ingested: int, replaced: bool, new_facts: Facts) -> None:
+        """After writing: re-resolve partial references, then bring the read model up to date
+        (extended in memory when nothing was replaced, else read again from the store)."""
+        if not ingested:
+            return
+        t = time.perf_counter()
+        rewrote = self._reresolve()
+        log.info("re-resolved partial references in %.1fs (rewrote: %s)", time.perf_counter() - t, rewrote)
+        if replaced or rewrote or self._facts is None:
+            self.refresh(changed=True)
+        else:
+            self._facts.extend(new_facts)
+            self._rebuild(changed=True)
 
     def _write(self, rg: rdf.RecordGraph) -> bool:
         for k in rg.keys:
@@ -237,22 +333,27 @@ class Lineage:
         """The read model from the facts; then the derived graph and the snapshot."""
         assert self._facts is not None
         known = {c.id for c in campaign_scheme()}
-        self._use(ReadModel.build(self._facts, self.base, known))
+        model = ReadModel.build(self._facts, self.base, known)
         token = self._facts.digest()
-        self._write_derived(token, changed)
-        if self.snapshot is not None and self._docs:
+        self._write_derived(token, changed, model)
+        if self.snapshot is not None and model.docs:
             try:
-                snapshot.save(self.snapshot, token, self._model)
+                snapshot.save(self.snapshot, token, model)
             except OSError as e:  # a read-only disk costs start-up time, not answers
                 log.warning("could not write the index snapshot %s: %s", self.snapshot, e)
+        self._use(model)
 
     def _use(self, model: ReadModel) -> None:
+        if self.traversal == "sparql":  # the server walks the lin:parent graph; drop the lists
+            model.index = LineageIndex()
+            self.index: LineageIndex | SparqlIndex = SparqlIndex(self.store, self.base, self._derived)
+        else:
+            self.index = model.index
         self._model = model
         self._docs = model.docs
         self._bodies = model.bodies
         self._by_number = model.by_number
         self._catalogue = model.catalogue
-        self.index = model.index
         self._campaign_extra = model.campaign_extra
         self._summary_cache: dict[str, dict[str, Any]] = {}
         self._fragments: dict[str, str] = {}
@@ -276,18 +377,17 @@ class Lineage:
         self._use(model)
         return True
 
-    def _write_derived(self, token: str, changed: bool) -> None:
+    def _write_derived(self, token: str, changed: bool, model: ReadModel) -> None:
         """Materialise ``lin:parent`` and ``lin:stub`` in their own named graph, tagged
         with ``token`` (the digest of the facts they derive from; see :mod:`graph.snapshot`).
         Unchanged facts leave the graph alone, unless ``changed`` says the store was written."""
         if not changed and self._token() == token:
             return
         n = rdf.N
-        triples = [
-            Triple(n(self._docs[a].iri), n(LIN.parent), n(self._docs[b].iri)) for a, b in self.index.edges()
-        ]
+        docs = model.docs
+        triples = [Triple(n(docs[a].iri), n(LIN.parent), n(docs[b].iri)) for a, b in model.index.edges()]
         true = Literal("true", datatype=n(XSD.boolean))
-        triples += [Triple(n(d.iri), n(LIN.stub), true) for d in self._docs.values() if d.stub]
+        triples += [Triple(n(d.iri), n(LIN.stub), true) for d in docs.values() if d.stub]
         graphs = set(self.store.graphs()) if not triples else set()
         if not triples and self._derived not in graphs:
             return

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from lineage.config import Settings
 
@@ -72,7 +73,12 @@ def _lineage(settings: Settings):
     from graph.store import open_store
 
     try:
-        return Lineage(open_store(settings.store), base=settings.base, snapshot=settings.index)
+        return Lineage(
+            open_store(settings.store),
+            base=settings.base,
+            snapshot=settings.index,
+            traversal=settings.traversal,
+        )
     except LineageError as e:
         raise CliError(str(e)) from e
 
@@ -98,38 +104,35 @@ def ingest_paths(
     lin,
     paths: Sequence[str],
     settings: Settings,
-    progress: bool = False,
+    progress_bar: bool = False,
     exclude: Path | None = None,
 ) -> tuple[int, int, list[str]]:
     """Extract, apply the curation file, and ingest every file; returns (ingested, unchanged, failures)."""
     from ingest import curation
-    from ingest.parallel import extract_paths
 
     try:
         verdicts = curation.load(settings.curation)
     except curation.CurationError as e:
         raise CliError(str(e)) from e
-    files = list(_iter_files(paths, exclude))
-    failures: list[str] = []
-    records = []
-    bar = None
-    if progress and sys.stderr.isatty():
+    files = [str(f) for f in _iter_files(paths, exclude)]
+    bars: dict[str, Any] = {}
+    progress = None
+    if progress_bar and sys.stderr.isatty():
         from tqdm import tqdm
 
-        bar = tqdm(total=len(files), unit="doc", file=sys.stderr)
-    for _path, rec, err in extract_paths(files, settings.workers):
-        if rec is not None:
-            try:
-                records.append(curation.apply(rec, verdicts))
-            except Exception as e:  # a curation that cannot apply loses this record, not the run
-                failures.append(f"{_path}: curation could not be applied ({type(e).__name__}: {e})")
-        else:
-            failures.append(err or f"{_path}: could not be extracted")
-        if bar:
-            bar.update(1)
-    if bar:
-        bar.close()
-    report = lin.ingest_records(records, workers=settings.workers)
+        def progress(phase: str, n: int) -> None:
+            if phase not in bars:
+                for b in bars.values():
+                    b.close()
+                bars[phase] = tqdm(total=len(files), unit="doc", desc=phase, file=sys.stderr)
+            bars[phase].update(n)
+
+    try:
+        report, sources = lin.ingest_files(files, settings.workers, verdicts, progress)
+    finally:
+        for b in bars.values():
+            b.close()
+    failures = [s.error for s in sources if s.error]
     return report.ingested, report.unchanged, failures
 
 
@@ -138,7 +141,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     lin = _lineage(settings)
     ingested, unchanged, failures = ingest_paths(
-        lin, [p for p in args.paths if p not in missing], settings, progress=True
+        lin, [p for p in args.paths if p not in missing], settings, progress_bar=True
     )
     for m in missing:
         failures.insert(0, f"{m}: no such file or folder")

@@ -1,7 +1,8 @@
 """Settings: where the store is, where the bundled corpus is, the IRI base.
 
 Read once from arguments and the environment (``LINEAGE_STORE``,
-``LINEAGE_BASE``, ``LINEAGE_CURATION``, ``LINEAGE_INDEX``, ``LINEAGE_WORKERS``);
+``LINEAGE_BASE``, ``LINEAGE_CURATION``, ``LINEAGE_INDEX``, ``LINEAGE_WORKERS``,
+``LINEAGE_TRAVERSAL``);
 passed explicitly to what needs them, never global.
 """
 
@@ -16,6 +17,7 @@ DEFAULT_STORE = PROJECT_ROOT / "data" / "store"
 DEFAULT_CORPUS = PROJECT_ROOT / "data"
 DEFAULT_BASE = "https://w3id.org/vn-lineage/"
 DEFAULT_CURATION = PROJECT_ROOT / "data" / "curation.json"
+TRAVERSALS = ("index", "sparql")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Settings:
     port: int = 8000
     index: Path | None = None  # the read-model snapshot (graph.snapshot); None: rebuild at start
     workers: int | None = None  # extraction/build processes; None: every CPU
+    # "index": traversals from the in-memory index; "sparql": property paths on the store
+    traversal: str = "index"
 
     @staticmethod
     def default_index(store: str) -> Path | None:
@@ -47,4 +51,8 @@ class Settings:
         index = Path(env_index) if env_index else cls.default_index(spec)
         workers = os.environ.get("LINEAGE_WORKERS")
         kw.setdefault("workers", int(workers) if workers and workers.isdigit() else None)
+        traversal = (os.environ.get("LINEAGE_TRAVERSAL") or "index").strip().lower()
+        if traversal not in TRAVERSALS:
+            raise ValueError(f"LINEAGE_TRAVERSAL must be one of {', '.join(TRAVERSALS)}, not {traversal!r}")
+        kw.setdefault("traversal", traversal)
         return cls(store=spec, base=base, curation=curation, index=index, **kw)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterator
 
@@ -141,7 +142,8 @@ def records() -> list[PlanRecord]:
 
 def make_lineage() -> Lineage:
     """A real Lineage over an in-memory store holding :func:`records`."""
-    lin = Lineage(open_store("memory:"))
+    # LINEAGE_TRAVERSAL=sparql runs every API and view test with property paths on the store.
+    lin = Lineage(open_store("memory:"), traversal=os.environ.get("LINEAGE_TRAVERSAL") or "index")
     lin.ingest_records(records())
     return lin
 

@@ -92,3 +92,31 @@ def test_snapshot_starts_without_rebuilding_and_is_dropped_when_stale(records: l
     snap.write_bytes(b"not a pickle")  # unreadable: rebuilt from the store, same answers
     cold = Lineage(open_store(str(store_dir)), snapshot=snap)
     assert not cold.from_snapshot and _answers(cold) == want_all
+
+
+def test_files_through_shards_build_the_same_graph(
+    records: list, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``ingest_files``: records stay in the workers between the passes; same store, same answers."""
+    plain = Lineage(open_store("memory:"))
+    plain.ingest_records(records)
+    monkeypatch.setattr(ingest.parallel, "MIN_PARALLEL", 1)
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    files = _files()
+    paths = [str(p) for p in (*files[:7], bad, *files[7:], files[0])]  # a broken file, a duplicate
+    seen: dict[str, int] = {}
+    lin = Lineage(open_store("memory:"))
+    report, sources = lin.ingest_files(
+        paths, workers=2, progress=lambda ph, n: seen.__setitem__(ph, seen.get(ph, 0) + n)
+    )
+    assert (report.ingested, report.unchanged) == (len(files), 1)
+    assert [s.path for s in sources] == paths  # input order, whatever the workers
+    assert [s.path for s in sources if s.error] == [str(bad)] and "broken.docx" in (sources[7].error or "")
+    assert seen == {"extract": len(paths), "build": len(files)}
+    assert {ph for ph, _ in report.phases} == {"extract", "build", "load", "model"}
+    assert sorted(plain.store.dump("nq").splitlines()) == sorted(lin.store.dump("nq").splitlines())
+    assert _answers(plain) == _answers(lin)
+    assert lin._facts is not None and lin._facts.digest() == facts_from_store(lin._select).digest()
+    again, _ = lin.ingest_files(paths[:5], workers=2)
+    assert (again.ingested, again.unchanged) == (0, 5)

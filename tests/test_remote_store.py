@@ -239,19 +239,25 @@ def seed_records() -> list[Any]:
     return [extract_file(str(p)) for p in SEEDS]
 
 
-@pytest.fixture(scope="module", params=["memory", "oxigraph-server"])
+@pytest.fixture(
+    scope="module",
+    params=["memory", "oxigraph-server", "memory/sparql-paths", "oxigraph-server/sparql-paths"],
+)
 def seeded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, seed_records: list[Any]
 ) -> Iterator[Lineage]:
-    """The five real seeds ingested into each store (its own server: contract tests wipe theirs)."""
-    if request.param == "memory":
-        lin = Lineage(open_store("memory:"))
+    """The five real seeds ingested into each store (its own server: contract tests wipe theirs),
+    answering traversals from the in-memory index or with property paths on the store."""
+    store, _, paths = request.param.partition("/")
+    traversal = "sparql" if paths else "index"
+    if store == "memory":
+        lin = Lineage(open_store("memory:"), traversal=traversal)
         lin.ingest_records(seed_records)
         yield lin
         return
     exe = require_oxigraph()
     with oxigraph_server(tmp_path_factory.mktemp("seeded") / "db", exe) as spec:
-        lin = Lineage(open_store(spec))
+        lin = Lineage(open_store(spec), traversal=traversal)
         lin.ingest_records(seed_records)
         yield lin
 
@@ -346,9 +352,13 @@ def test_answers_are_identical_on_both_stores(seed_records: list[Any], tmp_path:
     with oxigraph_server(tmp_path / "db", exe) as spec:
         remote = Lineage(open_store(spec))
         remote.ingest_records(seed_records)
-        a, b = answers(local), answers(remote)
+        paths = Lineage(open_store(spec), traversal="sparql")  # property paths on the server
+        a, b, c = answers(local), answers(remote), answers(paths)
         assert json.dumps(a, sort_keys=True, ensure_ascii=False) == json.dumps(
             b, sort_keys=True, ensure_ascii=False
+        )
+        assert json.dumps(a, sort_keys=True, ensure_ascii=False) == json.dumps(
+            c, sort_keys=True, ensure_ascii=False
         )
         g_local = Graph().parse(data=local.export("ttl"), format="turtle")
         g_remote = Graph().parse(data=remote.export("ttl"), format="turtle")

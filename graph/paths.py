@@ -1,0 +1,180 @@
+"""Lineage traversals as SPARQL property paths on the store: the index for graphs too big to hold.
+
+Reads: the derived named graph of ``lin:parent`` edges that every refresh writes
+(see :meth:`graph.service.Lineage._write_derived`), through the store's SPARQL.
+Returns: the same answers, in the same order, as :class:`graph.index.LineageIndex`.
+
+Why: the in-memory index answers in microseconds, but it lives in the serving
+process. With ``LINEAGE_TRAVERSAL=sparql`` the process keeps no adjacency
+lists: each question is one property-path query (``?x lin:parent* <plan>``)
+that the server (Oxigraph, Virtuoso, GraphDB, Neptune ...) evaluates where the
+data is. A path query returns the reachable edges, not depths, so each answer
+asks for the edges *inside* the reachable set and walks them here breadth
+first: the depths and the order then match the in-memory index exactly.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import networkx as nx
+from pyoxigraph import NamedNode
+
+from graph.identity import id_of_iri, iri_of
+from graph.store import Store
+from ontology.ns import ELI, LIN
+
+__all__ = ["SparqlIndex"]
+
+
+class SparqlIndex:
+    """The questions of :class:`graph.index.LineageIndex`, asked of the store."""
+
+    def __init__(self, store: Store, base: str, graph: str) -> None:
+        self.store = store
+        self.base = base
+        self.graph = NamedNode(graph)
+        self._parent = NamedNode(str(LIN.parent))
+
+    # -- helpers -----------------------------------------------------------------------
+    def _node(self, n: str) -> NamedNode:
+        return NamedNode(iri_of(n, self.base))
+
+    def _pairs(self, where: str) -> list[tuple[str, str]]:
+        """``(?x, ?y)`` id pairs of a pattern over the derived graph."""
+        rows = self.store.query(f"SELECT DISTINCT ?x ?y WHERE {{ GRAPH {self.graph} {{ {where} }} }}")
+        out = []
+        for row in rows:
+            a, b = id_of_iri(row["x"].value, self.base), id_of_iri(row["y"].value, self.base)
+            if a is not None and b is not None and a != b:
+                out.append((a, b))
+        return out
+
+    def _ids(self, query: str, var: str = "x") -> list[str]:
+        out = {id_of_iri(row[var].value, self.base) for row in self.store.query(query)}
+        return sorted(i for i in out if i is not None)
+
+    @staticmethod
+    def _bfs(start: str, step: dict[str, list[str]], max_depth: int | None) -> list[tuple[str, int]]:
+        """Breadth first over ``step`` (neighbours sorted): the order LineageIndex gives."""
+        for v in step.values():
+            v.sort()
+        seen = {start}
+        out: list[tuple[str, int]] = []
+        frontier = [start]
+        depth = 0
+        while frontier and (max_depth is None or depth < max_depth):
+            depth += 1
+            nxt: list[str] = []
+            for cur in frontier:
+                for j in step.get(cur, ()):
+                    if j not in seen:
+                        seen.add(j)
+                        nxt.append(j)
+                        out.append((j, depth))
+            frontier = nxt
+        return out
+
+    def _down_map(self, n: str) -> dict[str, list[str]]:
+        """parent -> children for every edge below ``n`` (one property-path query)."""
+        step: dict[str, list[str]] = {}
+        for child, parent in self._pairs(f"?y <{LIN.parent}>* {self._node(n)} . ?x <{LIN.parent}> ?y ."):
+            step.setdefault(parent, []).append(child)
+        return step
+
+    def _up_map(self, n: str) -> dict[str, list[str]]:
+        """child -> parents for every edge above ``n`` (one property-path query)."""
+        step: dict[str, list[str]] = {}
+        for child, parent in self._pairs(f"{self._node(n)} <{LIN.parent}>* ?x . ?x <{LIN.parent}> ?y ."):
+            step.setdefault(child, []).append(parent)
+        return step
+
+    # -- the LineageIndex surface -------------------------------------------------------
+    def __contains__(self, n: object) -> bool:
+        if not isinstance(n, str):
+            return False
+        return bool(self.store.query(f"ASK {{ {self._node(n)} a <{ELI.LegalResource}> }}"))
+
+    def __len__(self) -> int:
+        rows = list(
+            self.store.query(f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{ELI.LegalResource}> }}")
+        )
+        return int(rows[0]["n"].value) if rows else 0
+
+    def nodes(self) -> list[str]:
+        return self._ids(f"SELECT DISTINCT ?x WHERE {{ ?x a <{ELI.LegalResource}> }}")
+
+    def edges(self) -> list[tuple[str, str]]:
+        """Parent edges ``(child, parent)``, sorted."""
+        return sorted(self._pairs(f"?x <{LIN.parent}> ?y ."))
+
+    def implemented(self, n: str) -> list[str]:
+        """What ``n`` says it implements (any graph, before the reduction), sorted."""
+        ids = self._ids(f"SELECT DISTINCT ?x WHERE {{ {self._node(n)} <{LIN.implements}> ?x }}")
+        return [i for i in ids if i != n]
+
+    def parents(self, n: str) -> list[str]:
+        return self._ids(f"SELECT ?x WHERE {{ GRAPH {self.graph} {{ {self._node(n)} <{LIN.parent}> ?x }} }}")
+
+    def children(self, n: str) -> list[str]:
+        return self._ids(f"SELECT ?x WHERE {{ GRAPH {self.graph} {{ ?x <{LIN.parent}> {self._node(n)} }} }}")
+
+    def child_count(self, n: str) -> int:
+        return len(self.children(n))
+
+    def descendants(self, n: str, max_depth: int | None = None) -> list[tuple[str, int]]:
+        """Everything below ``n`` with its minimum depth, breadth first."""
+        return self._bfs(n, self._down_map(n), max_depth)
+
+    def ancestors(self, n: str, max_depth: int | None = None) -> list[tuple[str, int]]:
+        """Everything above ``n`` with its minimum depth, breadth first."""
+        return self._bfs(n, self._up_map(n), max_depth)
+
+    def roots(self, n: str) -> list[str]:
+        """The topmost ancestors of ``n`` (those without parents); [] for a root itself."""
+        up = self._up_map(n)
+        return sorted(a for a, _ in self._bfs(n, up, None) if not up.get(a))
+
+    def global_roots(self) -> list[str]:
+        """Documents with no parents that have children: the heads of cascades."""
+        return self._ids(
+            f"""SELECT DISTINCT ?x WHERE {{ GRAPH {self.graph} {{ ?c <{LIN.parent}> ?x
+                FILTER NOT EXISTS {{ ?x <{LIN.parent}> ?z }} }} }}"""
+        )
+
+    def path(self, a: str, b: str) -> list[str] | None:
+        """A shortest parent path between ``a`` and ``b`` (either direction), or None."""
+        if a not in self or b not in self:
+            return None
+        for src, dst in ((a, b), (b, a)):
+            p = _shortest(src, dst, self._up_map(src))
+            if p is not None:
+                return p if src == a else list(reversed(p))
+        return None
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The parent tree as a networkx DiGraph (edges child -> parent), every node included."""
+        g = nx.DiGraph()
+        g.add_nodes_from(self.nodes())
+        g.add_edges_from(self.edges())
+        return g
+
+
+def _shortest(src: str, dst: str, up: dict[str, list[str]]) -> list[str] | None:
+    """The shortest path along ``up`` from ``src`` to ``dst`` (lowest ids first)."""
+    for v in up.values():
+        v.sort()
+    prev = {src: src}
+    queue = deque([src])
+    while queue:
+        cur = queue.popleft()
+        if cur == dst:
+            out = [cur]
+            while out[-1] != src:
+                out.append(prev[out[-1]])
+            return list(reversed(out))
+        for j in up.get(cur, ()):
+            if j not in prev:
+                prev[j] = cur
+                queue.append(j)
+    return None
