@@ -178,6 +178,10 @@ def _serve(conn: Connection, base: str, verdicts: Sequence[object]) -> None:
         if msg[0] == "stop":
             return
         conn.send(shard.handle(msg))
+        if msg[0] == "extract":
+            # The records kept here hold no cycles the collector could free: moving them
+            # out of its sight saves it rescanning a growing heap (~20% of extraction time).
+            gc.freeze()
 
 
 class Shards:
