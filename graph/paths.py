@@ -93,16 +93,18 @@ class SparqlIndex:
     def __contains__(self, n: object) -> bool:
         if not isinstance(n, str):
             return False
-        return bool(self.store.query(f"ASK {{ {self._node(n)} a <{ELI.LegalResource}> }}"))
+        return bool(self.store.query(f"ASK {{ GRAPH ?g {{ {self._node(n)} a <{ELI.LegalResource}> }} }}"))
 
     def __len__(self) -> int:
         rows = list(
-            self.store.query(f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{ELI.LegalResource}> }}")
+            self.store.query(
+                f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH ?g {{ ?d a <{ELI.LegalResource}> }} }}"
+            )
         )
         return int(rows[0]["n"].value) if rows else 0
 
     def nodes(self) -> list[str]:
-        return self._ids(f"SELECT DISTINCT ?x WHERE {{ ?x a <{ELI.LegalResource}> }}")
+        return self._ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a <{ELI.LegalResource}> }} }}")
 
     def edges(self) -> list[tuple[str, str]]:
         """Parent edges ``(child, parent)``, sorted."""
@@ -110,7 +112,9 @@ class SparqlIndex:
 
     def implemented(self, n: str) -> list[str]:
         """What ``n`` says it implements (any graph, before the reduction), sorted."""
-        ids = self._ids(f"SELECT DISTINCT ?x WHERE {{ {self._node(n)} <{LIN.implements}> ?x }}")
+        ids = self._ids(
+            f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ {self._node(n)} <{LIN.implements}> ?x }} }}"
+        )
         return [i for i in ids if i != n]
 
     def parents(self, n: str) -> list[str]:
