@@ -98,12 +98,15 @@ class OxigraphStore:
             raise StoreError(f"cannot write graph {graph}: {e}") from e
 
     def load_nquads(self, source: bytes | str | os.PathLike[str]) -> None:
-        """Oxigraph's bulk loader: no per-graph transaction, many times faster on big batches."""
+        """Oxigraph's bulk loader: no per-graph transaction, many times faster on big batches.
+
+        ``lenient``: the N-Quads come from terms pyoxigraph already validated when they
+        were built (:mod:`graph.bulk`), so checking every IRI again only costs time."""
         try:
             if isinstance(source, bytes):
-                self._store.bulk_load(source, format=RdfFormat.N_QUADS)
+                self._store.bulk_load(source, format=RdfFormat.N_QUADS, lenient=True)
             else:
-                self._store.bulk_load(path=os.fspath(source), format=RdfFormat.N_QUADS)
+                self._store.bulk_load(path=os.fspath(source), format=RdfFormat.N_QUADS, lenient=True)
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot load N-Quads into the store: {e}") from e
 
