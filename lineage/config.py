@@ -20,6 +20,10 @@ DEFAULT_CURATION = PROJECT_ROOT / "data" / "curation.json"
 TRAVERSALS = ("index", "sparql")
 
 
+class SettingsError(ValueError):
+    """A setting the user gave that cannot be used (the CLI prints it as one line)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     store: str
@@ -53,6 +57,8 @@ class Settings:
         kw.setdefault("workers", int(workers) if workers and workers.isdigit() else None)
         traversal = (os.environ.get("LINEAGE_TRAVERSAL") or "index").strip().lower()
         if traversal not in TRAVERSALS:
-            raise ValueError(f"LINEAGE_TRAVERSAL must be one of {', '.join(TRAVERSALS)}, not {traversal!r}")
+            raise SettingsError(
+                f"LINEAGE_TRAVERSAL must be one of {', '.join(TRAVERSALS)}, not {traversal!r}"
+            )
         kw.setdefault("traversal", traversal)
         return cls(store=spec, base=base, curation=curation, index=index, **kw)

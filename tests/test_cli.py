@@ -4,6 +4,7 @@ one-line errors and no tracebacks for user mistakes."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,11 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "seeds"
 
 
-def run(*args: str, store: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, store: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "lineage.cli", *args]
     if store is not None:
         cmd += ["--store", str(store)]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    full = {**os.environ, **env} if env else None
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300, env=full)
 
 
 def assert_one_line_error(p: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -91,6 +95,15 @@ def test_query_descendants_by_free_text_reference(store: Path) -> None:
     numbers = {i["number"] for i in out["items"]}
     assert {"241-KH/TU", "474/KH-MTTQ-BTT", "297-KH/TU", "154/KH-UBND"} <= numbers
     assert all(i["depth"] >= 1 for i in out["items"])
+
+
+def test_query_with_property_paths_on_the_store_answers_the_same(store: Path) -> None:
+    plain = run("query", "descendants", "70-KL/TW", store=store)
+    paths = run("query", "descendants", "70-KL/TW", store=store, env={"LINEAGE_TRAVERSAL": "sparql"})
+    assert paths.returncode == 0, paths.stderr
+    assert json.loads(paths.stdout) == json.loads(plain.stdout)
+    bad = run("query", "descendants", "70-KL/TW", store=store, env={"LINEAGE_TRAVERSAL": "graphdb"})
+    assert_one_line_error(bad, "LINEAGE_TRAVERSAL must be one of index, sparql")
 
 
 def test_query_children_of_a_provincial_plan(store: Path) -> None:
