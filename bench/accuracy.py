@@ -58,14 +58,17 @@ def load_expected(path: str | Path) -> dict[str, dict[str, Any]]:
 
 
 def file_ids(lin: Lineage, records: Iterable[PlanRecord]) -> dict[str, str]:
-    """File name -> the plan id its record became (via the source hash, one query)."""
+    """File name -> the plan id its record became (via the source hash, one query).
+
+    Matched inside each record's named graph (where a document and its source are
+    stated together): over the union graph the join takes minutes at 10,000 plans."""
     by_sha = {r.sha256: Path(r.source).name for r in records if r.sha256}
     rows = lin.store.query(
         """PREFIX prov: <http://www.w3.org/ns/prov#>
         PREFIX dcterms: <http://purl.org/dc/terms/>
         PREFIX eli: <http://data.europa.eu/eli/ontology#>
-        SELECT DISTINCT ?d ?sha WHERE { ?d a eli:LegalResource ; prov:wasDerivedFrom ?s .
-                                        ?s dcterms:identifier ?sha }"""
+        SELECT DISTINCT ?d ?sha WHERE { GRAPH ?g { ?s dcterms:identifier ?sha .
+                                                   ?d prov:wasDerivedFrom ?s ; a eli:LegalResource } }"""
     )
     from graph.identity import id_of_iri
 
@@ -144,3 +147,58 @@ def parent_accuracy(
                 }
             )
     return acc
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.accuracy DIR``: parent accuracy of a corpus from ``lineage synth``.
+
+    The accuracy part of ``bench.run`` alone, in a fraction of its time: every file
+    extracted (in worker processes), the records ingested into an in-memory store, the
+    parents compared with ``DIR/expected.jsonl``. Prints the figures, then the first
+    mismatches; ``--failures FILE`` writes all of them as JSON lines.
+    """
+    import argparse
+    import sys
+    import time
+
+    from graph.store import open_store
+    from ingest.parallel import extract_paths
+
+    ap = argparse.ArgumentParser(prog="python -m bench.accuracy", description=main.__doc__.splitlines()[0])
+    ap.add_argument("corpus", help="a folder written by `lineage synth`")
+    ap.add_argument("--workers", type=int, help="extraction/build processes (default: every CPU)")
+    ap.add_argument("--failures", help="write every mismatch to this file (JSON lines)")
+    ap.add_argument("--show", type=int, default=5, help="mismatches to print")
+    a = ap.parse_args(argv)
+    folder = Path(a.corpus)
+    files = sorted(folder.glob("*.txt"))
+    t0 = time.perf_counter()
+    records, errors = [], []
+    for path, rec, err in extract_paths(files, a.workers):
+        if rec is not None:
+            records.append(rec)
+        else:
+            errors.append(err or str(path))
+    t1 = time.perf_counter()
+    lin = Lineage(open_store("memory:"))
+    lin.ingest_records(records, workers=a.workers)
+    t2 = time.perf_counter()
+    acc = parent_accuracy(lin, records, load_expected(folder / "expected.jsonl"), keep_failures=len(files))
+    print(
+        f"files={len(files)} extract_failed={len(errors)} parent_accuracy={acc.accuracy:.6f} "
+        f"exact={acc.exact}/{acc.plans} link_recall={acc.recall:.6f} extra_links={acc.extra_links} "
+        f"missing={acc.missing_files} id_collisions={len(records) - lin.stats()['plans']} "
+        f"extract_s={t1 - t0:.1f} ingest_s={t2 - t1:.1f} compare_s={time.perf_counter() - t2:.1f}"
+    )
+    for e in errors[: a.show]:
+        print("  extract failed:", e, file=sys.stderr)
+    for f in acc.failures[: a.show]:
+        print("  " + json.dumps(f, ensure_ascii=False))
+    if a.failures:
+        with open(a.failures, "w", encoding="utf-8") as out:
+            out.writelines(json.dumps(f, ensure_ascii=False) + "\n" for f in acc.failures)
+    return 0 if acc.exact == acc.plans and not errors else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -37,6 +37,7 @@ from ingest.refs import (
     norm_key,
     parse_chain,
     read_tail,
+    same_document,
     type_of_symbol,
     walk,
 )
@@ -258,7 +259,9 @@ class _Reader:
         first = next((m.start(g) for g in ("d", "wd") if m.group(g)), m.start())
         self.evidence["/date"] = self.ev(first, m.end(), "header:ngay")
         place = m.group("place").strip()
-        place = re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place) if "Số" in place else place
+        if "Số" in place or "/" in place:
+            # the number's column reaches into the window: "Số: 13 /KH/CCB        Quận 6"
+            place = re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place)
         return date, place or None
 
     def _type_and_title(self, head_end: int) -> tuple[str | None, str | None, tuple[int, int] | None]:
@@ -326,7 +329,7 @@ class _Reader:
                 continue
             target = based if BASIS_RE.match(kw) else implements
             have = list(walk(implements + based))
-            target.extend(f for f in forest if not any(_same_document(f, x) for x in have))
+            target.extend(f for f in forest if not any(same_document(f, x) for x in have))
         return implements, based
 
     def _sentence_end(self, pos: int, limit: int) -> int:
@@ -426,6 +429,12 @@ class _Reader:
         if subject:
             # the body at the subject's level ("Hội LHPN quận" -> not the city's union above it)
             level = subject[0].level
+            if level in (None, "city"):
+                # A bare "Ban Thường vụ Thành ủy" is the one the header names with its place:
+                # "THÀNH ỦY THỦ ĐỨC" under "ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH" (a district-level city).
+                bare = _body_name(subject[0])
+                placed = [c for c in header if c.place and _body_name(c).startswith(bare + " ")]
+                level = placed[-1].level if placed else level
             best = max(
                 same,
                 key=lambda c: (c.level == level, c.place is not None, len(c.printed) - len(c.board or "")),
@@ -814,6 +823,11 @@ def _preamble_keywords(t: str, end: int) -> list[re.Match[str]]:
     return out
 
 
+def _body_name(om: OrganMatch) -> str:
+    """An organ's printed name without its board, folded: "thanh uy thu duc"."""
+    return fold(om.printed[len(om.board or "") :].strip())
+
+
 def _is_city(province: str) -> bool:
     """Whether a province is a centrally-run city (Hà Nội, Hải Phòng ...)."""
     p = gazetteer().province(province)
@@ -834,7 +848,7 @@ def _fill_from_twins(roots: list[Mention]) -> None:
     """Every mention of the same document shares what any mention says (date, issuer)."""
     groups: list[list[Mention]] = []
     for m in walk(roots):
-        group = next((g for g in groups if _same_document(g[0], m)), None)
+        group = next((g for g in groups if same_document(g[0], m)), None)
         if group is None:
             groups.append([m])
         else:
@@ -844,23 +858,6 @@ def _fill_from_twins(roots: list[Mention]) -> None:
             merge(first, m)
         for m in others:  # ... then hand the whole back to every twin
             merge(m, first)
-
-
-def _same_document(a: Mention, b: Mention) -> bool:
-    """Whether two mentions of one number name one document: not when the text gives them
-    different years or different issuers ("Kế hoạch số 62/KH-UBND" of a commune in 2022 and
-    of its district in 2024 are two plans)."""
-    if norm_key(a.number) != norm_key(b.number):
-        return False
-    if a.date and b.date and a.date[:4] != b.date[:4]:
-        return False
-    oa, ob = a.organ, b.organ
-    if oa is not None and ob is not None:
-        if oa.kind != ob.kind:
-            return False
-        if oa.place and ob.place and fold(oa.place) != fold(ob.place):
-            return False
-    return True
 
 
 _SYMBOL_BODY = {

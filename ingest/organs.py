@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.model import Issuer
-from ingest.places import gazetteer
+from ingest.places import Commune, gazetteer
 from ingest.scan import Scanner
 from ingest.text import fold
 
@@ -286,11 +286,13 @@ def _read_organ(
         if found:
             n, place = found
             end = words[n - 1][1]
-        elif unit and words[0][0].isdigit():
-            # numbered units keep their unit word in the name: "Quận 6", "Phường 12"
-            found = gazetteer().leading_place([unit, words[0][0]], communes=unit_level == "commune")
-            if found:
-                place, end = found[1], words[0][1]
+        elif unit:
+            # Names that hold their unit word: numbered units ("Quận 6", "Phường 12") and
+            # one-syllable ones the gazetteer keeps whole ("Phường Đúc" of Huế).
+            named = [unit, *(w for w, _ in words)]
+            found = gazetteer().leading_place(named, communes=unit_level == "commune")
+            if found and found[0] > 1:
+                place, end = found[1], words[found[0] - 2][1]
     if unit_level == "commune":
         place_kind = "commune" if place else None
     elif kind == "tinh-uy" or unit_level == "province":
@@ -346,13 +348,7 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
     if om.place and om.place_kind == "province":
         province = om.place
     elif om.place and om.place_kind == "commune":
-        cands = (
-            g.communes_named(om.place, ctx_p, ctx_d)
-            or g.communes_named(om.place, ctx_p)
-            or g.communes_named(om.place)
-        )
-        if len(cands) > 1 and om.unit:  # "thị trấn Yên Viên", not "xã Yên Viên" (both in Gia Lâm)
-            cands = [c for c in cands if fold(c.kind) == _unit_kind(om.unit)] or cands
+        cands = _communes_of(om, ctx_p, ctx_d)
         commune = om.place
         if len(cands) == 1:
             district, province = cands[0].district, cands[0].province
@@ -409,6 +405,30 @@ def to_issuer(om: OrganMatch, context: Issuer | None = None) -> tuple[Issuer, bo
         province_current=g.current_province(province) if province else None,
     )
     return issuer, used_context
+
+
+def _communes_of(om: OrganMatch, province: str | None, district: str | None) -> list[Commune]:
+    """The communes a printed commune organ may be, narrowed by the citing context.
+
+    The printed unit word is part of the name: "phường Thới Bình" is the one phường of
+    that name (Cần Thơ), even where the context points at huyện Thới Bình (Cà Mau),
+    whose thị trấn and xã bear the name. Within the context, a commune of the printed
+    kind is taken first ("thị trấn Yên Viên", not "xã Yên Viên": both in Gia Lâm); a
+    commune of that kind elsewhere when it is the only one in the country; else the
+    context's commune of another kind (a text may print an old unit word).
+    """
+    g = gazetteer()
+    kind = _unit_kind(om.unit) if om.unit else None
+    levels = (
+        g.communes_named(om.place, province, district),
+        g.communes_named(om.place, province),
+        g.communes_named(om.place),
+    )
+    if kind is not None:
+        kinded = [[c for c in cs if fold(c.kind) == kind] for cs in levels]
+        if kinded[0] or kinded[1] or len(kinded[2]) == 1:
+            return next(cs for cs in kinded if cs)
+    return next((cs for cs in levels if cs), [])
 
 
 # The unit a party committee's name implies ("Thị ủy Long Mỹ" is the thị xã's committee).

@@ -147,6 +147,12 @@ class Gazetteer:
         found = self.communes.get(key) or self.communes.get(
             _strip_unit_word(key, ("xa", "phuong", "thi tran")), []
         )
+        # as for districts: "Tam Đàn" is not "Tam Dân", "Hạ Trung" not "Hà Trung"
+        exact = [c for c in found if _lower(name) in (_lower(c.name), _lower(base_name(c.name)))]
+        exact = exact or [
+            c for c in found if _untoned(name) in (_untoned(c.name), _untoned(base_name(c.name)))
+        ]
+        found = exact or found
         if province:
             pk = fold(province)
             found = [c for c in found if fold(c.province) == pk]

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from ingest.organs import OrganMatch, match_organ
 from ingest.scan import Scanner
+from ingest.text import fold
 
 _WS = re.compile(r"\s+")
 _PARTS = re.compile(r"[-/]")
@@ -318,7 +319,7 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
     mentions = find_mentions(text, start, end)
     roots: list[Mention] = []
     parent: dict[int, Mention | None] = {}
-    seen: dict[str, Mention] = {}
+    seen: dict[str, list[Mention]] = {}
     prev: Mention | None = None
 
     def attach(mt: Mention, to: Mention | None) -> None:
@@ -335,11 +336,14 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
         if prev is not None and len(between.strip()) > 400:
             break
         chained = prev is not None and _CHAIN_END_SCAN.search(between) is not None
-        if key in seen:
+        # One number of two bodies is two documents: "Kế hoạch 75/KH-UBND của UBND phường
+        # Đông Sơn triển khai Kế hoạch 75/KH-UBND của UBND thành phố Thanh Hóa".
+        same = next((s for s in seen.get(key, ()) if same_document(s, mt)), None)
+        if same is not None:
             # The same document again: a new link only when a chain names it
             # ("224-KH/TU về thực hiện Kết luận 70" after "241-KH/TU thực hiện Kết luận 70").
-            merge(seen[key], mt)
-            if chained and prev is not None and norm_key(prev.number) != key:
+            merge(same, mt)
+            if chained and prev is not None and not same_document(prev, mt):
                 attach(mt, prev)
                 prev = mt
             continue
@@ -351,7 +355,7 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
             attach(mt, parent.get(id(_sibling_of(prev, mt, parent))))
         else:
             attach(mt, None)
-        seen[key] = mt
+        seen.setdefault(key, []).append(mt)
         prev = mt
     for mt in walk(roots):
         if mt.title_start is None and mt.children:
@@ -431,6 +435,23 @@ def merge(into: Mention, other: Mention) -> None:
     into.date = into.date or other.date
     into.organ = into.organ or other.organ
     into.title = into.title or other.title
+
+
+def same_document(a: Mention, b: Mention) -> bool:
+    """Whether two mentions of one number name one document: not when the text gives them
+    different years or different issuers ("Kế hoạch số 62/KH-UBND" of a commune in 2022 and
+    of its district in 2024 are two plans)."""
+    if norm_key(a.number) != norm_key(b.number):
+        return False
+    if a.date and b.date and a.date[:4] != b.date[:4]:
+        return False
+    oa, ob = a.organ, b.organ
+    if oa is not None and ob is not None:
+        if oa.kind != ob.kind:
+            return False
+        if oa.place and ob.place and fold(oa.place) != fold(ob.place):
+            return False
+    return True
 
 
 @lru_cache(maxsize=8192)

@@ -590,28 +590,38 @@ def _header(p: Plan, rng: random.Random) -> str:
 
 def _names_province(u: Unit, header: str) -> bool:
     """Whether the header names the unit's province ("ĐẢNG BỘ TỈNH BẮC KẠN")."""
-    return _place(_prov_unit(u)).upper() in header.upper()
+    return _prints(header, _place(_prov_unit(u)))
 
 
-def _place_needs_province(u: Unit) -> bool:
-    """Whether the unit as a text prints it (with its district, for a commune) exists in
-    another province too: "huyện Châu Thành" is in ten, "thị trấn An Lão" of "huyện An Lão"
-    in Hải Phòng and in Bình Định."""
+def _prints(header: str, place: str) -> bool:
+    """Whether ``header`` prints ``place`` as words of its own ("QUẬN 1" is not in "QUẬN 10")."""
+    return re.search(rf"(?<!\w){re.escape(place.upper())}(?!\w)", header.upper()) is not None
+
+
+def _place_needs_province(u: Unit, header: str = "") -> bool:
+    """Whether what the text prints of its own unit leaves the unit open: its name and kind,
+    and the district or province its ``header`` names ("ĐẢNG BỘ HUYỆN CHÂU THÀNH"). "huyện
+    Châu Thành" is in ten provinces; "xã Phú Hữu" under "ĐẢNG BỘ HUYỆN CHÂU THÀNH" is in
+    Đồng Tháp and in Hậu Giang; "Phường 2" under a header that names no district is in
+    dozens of towns. Such a plan must name a provincial plan in a chain (see :func:`ref_text`)."""
     from ingest.places import base_name, gazetteer
     from ingest.text import fold
 
     g = gazetteer()
     if u.level == "district":
         same = [d for d in g.districts_named(_shown(u.name)) if d.kind == u.kind]
-        return len({d.province for d in same}) > 1
-    if u.level == "commune":
-        same = [
-            c
-            for c in g.communes_named(_shown(u.name))
-            if c.kind == u.kind and fold(base_name(c.district)) == fold(_shown(u.district))
-        ]
-        return len({c.province for c in same}) > 1
-    return False
+        places = {(d.province, d.name) for d in same}
+    elif u.level == "commune":
+        same = [c for c in g.communes_named(_shown(u.name)) if c.kind == u.kind]
+        district = Unit("district", u.district or "", u.district_kind or "Huyện")
+        if header and _prints(header, _place(district)):
+            same = [c for c in same if fold(base_name(c.district)) == fold(_shown(u.district))]
+        places = {(c.province, c.district) for c in same}
+    else:
+        return False
+    if header and _names_province(u, header):
+        places = {(p, d) for p, d in places if p == u.province}
+    return len(places) > 1
 
 
 def _prov_unit(u: Unit) -> Unit:
@@ -759,7 +769,7 @@ def render(p: Plan, rng: random.Random) -> str:
     out = [header]
     title = _title(p, rng)
     out.append("KẾ HOẠCH\n" + (title if rng.random() < 0.7 else _wrap_title(title)) + "\n-----\n")
-    out.append(_preamble(p, rng, reach=_place_needs_province(u) and not _names_province(u, header)))
+    out.append(_preamble(p, rng, reach=_place_needs_province(u, header)))
     out.append("I. MỤC ĐÍCH, YÊU CẦU")
     out += [s.format(**fill) for s in _PURPOSE]
     out.append("II. MỤC TIÊU")

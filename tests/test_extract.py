@@ -443,3 +443,104 @@ def test_one_number_of_two_issuers_or_years_is_two_documents() -> None:
 )
 def test_places_the_dataset_writes_otherwise_than_documents(text: str, place: tuple) -> None:
     assert _issuer_place(rec(text)) == place
+
+
+# -- communes the 100,000-plan cascade showed were placed wrongly -----------------------
+def _commune_place(r: dict) -> tuple:
+    i = r["issuer"]
+    return (i["level"], i["province"], i["district"], i["commune"])
+
+
+def test_the_printed_unit_word_chooses_the_commune_over_a_context_of_another_kind() -> None:
+    """ "phường Thới Bình" is the one phường of the name (Ninh Kiều, Cần Thơ); the dateline
+    "Thới Bình" also names huyện Thới Bình of Cà Mau, whose thị trấn and xã bear the name."""
+    r = rec(
+        "HỘI LIÊN HIỆP PHỤ NỮ PHƯỜNG THỚI BÌNH       CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "-----                                       Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 33/KH/HPN                          Thới Bình, ngày 09 tháng 3 năm 2024\n\nKẾ HOẠCH\nx\n-----\n"
+        "Thực hiện Kế hoạch số 27-KH/ĐU ngày 27/2/2024 của Đảng ủy phường Thới Bình về phát triển thể dục, "
+        "thể thao, Ban Thường vụ Hội Liên hiệp Phụ nữ phường Thới Bình xây dựng Kế hoạch thực hiện như "
+        "sau:\nI. MỤC ĐÍCH\n"
+    )
+    assert _commune_place(r) == ("commune", "Cần Thơ", "Ninh Kiều", "Thới Bình")
+    assert _commune_place(r["implements"][0]) == ("commune", "Cần Thơ", "Ninh Kiều", "Thới Bình")
+
+
+@pytest.mark.parametrize(
+    ("organ", "dateline", "place"),
+    [
+        # "Tam Đàn" and "Tam Dân" are two xã of one district: the tone marks tell them apart
+        ("UBND xã Tam Đàn", "Tam Đàn", ("commune", "Quảng Nam", "Phú Ninh", "Tam Đàn")),
+        # xã Hạ Trung (Bá Thước) is not thị trấn Hà Trung of huyện Hà Trung
+        ("Ủy ban nhân dân xã Hạ Trung", "Hạ Trung", ("commune", "Thanh Hóa", "Bá Thước", "Hạ Trung")),
+    ],
+)
+def test_a_commune_is_the_one_spelt_as_printed_tones_and_all(organ: str, dateline: str, place: tuple) -> None:
+    r = rec(
+        f"Số: 14/KH-UBND                         {dateline}, ngày 20 tháng 01 năm 2025\n\nKẾ HOẠCH\nx\n-----\n"
+        f"Thực hiện Kết luận số 70-KL/TW, {organ} xây dựng Kế hoạch thực hiện như sau:\nI. MỤC ĐÍCH\n"
+    )
+    assert _commune_place(r) == place
+
+
+def test_a_commune_whose_name_holds_its_unit_word() -> None:
+    """phường Đúc of Huế is "Phường Đúc" in the gazetteer, as "Phường 8" is."""
+    r = rec(
+        "ỦY BAN NHÂN DÂN                             CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "PHƯỜNG ĐÚC                                  Độc lập - Tự do - Hạnh phúc\n-----\n"
+        "Số: 112/KH-UBND                         Phường Đúc, ngày 06 tháng 01 năm 2025\n\nKẾ HOẠCH\nx\n-----\n"
+        "Triển khai Kế hoạch số 68/KH-UBND ngày 20/03/2024 của UBND Phường Đúc thực hiện Kế hoạch số "
+        "217/KH-UBND ngày 26/2/2024 của Uỷ ban nhân dân quận Thuận Hóa; UBND Phường Đúc ban hành Kế hoạch "
+        "thực hiện năm 2025, cụ thể như sau:\nI. MỤC ĐÍCH\n"
+    )
+    assert _commune_place(r) == ("commune", "Thừa Thiên Huế", "Thuận Hóa", "Phường Đúc")
+    assert r["implements"][0]["issuer"]["commune"] == "Phường Đúc"
+
+
+def test_the_dateline_place_after_a_spaced_number() -> None:
+    """ "Số: 13 /KH/CCB   Quận 6, ngày ...": the symbol is no part of the place, which tells
+    which of the many "Phường 11" the plan's is."""
+    r = rec(
+        "HỘI CỰU CHIẾN BINH PHƯỜNG 11                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "-----                                       Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 13 /KH/CCB                         Quận 6, ngày 11 tháng 4 năm 2024\n\nKẾ HOẠCH\nx\n-----\n"
+        "Thực hiện Kế hoạch số 56-KH/ĐU, ngày 20/3/2024 của Đảng ủy Phường 11 về phát triển thể dục, thể "
+        "thao, Ban Thường vụ Hội Cựu chiến binh Phường 11 xây dựng Kế hoạch thực hiện như sau:\nI. MỤC ĐÍCH\n"
+    )
+    assert _commune_place(r) == ("commune", "Hồ Chí Minh", "Quận 6", "Phường 11")
+
+
+def test_one_number_of_two_bodies_in_one_chain_is_two_links() -> None:
+    """A phường and its city both issued a 75/KH-UBND: the chain holds both, one above the other."""
+    r = rec(
+        "ỦY BAN NHÂN DÂN                             CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "PHƯỜNG ĐÔNG SƠN                             Độc lập - Tự do - Hạnh phúc\n-----\n"
+        "Số: 109/KH-UBND                         Đông Sơn, ngày 19 tháng 01 năm 2025\n\nKẾ HOẠCH\nx\n-----\n"
+        "Thực hiện Kế hoạch số 75/KH-UBND, ngày 24/04/2024 của UBND phường Đông Sơn triển khai thực hiện "
+        "Kế hoạch số 75/KH-UBND, ngày 20/4/2024 của Ủy ban nhân dân thành phố Thanh Hóa về thực hiện Kế "
+        "hoạch số 52/KH-UBND ngày 28/3/2024 của Ủy ban nhân dân tỉnh Thanh Hóa về triển khai thực hiện Kết "
+        "luận số 70-KL/TW, Ủy ban nhân dân phường Đông Sơn xây dựng Kế hoạch thực hiện năm 2025 như sau:\n"
+        "I. MỤC ĐÍCH\n"
+    )
+    assert _commune_place(r) == ("commune", "Thanh Hóa", "Thanh Hóa", "Đông Sơn")
+    (own,) = r["implements"]
+    (city,) = own["implements"]
+    (province,) = city["implements"]
+    assert (own["number"], own["issuer"]["level"], own["date"]) == ("75/KH-UBND", "commune", "2024-04-24")
+    assert (city["number"], city["issuer"]["level"], city["date"]) == ("75/KH-UBND", "district", "2024-04-20")
+    assert (province["number"], province["issuer"]["level"]) == ("52/KH-UBND", "province")
+
+
+def test_a_bare_city_committee_is_the_one_the_header_names() -> None:
+    """ "Ban Thường vụ Thành ủy xây dựng" under "THÀNH ỦY THỦ ĐỨC": the district-level city of Hồ
+    Chí Minh City issues the plan, not the Thành ủy of the city it carries out."""
+    r = rec(
+        "ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH               ĐẢNG CỘNG SẢN VIỆT NAM\nTHÀNH ỦY THỦ ĐỨC\n*\n"
+        "Số: 154-KH/TU                          Thủ Đức, ngày 23 tháng 3 năm 2024\n\nKẾ HOẠCH\nx\n-----\n"
+        "Thực hiện Kế hoạch số 302-KH/TU ngày 29/02/2024 của Ban Thường vụ Thành ủy Hồ Chí Minh thực hiện "
+        "Kết luận số 70-KL/TW;\nBan Thường vụ Thành ủy xây dựng Kế hoạch thực hiện, cụ thể như sau:\n"
+        "I. MỤC ĐÍCH\n"
+    )
+    assert _issuer_place(r) == ("district", "Hồ Chí Minh", "Thủ Đức")
+    assert r["issuer"]["name"] == "Ban Thường vụ Thành ủy Thủ Đức"
+    assert _issuer_place(r["implements"][0]) == ("province", "Hồ Chí Minh", None)

@@ -78,3 +78,17 @@ def test_a_plan_whose_place_is_ambiguous_names_its_province() -> None:
 
     assert _place_needs_province(Unit("commune", "Phú Hữu", "Xã", "Hậu Giang", "Châu Thành", "Huyện"))
     assert not _place_needs_province(Unit("district", "Bác Ái", "Huyện", "Ninh Thuận", "Bác Ái"))
+
+
+def test_a_commune_plan_names_its_province_unless_its_header_places_it() -> None:
+    """What a header prints decides: a mass organisation's header names the commune alone
+    ("HỘI CỰU CHIẾN BINH PHƯỜNG 11", in a dozen towns); a Party header names the district
+    too ("ĐẢNG BỘ QUẬN 6 / ĐẢNG ỦY PHƯỜNG 11", one only). A commune that its name and kind
+    alone place (xã Tam Đàn, Quảng Nam) needs nothing more."""
+    from lineage.synth import Unit, _place_needs_province
+
+    p11 = Unit("commune", "Phường 11", "Phường", "Hồ Chí Minh", "Quận 6", "Quận")
+    assert _place_needs_province(p11, "HỘI CỰU CHIẾN BINH PHƯỜNG 11\nSố: 13/KH/CCB   Phường 11, ngày")
+    assert not _place_needs_province(p11, "ĐẢNG BỘ QUẬN 6\nĐẢNG ỦY PHƯỜNG 11\nSố 54-KH/ĐU   Phường 11, ngày")
+    tam_dan = Unit("commune", "Tam Đàn", "Xã", "Quảng Nam", "Phú Ninh", "Huyện")
+    assert not _place_needs_province(tam_dan, "ỦY BAN NHÂN DÂN\nXÃ TAM ĐÀN\nSố: 14/KH-UBND   Tam Đàn, ngày")
