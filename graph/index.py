@@ -17,9 +17,66 @@ Bad data may contain cycles, so every traversal keeps a visited set.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import networkx as nx
+
+N = TypeVar("N", bound=Hashable)
+# Neighbours per node: a sequence indexed by int nodes, or a mapping of any nodes.
+StepMap = Sequence[Sequence[N]] | Mapping[N, Sequence[N]]
+
+
+def bfs(
+    start: N,
+    step: StepMap[N],
+    max_depth: int | None = None,
+    label: Callable[[N], Any] | None = None,
+) -> list[tuple[Any, int]]:
+    """Everything reachable from ``start`` along ``step`` with its minimum depth, level by
+    level, neighbours in ``step``'s order; each node reported as ``label(node)``.
+
+    Shared by the in-memory index (``step``: tuples of ints per node) and the
+    property-path index (``step``: a dict of ids), so both give the same order."""
+    name = label if label is not None else _same
+    seen = {start}
+    out: list[tuple[Any, int]] = []
+    frontier = [start]
+    depth = 0
+    # Level by level: every node of a level gets the same (minimum) depth.
+    while frontier and (max_depth is None or depth < max_depth):
+        depth += 1
+        nxt: list[N] = []
+        for cur in frontier:
+            for j in step[cur]:
+                if j not in seen:
+                    seen.add(j)
+                    nxt.append(j)
+                    out.append((name(j), depth))
+        frontier = nxt
+    return out
+
+
+def shortest(src: N, dst: N, step: StepMap[N]) -> list[N] | None:
+    """The shortest path along ``step`` from ``src`` to ``dst`` (first neighbours first), or None."""
+    prev: dict[N, N] = {src: src}
+    queue = deque([src])
+    while queue:
+        cur = queue.popleft()
+        if cur == dst:
+            out = [cur]
+            while out[-1] != src:
+                out.append(prev[out[-1]])
+            return list(reversed(out))
+        for j in step[cur]:
+            if j not in prev:
+                prev[j] = cur
+                queue.append(j)
+    return None
+
+
+def _same(x: Any) -> Any:
+    return x
 
 
 class LineageIndex:
@@ -113,24 +170,7 @@ class LineageIndex:
         start = self._pos.get(n)
         if start is None:
             return []
-        step = self._down if down else self._up
-        ids = self._ids
-        seen = {start}
-        out: list[tuple[str, int]] = []
-        frontier = [start]
-        depth = 0
-        # Level by level: every node of a level gets the same (minimum) depth.
-        while frontier and (max_depth is None or depth < max_depth):
-            depth += 1
-            nxt: list[int] = []
-            for cur in frontier:
-                for j in step[cur]:
-                    if j not in seen:
-                        seen.add(j)
-                        nxt.append(j)
-                        out.append((ids[j], depth))
-            frontier = nxt
-        return out
+        return bfs(start, self._down if down else self._up, max_depth, self._ids.__getitem__)
 
     def descendants(self, n: str, max_depth: int | None = None) -> list[tuple[str, int]]:
         """Everything below ``n`` with its minimum depth, breadth first."""
@@ -154,27 +194,10 @@ class LineageIndex:
         if a not in self._pos or b not in self._pos:
             return None
         for src, dst in ((a, b), (b, a)):
-            p = self._shortest_up(self._pos[src], self._pos[dst])
+            p = shortest(self._pos[src], self._pos[dst], self._up)
             if p is not None:
                 names = [self._ids[i] for i in p]
                 return names if src == a else list(reversed(names))
-        return None
-
-    def _shortest_up(self, src: int, dst: int) -> list[int] | None:
-        """The shortest path following parent edges from ``src`` to ``dst`` (lowest ids first)."""
-        prev: dict[int, int] = {src: src}
-        queue = deque([src])
-        while queue:
-            cur = queue.popleft()
-            if cur == dst:
-                out = [cur]
-                while out[-1] != src:
-                    out.append(prev[out[-1]])
-                return list(reversed(out))
-            for j in self._up[cur]:
-                if j not in prev:
-                    prev[j] = cur
-                    queue.append(j)
         return None
 
     # -- interop --------------------------------------------------------------------------

@@ -15,12 +15,13 @@ first: the depths and the order then match the in-memory index exactly.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict
 
 import networkx as nx
 from pyoxigraph import NamedNode
 
 from graph.identity import id_of_iri, iri_of
+from graph.index import bfs, shortest
 from graph.store import Store
 from ontology.ns import ELI, LIN
 
@@ -54,39 +55,22 @@ class SparqlIndex:
         out = {id_of_iri(row[var].value, self.base) for row in self.store.query(query)}
         return sorted(i for i in out if i is not None)
 
-    @staticmethod
-    def _bfs(start: str, step: dict[str, list[str]], max_depth: int | None) -> list[tuple[str, int]]:
-        """Breadth first over ``step`` (neighbours sorted): the order LineageIndex gives."""
-        for v in step.values():
-            v.sort()
-        seen = {start}
-        out: list[tuple[str, int]] = []
-        frontier = [start]
-        depth = 0
-        while frontier and (max_depth is None or depth < max_depth):
-            depth += 1
-            nxt: list[str] = []
-            for cur in frontier:
-                for j in step.get(cur, ()):
-                    if j not in seen:
-                        seen.add(j)
-                        nxt.append(j)
-                        out.append((j, depth))
-            frontier = nxt
-        return out
-
-    def _down_map(self, n: str) -> dict[str, list[str]]:
+    def _down_map(self, n: str) -> defaultdict[str, list[str]]:
         """parent -> children for every edge below ``n`` (one property-path query)."""
-        step: dict[str, list[str]] = {}
+        step: defaultdict[str, list[str]] = defaultdict(list)
         for child, parent in self._pairs(f"?y <{LIN.parent}>* {self._node(n)} . ?x <{LIN.parent}> ?y ."):
-            step.setdefault(parent, []).append(child)
+            step[parent].append(child)
+        for v in step.values():
+            v.sort()  # the in-memory index's order: neighbours by id
         return step
 
-    def _up_map(self, n: str) -> dict[str, list[str]]:
+    def _up_map(self, n: str) -> defaultdict[str, list[str]]:
         """child -> parents for every edge above ``n`` (one property-path query)."""
-        step: dict[str, list[str]] = {}
+        step: defaultdict[str, list[str]] = defaultdict(list)
         for child, parent in self._pairs(f"{self._node(n)} <{LIN.parent}>* ?x . ?x <{LIN.parent}> ?y ."):
-            step.setdefault(child, []).append(parent)
+            step[child].append(parent)
+        for v in step.values():
+            v.sort()  # the in-memory index's order: neighbours by id
         return step
 
     # -- the LineageIndex surface -------------------------------------------------------
@@ -128,16 +112,16 @@ class SparqlIndex:
 
     def descendants(self, n: str, max_depth: int | None = None) -> list[tuple[str, int]]:
         """Everything below ``n`` with its minimum depth, breadth first."""
-        return self._bfs(n, self._down_map(n), max_depth)
+        return bfs(n, self._down_map(n), max_depth)
 
     def ancestors(self, n: str, max_depth: int | None = None) -> list[tuple[str, int]]:
         """Everything above ``n`` with its minimum depth, breadth first."""
-        return self._bfs(n, self._up_map(n), max_depth)
+        return bfs(n, self._up_map(n), max_depth)
 
     def roots(self, n: str) -> list[str]:
         """The topmost ancestors of ``n`` (those without parents); [] for a root itself."""
         up = self._up_map(n)
-        return sorted(a for a, _ in self._bfs(n, up, None) if not up.get(a))
+        return sorted(a for a, _ in bfs(n, up) if not up.get(a))
 
     def global_roots(self) -> list[str]:
         """Documents with no parents that have children: the heads of cascades."""
@@ -151,7 +135,7 @@ class SparqlIndex:
         if a not in self or b not in self:
             return None
         for src, dst in ((a, b), (b, a)):
-            p = _shortest(src, dst, self._up_map(src))
+            p = shortest(src, dst, self._up_map(src))
             if p is not None:
                 return p if src == a else list(reversed(p))
         return None
@@ -162,23 +146,3 @@ class SparqlIndex:
         g.add_nodes_from(self.nodes())
         g.add_edges_from(self.edges())
         return g
-
-
-def _shortest(src: str, dst: str, up: dict[str, list[str]]) -> list[str] | None:
-    """The shortest path along ``up`` from ``src`` to ``dst`` (lowest ids first)."""
-    for v in up.values():
-        v.sort()
-    prev = {src: src}
-    queue = deque([src])
-    while queue:
-        cur = queue.popleft()
-        if cur == dst:
-            out = [cur]
-            while out[-1] != src:
-                out.append(prev[out[-1]])
-            return list(reversed(out))
-        for j in up.get(cur, ()):
-            if j not in prev:
-                prev[j] = cur
-                queue.append(j)
-    return None
