@@ -55,20 +55,17 @@ class SparqlIndex:
         out = {id_of_iri(row[var].value, self.base) for row in self.store.query(query)}
         return sorted(i for i in out if i is not None)
 
-    def _down_map(self, n: str) -> defaultdict[str, list[str]]:
-        """parent -> children for every edge below ``n`` (one property-path query)."""
+    def _step(self, n: str, down: bool) -> defaultdict[str, list[str]]:
+        """The edges below (``down``) or above ``n`` as neighbour lists, from one
+        property-path query: parent -> children going down, child -> parents going up."""
+        p = f"<{LIN.parent}>"
+        reach = f"?y {p}* {self._node(n)} ." if down else f"{self._node(n)} {p}* ?x ."
         step: defaultdict[str, list[str]] = defaultdict(list)
-        for child, parent in self._pairs(f"?y <{LIN.parent}>* {self._node(n)} . ?x <{LIN.parent}> ?y ."):
-            step[parent].append(child)
-        for v in step.values():
-            v.sort()  # the in-memory index's order: neighbours by id
-        return step
-
-    def _up_map(self, n: str) -> defaultdict[str, list[str]]:
-        """child -> parents for every edge above ``n`` (one property-path query)."""
-        step: defaultdict[str, list[str]] = defaultdict(list)
-        for child, parent in self._pairs(f"{self._node(n)} <{LIN.parent}>* ?x . ?x <{LIN.parent}> ?y ."):
-            step[child].append(parent)
+        for child, parent in self._pairs(f"{reach} ?x {p} ?y ."):
+            if down:
+                step[parent].append(child)
+            else:
+                step[child].append(parent)
         for v in step.values():
             v.sort()  # the in-memory index's order: neighbours by id
         return step
@@ -112,15 +109,15 @@ class SparqlIndex:
 
     def descendants(self, n: str, max_depth: int | None = None) -> list[tuple[str, int]]:
         """Everything below ``n`` with its minimum depth, breadth first."""
-        return bfs(n, self._down_map(n), max_depth)
+        return bfs(n, self._step(n, True), max_depth)
 
     def ancestors(self, n: str, max_depth: int | None = None) -> list[tuple[str, int]]:
         """Everything above ``n`` with its minimum depth, breadth first."""
-        return bfs(n, self._up_map(n), max_depth)
+        return bfs(n, self._step(n, False), max_depth)
 
     def roots(self, n: str) -> list[str]:
         """The topmost ancestors of ``n`` (those without parents); [] for a root itself."""
-        up = self._up_map(n)
+        up = self._step(n, False)
         return sorted(a for a, _ in bfs(n, up) if not up.get(a))
 
     def global_roots(self) -> list[str]:
@@ -135,7 +132,7 @@ class SparqlIndex:
         if a not in self or b not in self:
             return None
         for src, dst in ((a, b), (b, a)):
-            p = shortest(src, dst, self._up_map(src))
+            p = shortest(src, dst, self._step(src, False))
             if p is not None:
                 return p if src == a else list(reversed(p))
         return None

@@ -25,13 +25,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from graphlib import CycleError, TopologicalSorter
 from html import escape
 from typing import Any
 
 from pyvis.network import Network
 
-from viz.layout import band_layout, collation_key
+from viz.layout import band_layout, collation_key, rows_of
 
 LEVEL_ORDER = ("central", "province", "district", "commune", "other")
 LEVEL_COLORS = {
@@ -229,20 +228,7 @@ def layers(nodes: Iterable[Mapping[str, Any]], edges: Iterable[tuple[str, str]])
     row of one of its parents when it implements documents at different depths;
     rows by longest path keep every edge pointing upwards.
     """
-    depth = {str(n["id"]): int(n.get("depth") or 0) for n in nodes}
-    parents: dict[str, set[str]] = {n: set() for n in depth}
-    for child, parent in edges:
-        if child in depth and parent in depth and child != parent:
-            parents[child].add(parent)
-    try:
-        order = list(TopologicalSorter(parents).static_order())
-    except CycleError:  # not a DAG after all: fall back to the service's depths
-        top = min(depth.values(), default=0)
-        return {n: d - top for n, d in depth.items()}
-    row: dict[str, int] = {}
-    for n in order:
-        row[n] = max((row[p] + 1 for p in parents[n]), default=0)
-    return row
+    return rows_of({str(n["id"]): int(n.get("depth") or 0) for n in nodes}, edges)
 
 
 def cascade_network(cascade: Mapping[str, Any], focus_id: str) -> dict[str, Any]:
