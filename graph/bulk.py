@@ -248,22 +248,33 @@ class Shards:
             code = self.procs[k].exitcode
             raise RuntimeError(f"ingest worker {k} stopped unexpectedly (exit code {code})") from e
 
-    def _spread(self, jobs: list[tuple[Any, ...]], on_answer: Callable[[int, Any], None]) -> None:
-        """Hand ``jobs`` out one at a time to whichever shard is free (each keeps one in flight)."""
-        pending = list(reversed(jobs))
-        busy: dict[int, bool] = {}
+    def _drive(
+        self, next_job: Callable[[int], tuple[Any, ...] | None], on_answer: Callable[[int, Any], None]
+    ) -> None:
+        """Keep one request in flight per shard: ``next_job(k)`` is shard ``k``'s next
+        request (None when it has none left); each answer goes to ``on_answer``."""
+        busy: set[int] = set()
         for k in range(len(self.conns)):
-            if pending:
-                self._ask(k, pending.pop())
-                busy[k] = True
+            job = next_job(k)
+            if job is not None:
+                self._ask(k, job)
+                busy.add(k)
         while busy:
             for c in wait([self.conns[k] for k in busy]):
                 k = self.conns.index(c)  # type: ignore[arg-type]
-                del busy[k]
+                busy.discard(k)
                 on_answer(k, self._answer(k))
-                if pending:
-                    self._ask(k, pending.pop())
-                    busy[k] = True
+                job = next_job(k)
+                if job is not None:
+                    self._ask(k, job)
+                    busy.add(k)
+
+    def _by_shard(self, ids: Sequence[int]) -> dict[int, list[int]]:
+        """The record indexes ``ids`` grouped by the shard that holds them."""
+        out: dict[int, list[int]] = {}
+        for i in ids:
+            out.setdefault(self.owner[i], []).append(i)
+        return out
 
     def extract(self, paths: Sequence[str], progress: Callable[[int], None] | None = None) -> list[Source]:
         """A :class:`Source` per path, in order."""
@@ -283,7 +294,9 @@ class Shards:
             for chunk in chunks:
                 keep(-1, self.local.extract(chunk))
         else:
-            self._spread([("extract", c) for c in chunks], keep)
+            # Any free shard takes the next chunk: extraction balances itself.
+            pending = [("extract", c) for c in reversed(chunks)]
+            self._drive(lambda _k: pending.pop() if pending else None, keep)
         return [s for s in out if s is not None]
 
     def build(
@@ -313,27 +326,13 @@ class Shards:
             self._ask(k, ("catalogue", catalogue))
         for k in range(len(self.conns)):
             self._answer(k)
-        by_shard: dict[int, list[int]] = {}
-        for i in ids:
-            by_shard.setdefault(self.owner[i], []).append(i)
+        by_shard = self._by_shard(ids)
         # Each shard builds only what it holds: a queue per shard, one request in flight.
         queues = {
-            k: [("build", v[j : j + self.CHUNK], files[k]) for j in range(0, len(v), self.CHUNK)]
+            k: [("build", v[j : j + self.CHUNK], files[k]) for j in range(0, len(v), self.CHUNK)][::-1]
             for k, v in by_shard.items()
         }
-        busy = set()
-        for k, q in queues.items():
-            if q:
-                self._ask(k, q.pop(0))
-                busy.add(k)
-        while busy:
-            for c in wait([self.conns[k] for k in busy]):
-                k = self.conns.index(c)  # type: ignore[arg-type]
-                busy.discard(k)
-                keep(k, self._answer(k))
-                if queues[k]:
-                    self._ask(k, queues[k].pop(0))
-                    busy.add(k)
+        self._drive(lambda k: queues[k].pop() if queues.get(k) else None, keep)
         made.sort(key=lambda m: m.index)
         return [f for k, f in enumerate(files) if k in by_shard], made
 
@@ -342,10 +341,7 @@ class Shards:
         if self.local is not None:
             return self.local.take(ids)
         out: dict[int, PlanRecord] = {}
-        by_shard: dict[int, list[int]] = {}
-        for i in ids:
-            by_shard.setdefault(self.owner[i], []).append(i)
-        for k, v in by_shard.items():
+        for k, v in self._by_shard(ids).items():
             self._ask(k, ("take", v))
             out.update(self._answer(k))
         return out
