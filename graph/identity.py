@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.model import Issuer
 from ingest.text import fold, normalize, slugify
@@ -119,13 +120,18 @@ _SYMBOL_ORGANS = {
 }
 
 
+@lru_cache(maxsize=65536)
+def _place_pattern(place: str) -> re.Pattern[str]:
+    """The pattern of a place name with its optional prefix. Why cached here: a national
+    cascade names ~11,000 places, far past ``re``'s own cache of 512 patterns."""
+    return re.compile(rf"\s*\b({_PLACE_PREFIX}\s+)?{re.escape(fold(place))}\b")
+
+
 def _strip_place(folded: str, issuer: Issuer) -> str:
     """Remove the place name (and its "tỉnh"/"huyện" prefix) from a folded body name."""
     for place in (issuer.district, issuer.province, issuer.province_current):
-        if not place:
-            continue
-        p = re.escape(fold(place))
-        folded = re.sub(rf"\s*\b({_PLACE_PREFIX}\s+)?{p}\b", "", folded)
+        if place:
+            folded = _place_pattern(place).sub("", folded)
     # A bare trailing "tỉnh"/"thành phố"/"huyện" left when the place was implicit.
     folded = re.sub(r"\s+(tinh|thanh pho|tp|huyen|thi xa)$", "", folded)
     folded = re.sub(r"\s+(viet nam|vn)$", "", folded)
@@ -239,31 +245,53 @@ def body_id(key: DocKey) -> str:
     return f"{key.jurisdiction}.{key.body}"
 
 
+def _province(jurisdiction: str) -> str:
+    return jurisdiction.split(".", 1)[0]
+
+
 class Catalogue:
     """Known document keys by (doc_type, number), to resolve partial references.
 
     Why: "Kế hoạch 241-KH/TU" with no date, or "của Ban Thường vụ Tỉnh ủy" with
     no place, must land on the document already known rather than mint a new
     node. The rules only ever pick a *single* matching candidate, so the result
-    does not depend on iteration order.
+    does not depend on iteration order. Keys sharing a number are further kept
+    by province: at national scale every commune committee has a "45-KH/ĐU", and
+    a resolution that scanned them all would cost O(communes) per reference.
     """
 
     def __init__(self, keys: Iterable[DocKey] = ()) -> None:
-        self._by_number: dict[tuple[str, str], set[DocKey]] = {}
+        self._by_number: dict[tuple[str, str], dict[str, set[DocKey]]] = {}
         for k in keys:
             self.add(k)
 
     def add(self, key: DocKey) -> None:
-        self._by_number.setdefault((key.doc_type, key.number), set()).add(key)
+        by_prov = self._by_number.setdefault((key.doc_type, key.number), {})
+        by_prov.setdefault(_province(key.jurisdiction), set()).add(key)
 
     def discard(self, key: DocKey) -> None:
-        self._by_number.get((key.doc_type, key.number), set()).discard(key)
+        by_prov = self._by_number.get((key.doc_type, key.number), {})
+        by_prov.get(_province(key.jurisdiction), set()).discard(key)
 
     def all_keys(self) -> list[DocKey]:
-        return sorted(k for ks in self._by_number.values() for k in ks)
+        return sorted(k for d in self._by_number.values() for ks in d.values() for k in ks)
 
     def candidates(self, doc_type: str, number: str) -> list[DocKey]:
-        return sorted(self._by_number.get((doc_type, number), ()))
+        """Every known key with this type and number, sorted."""
+        return sorted(self._keys(doc_type, number, None))
+
+    def _layers(self, doc_type: str, number: str) -> list[dict[str, set[DocKey]]]:
+        d = self._by_number.get((doc_type, number))
+        return [d] if d else []
+
+    def _keys(self, doc_type: str, number: str, province: str | None) -> Iterable[DocKey]:
+        """The keys with this type and number (in ``province`` only, unless None)."""
+        for d in self._layers(doc_type, number):
+            if province is None:
+                for ks in d.values():
+                    yield from ks
+            else:
+                yield from d.get(province, ())
 
     def resolve(self, key: DocKey, context_jurisdiction: str | None = None) -> DocKey:
         """The known key ``key`` denotes, filling unknown (``x``) parts when exactly
@@ -271,23 +299,34 @@ class Catalogue:
         narrows a reference that names no place. Else ``key`` itself."""
         if key.number.startswith("n-"):
             return key
-        cands = self.candidates(key.doc_type, key.number)
-        complete = UNKNOWN not in (key.jurisdiction, key.body, key.year)
-        if not cands or (complete and key in cands):
+        layers = self._layers(key.doc_type, key.number)
+        if not layers:
             return key
-        pool = [c for c in cands if c != key and UNKNOWN not in (c.year, c.jurisdiction, c.body)]
-        if key.body != UNKNOWN:
-            pool = [c for c in pool if c.body == key.body]
+        if UNKNOWN not in (key.jurisdiction, key.body, key.year):
+            prov = _province(key.jurisdiction)
+            if any(key in d.get(prov, ()) for d in layers):
+                return key
+
+        def fits(c: DocKey) -> bool:
+            return (
+                c != key
+                and UNKNOWN not in (c.year, c.jurisdiction, c.body)
+                and (key.body == UNKNOWN or c.body == key.body)
+            )
+
+        def within(province: str | None) -> set[DocKey]:
+            return {c for c in self._keys(key.doc_type, key.number, province) if fits(c)}
+
         if key.jurisdiction != UNKNOWN:
-            pool = [c for c in pool if c.jurisdiction == key.jurisdiction]
+            pool = {c for c in within(_province(key.jurisdiction)) if c.jurisdiction == key.jurisdiction}
         elif context_jurisdiction:
-            prov = context_jurisdiction.split(".")[0]
-            near = [c for c in pool if c.jurisdiction.split(".")[0] == prov]
-            pool = near or [c for c in pool if c.jurisdiction == CENTRAL]
-        if key.year != UNKNOWN:
-            pool = [c for c in pool if c.year == key.year]
+            pool = within(_province(context_jurisdiction)) or within(CENTRAL)
+        else:
+            pool = within(None)
+        if key.year != UNKNOWN:  # after the fallback to central: a nearby match of another year still wins
+            pool = {c for c in pool if c.year == key.year}
         if len(pool) == 1:
-            return pool[0]
+            return next(iter(pool))
         # Several dated matches but the reference is undated: ambiguous, keep it apart.
         return key
 
@@ -301,8 +340,6 @@ class LayeredCatalogue(Catalogue):
         super().__init__(keys)
         self.under = under
 
-    def candidates(self, doc_type: str, number: str) -> list[DocKey]:
-        own = set(self._by_number.get((doc_type, number), ()))
-        if self.under is not None:
-            own.update(self.under.candidates(doc_type, number))
-        return sorted(own)
+    def _layers(self, doc_type: str, number: str) -> list[dict[str, set[DocKey]]]:
+        own = super()._layers(doc_type, number)
+        return own + self.under._layers(doc_type, number) if self.under is not None else own

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from graph.identity import (
     Catalogue,
     DocKey,
+    LayeredCatalogue,
     doc_key,
     id_of_iri,
     iri_of,
@@ -165,6 +166,25 @@ def test_catalogue_resolves_partial_references():
     # several years of one body: an undated reference is ambiguous
     cat.add(other)
     assert cat.resolve(bk.with_year("x")) == bk.with_year("x")
+
+
+def test_catalogue_prefers_the_citing_province_over_central_before_the_year() -> None:
+    """A nearby match of another year keeps an undated-place reference apart rather than
+    falling through to a central document of the right year; a layered catalogue sees both."""
+    near = DocKey("bac-kan", "tinh-uy", "ke-hoach", "12-kh-tu", "2023")
+    central = DocKey("central", "tinh-uy", "ke-hoach", "12-kh-tu", "2024")
+    ref = DocKey("x", "tinh-uy", "ke-hoach", "12-kh-tu", "2024")
+    assert Catalogue([near, central]).resolve(ref, "bac-kan.cho-moi") == ref
+    assert Catalogue([central]).resolve(ref, "bac-kan.cho-moi") == central
+    layered = LayeredCatalogue(Catalogue([central]), [near])
+    assert layered.resolve(ref, "bac-kan.cho-moi") == ref
+    assert layered.candidates("ke-hoach", "12-kh-tu") == [near, central]
+    assert layered.resolve(ref.with_year("x"), "bac-kan.cho-moi") == near
+    # thousands of same-number commune keys elsewhere do not change the answer
+    many = Catalogue(
+        [near, *(DocKey(f"p{i}.d.c", "dang-uy", "ke-hoach", "12-kh-tu", "2024") for i in range(3000))]
+    )
+    assert many.resolve(ref.with_year("x"), "bac-kan") == near
 
 
 def test_two_communes_of_one_district_are_two_jurisdictions() -> None:
