@@ -432,13 +432,14 @@ def build(
 
     for name in record.campaigns:
         c = match_campaign(name)
-        iri = N(c.iri) if c else N(CAMPAIGN_NS + slugify(name))
+        if c is not None:  # described once, in the scheme's own graph (scheme_graph)
+            w.add(d, _ELI.is_about, N(c.iri))
+            continue
+        iri = N(CAMPAIGN_NS + slugify(name))
         w.add(iri, _RDF.type, _LIN.Campaign)
         w.add(iri, _RDF.type, _SKOS.Concept)
         w.add(iri, _SKOS.inScheme, _LIN.campaigns)
-        w.add(iri, _SKOS.prefLabel, Literal(c.pref_label if c else normalize(name), language="vi"))
-        for alt in c.alt_labels if c else ():
-            w.add(iri, _SKOS.altLabel, Literal(alt, language="vi"))
+        w.add(iri, _SKOS.prefLabel, Literal(normalize(name), language="vi"))
         w.add(d, _ELI.is_about, iri)
 
     if record.signer and record.signer.name:
@@ -470,6 +471,23 @@ def build(
 
     triples = list(w.triples)
     return RecordGraph(graph_iri(sha, base), triples, own_id, sorted(w.keys.values()))
+
+
+def scheme_graph(base: str = DEFAULT_BASE) -> tuple[str, list[Triple]]:
+    """The named graph of the known campaigns (``ontology/campaigns.ttl``) and its triples.
+
+    Why a graph of its own: a national cascade cites the same few campaigns in
+    every plan; describing them once keeps ~10 triples per plan out of the store,
+    and a plan's graph says only that it is about them (``eli:is_about``).
+    Campaigns the scheme does not know are still described in the citing graph.
+    """
+    from pyoxigraph import RdfFormat, parse
+
+    from ontology import CAMPAIGNS_PATH
+
+    with open(CAMPAIGNS_PATH, "rb") as f:
+        triples = [q.triple for q in parse(f, format=RdfFormat.TURTLE)]
+    return f"{base}graph/campaigns", triples
 
 
 def record_triples(

@@ -19,6 +19,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from hashlib import blake2b as _blake
 
 from pyoxigraph import Triple
@@ -27,6 +28,7 @@ from graph import rdf
 from graph.identity import CENTRAL, Catalogue, id_of_iri, key_of_id
 from graph.index import LineageIndex
 from ingest.text import fold, normalize
+from ontology import campaign_scheme
 from ontology.ns import CAMPAIGN_NS, DCTERMS, ELI, LIN, ORG, PROV, RDF, RDFS, SKOS
 
 __all__ = ["Body", "Doc", "Facts", "ReadModel", "facts_from_store", "facts_of_graph"]
@@ -143,12 +145,21 @@ def facts_from_store(select: Callable[[str], list[tuple[str, ...]]]) -> Facts:
                 VALUES ?p { rdfs:label org:classification dcterms:spatial } } }"""
         )
     )
-    f.campaigns = set(
-        select(  # type: ignore[arg-type]
+    known = _known_campaigns()
+    f.campaigns = {
+        (c, lab)
+        for c, lab in select(
             "SELECT DISTINCT ?c ?l WHERE { GRAPH ?g { ?c a lin:Campaign ; skos:prefLabel ?l } }"
         )
-    )
+        if c not in known  # the scheme's own graph describes these
+    }
     return f
+
+
+@cache
+def _known_campaigns() -> frozenset[str]:
+    """The IRIs of the scheme's campaigns: the facts keep only the campaigns plans describe."""
+    return frozenset(c.iri for c in campaign_scheme())
 
 
 def facts_of_graph(graph: str, triples: Iterable[Triple]) -> Facts:
@@ -169,7 +180,7 @@ def facts_of_graph(graph: str, triples: Iterable[Triple]) -> Facts:
             f.places.add((s, p, o))
         if _ORG_CLASS in kinds and p in _ORG_PROPS:
             f.orgs.add((s, p, o))
-        if _CAMPAIGN_CLASS in kinds and p == _PREF_LABEL:
+        if _CAMPAIGN_CLASS in kinds and p == _PREF_LABEL and s not in _known_campaigns():
             f.campaigns.add((s, o))
     return f
 

@@ -272,6 +272,7 @@ class Lineage:
         (extended in memory when nothing was replaced, else read again from the store)."""
         if not ingested:
             return
+        self._write_scheme()
         t = time.perf_counter()
         rewrote = self._reresolve()
         log.info("re-resolved partial references in %.1fs (rewrote: %s)", time.perf_counter() - t, rewrote)
@@ -280,6 +281,13 @@ class Lineage:
         else:
             self._facts.extend(new_facts)
             self._rebuild(changed=True)
+
+    def _write_scheme(self) -> None:
+        """The campaign scheme's graph, written (again) when the store's copy differs,
+        so that plans' ``eli:is_about`` links land on described concepts."""
+        graph, triples = rdf.scheme_graph(self.base)
+        if self.store.graph_triples(graph) != set(triples):
+            self.store.replace_graph(graph, triples)
 
     def _write(self, rg: rdf.RecordGraph) -> bool:
         for k in rg.keys:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pyshacl
@@ -10,10 +11,10 @@ from pyoxigraph import Literal, NamedNode
 from rdflib import Graph
 
 from graph.identity import iri_of
-from graph.rdf import build, record_triples
+from graph.rdf import build, record_triples, scheme_graph
 from graph.store import open_store
 from ontology import ONTOLOGY_PATH, SHAPES_PATH
-from ontology.ns import ELI, LIN, PROV, RDF, XSD
+from ontology.ns import ELI, LIN, PROV, RDF, SKOS, XSD
 
 CITY = "bac-kan.bac-kan.mttq.2024.ke-hoach."
 P474 = "bac-kan.mttq.2024.ke-hoach.474-kh-mttq-btt"
@@ -119,7 +120,9 @@ def test_campaigns_signer_targets_places():
 
 
 def test_graph_validates_against_shapes():
+    """Record graphs with the campaign scheme's graph, as the service writes them."""
     store = open_store("memory:")
+    store.replace_graph(*scheme_graph())
     for rec in (bac_kan_city_front(), tu_son()):
         g, triples = record_triples(rec)
         store.replace_graph(g, triples)
@@ -151,3 +154,26 @@ def test_record_without_sha_hashes_its_json():
     g1, _ = record_triples(rec)
     g2, _ = record_triples(rec)
     assert g1 == g2 and g1.startswith("https://w3id.org/vn-lineage/graph/")
+
+
+def test_known_campaigns_are_described_once_in_the_scheme_graph():
+    """A plan's graph says it is about a known campaign; the labels live in the scheme's graph.
+    A campaign the scheme does not know is still described where it is cited."""
+    rec = dataclasses.replace(
+        bac_kan_city_front(),
+        campaigns=("Toàn dân rèn luyện thân thể theo tấm gương Bác Hồ vĩ đại", "Ngày hội bơi lội an toàn"),
+    )
+    spo = _spo(build(rec).triples)
+    known = "https://w3id.org/vn-lineage/campaign/toan-dan-ren-luyen-than-the-theo-guong-bac-ho-vi-dai"
+    other = "https://w3id.org/vn-lineage/campaign/ngay-hoi-boi-loi-an-toan"
+    assert not [t for t in spo if t[0] == known]
+    assert {(p, o.value) for s, p, o in spo if s == other} >= {
+        (str(SKOS.prefLabel), "Ngày hội bơi lội an toàn"),
+        (str(RDF.type), str(LIN.Campaign)),
+    }
+    g, scheme = scheme_graph()
+    assert g == "https://w3id.org/vn-lineage/graph/campaigns"
+    labels = {
+        t.object.value for t in scheme if t.subject.value == known and t.predicate.value == str(SKOS.altLabel)
+    }
+    assert "Toàn dân rèn luyện thân thể theo tấm gương Bác Hồ vĩ đại" in labels

@@ -257,6 +257,13 @@ def test_campaigns_and_bodies(lineage):  # noqa: F811
     assert ren["plan_count"] == 1 and ren["label"].endswith("Bác Hồ vĩ đại") and ren["alt_labels"]
     assert [p["id"] for p in lineage.campaign_plans(ren["id"])] == [city_id(lineage)]
     assert camps["xay-dung-co-quan-van-hoa"]["plan_count"] == 0
+    # the store answers the same across graphs: plans in theirs, labels in the scheme's
+    rows = lineage.store.query(
+        "SELECT ?d WHERE { GRAPH ?g { ?d <http://data.europa.eu/eli/ontology#is_about> ?c } "
+        "GRAPH ?s { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } "
+        'FILTER(STRENDS(?l, "Bác Hồ vĩ đại")) }'
+    )
+    assert [r["d"].value for r in rows] == [lineage.plan(city_id(lineage))["iri"]]
     with pytest.raises(NotFound):
         lineage.campaign_plans("khoe-de-lap-nghiep-va-giu-nuoc")
     bodies = {b["id"]: b for b in lineage.bodies()}
