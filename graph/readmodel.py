@@ -15,9 +15,11 @@ same :meth:`ReadModel.build`, so they cannot disagree. The built model pickles
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from hashlib import blake2b as _blake
@@ -156,6 +158,24 @@ def facts_from_store(select: Callable[[str], list[tuple[str, ...]]]) -> Facts:
     return f
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a large structure is built or loaded.
+
+    Why: a read model of 100,000 plans is millions of small containers; every
+    young-generation threshold they cross makes the collector rescan the heap
+    (unpickling one took 3 s instead of 1 s). None of them is garbage until the
+    model is replaced, and they hold no cycles the collector could free.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @cache
 def _known_campaigns() -> frozenset[str]:
     """The IRIs of the scheme's campaigns: the facts keep only the campaigns plans describe."""
@@ -203,6 +223,7 @@ class ReadModel:
     campaign_extra: dict[str, tuple[str, list[str]]]
 
     @classmethod
+    @collector_paused()
     def build(cls, facts: Facts, base: str, known_campaigns: set[str]) -> ReadModel:
         docs: dict[str, Doc] = {}
         vals: dict[tuple[str, str], list[str]] = defaultdict(list)
