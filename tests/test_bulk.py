@@ -114,9 +114,23 @@ def test_files_through_shards_build_the_same_graph(
     assert [s.path for s in sources] == paths  # input order, whatever the workers
     assert [s.path for s in sources if s.error] == [str(bad)] and "broken.docx" in (sources[7].error or "")
     assert seen == {"extract": len(paths), "build": len(files)}
-    assert {ph for ph, _ in report.phases} == {"extract", "build", "load", "model"}
+    assert {ph for ph, _ in report.phases} == {"extract", "build", "load", "settle"}
     assert sorted(plain.store.dump("nq").splitlines()) == sorted(lin.store.dump("nq").splitlines())
     assert _answers(plain) == _answers(lin)
     assert lin._facts is not None and lin._facts.digest() == facts_from_store(lin._select).digest()
     again, _ = lin.ingest_files(paths[:5], workers=2)
     assert (again.ingested, again.unchanged) == (0, 5)
+
+
+def test_a_load_that_fails_alongside_the_model_is_raised_after_it() -> None:
+    """The bulk load runs in a thread while the read model is built: its error is not lost."""
+    from graph.service import _alongside
+
+    done = []
+
+    def fail() -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"), _alongside(fail):
+        done.append("model")
+    assert done == ["model"]
