@@ -49,7 +49,7 @@ def _init(base: str, catalogue: Catalogue | None) -> None:
 def nquads(graph: str, triples: Sequence[object]) -> str:
     """The triples of one named graph as N-Quads lines."""
     g = f"<{graph}>"
-    return "".join(f"{t.subject} {t.predicate} {t.object} {g} .\n" for t in triples)  # type: ignore[attr-defined]
+    return "".join(f"{t} {g} .\n" for t in triples)  # a Triple prints as N-Triples: one call
 
 
 def _build_one(record: PlanRecord) -> Built:

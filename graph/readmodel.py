@@ -54,6 +54,7 @@ _TYPE = str(RDF.type)
 _DOC_CLASS, _PLACE_CLASS = str(ELI.LegalResource), str(LIN.AdministrativeUnit)
 _ORG_CLASS, _CAMPAIGN_CLASS = str(ORG.Organization), str(LIN.Campaign)
 _PREF_LABEL = str(SKOS.prefLabel)
+_FACT_PROPS = _DOC_PROPS | _PLACE_PROPS | _ORG_PROPS | {_TYPE, _PREF_LABEL}
 _SYSTEMS = {str(x) for x in rdf.SYSTEM_CONCEPT.values()}
 _LEVELS = {str(x) for x in rdf.LEVEL_CONCEPT.values()}
 
@@ -184,7 +185,8 @@ def _known_campaigns() -> frozenset[str]:
 
 def facts_of_graph(graph: str, triples: Iterable[Triple]) -> Facts:
     """The facts one named graph contributes (what :func:`facts_from_store` would read of it)."""
-    ts = [(t.subject.value, t.predicate.value, t.object.value) for t in triples]
+    # Most triples (links, evidence, targets) carry no fact: skip them on the predicate alone.
+    ts = [(t.subject.value, p, t.object.value) for t in triples if (p := t.predicate.value) in _FACT_PROPS]
     types: dict[str, set[str]] = defaultdict(set)
     for s, p, o in ts:
         if p == _TYPE:
