@@ -42,11 +42,17 @@ from ontology.ns import CAMPAIGN_NS, DCTERMS, ELI, FOAF, LIN, ORG, PROV, RDF, RD
 _NODES: dict[str, NamedNode] = {}
 
 
+_MAX_NODES = 100_000
+
+
 def N(iri: object) -> NamedNode:
-    """A (cached) pyoxigraph IRI node for an rdflib term or a string."""
+    """A (cached) pyoxigraph IRI node for an rdflib term or a string. The cache is
+    bounded: most IRIs a record mints (its links, targets, source) never come back."""
     s = str(iri)
     node = _NODES.get(s)
     if node is None:
+        if len(_NODES) >= _MAX_NODES:
+            _NODES.clear()
         node = _NODES[s] = NamedNode(s)
     return node
 
