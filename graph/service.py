@@ -333,16 +333,18 @@ class Lineage:
     def _write_scheme(self) -> None:
         """The campaign scheme's graph, written (again) when the store's copy differs,
         so that plans' ``eli:is_about`` links land on described concepts."""
-        graph, triples = rdf.scheme_graph(self.base)
-        if self.store.graph_triples(graph) != set(triples):
-            self.store.replace_graph(graph, triples)
+        self._put(*rdf.scheme_graph(self.base))
 
     def _write(self, rg: rdf.RecordGraph) -> bool:
         for k in rg.keys:
             self._catalogue.add(k)
-        if self.store.graph_triples(rg.graph) == set(rg.triples):
+        return self._put(rg.graph, rg.triples)
+
+    def _put(self, graph: str, triples: Sequence[Triple]) -> bool:
+        """Replace ``graph`` by ``triples`` unless the store holds exactly them; True when written."""
+        if self.store.graph_triples(graph) == set(triples):
             return False
-        self.store.replace_graph(rg.graph, rg.triples)
+        self.store.replace_graph(graph, triples)
         return True
 
     def _reresolve(self, rounds: int = 3) -> bool:

@@ -41,14 +41,14 @@ def save(path: Path, token: str, model: ReadModel) -> None:
 
 def load(path: Path, token: str) -> ReadModel | None:
     """The snapshot's model when it matches ``token``; None otherwise."""
-    # Once loaded, the model lives as long as the process: frozen, the collector never
-    # rescans it, so no collection of it lands in the middle of a request.
     try:
         with collector_paused(), path.open("rb") as f:
             fmt, saved, model = pickle.load(f)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         return None
-    gc.freeze()
     if fmt != FORMAT or saved != token or not isinstance(model, ReadModel):
         return None
+    # Kept, the model lives as long as the process: frozen, the collector never rescans
+    # it, so no collection of it lands in the middle of a request.
+    gc.freeze()
     return model
