@@ -136,6 +136,86 @@ def test_a_load_that_fails_alongside_the_model_is_raised_after_it() -> None:
     assert done == ["model"]
 
 
+def _parts(folder: Path, n: int, lines: int = 20_000) -> list[tuple[Path, bytes]]:
+    """``n`` files, each larger than a pipe's buffer, and their bytes."""
+    out = []
+    for i in range(n):
+        body = f"<urn:s{i}> <urn:p> <urn:o> <urn:g{i}> .\n".encode() * lines
+        path = folder / f"part-{i}.nq"
+        path.write_bytes(body)
+        out.append((path, body))
+    return out
+
+
+def test_a_streamed_load_reads_every_file_whole_and_in_order(tmp_path: Path) -> None:
+    """One call of the loader reads the files end to end, as they are added; each is
+    deleted once fed."""
+    from graph.bulk import StreamedLoad
+
+    got: list[bytes] = []
+    parts = _parts(tmp_path, 4)
+    with StreamedLoad(lambda path: got.append(Path(path).read_bytes())) as stream:
+        for path, _ in parts:
+            stream.add(str(path))
+    assert got == [b"".join(body for _, body in parts)]
+    assert stream.fed == 4 and not any(path.exists() for path, _ in parts)
+
+
+@pytest.mark.parametrize("reads", [0, 100])
+def test_a_streamed_load_that_fails_is_raised_and_never_hangs(tmp_path: Path, reads: int) -> None:
+    """A loader that stops (before it opens the pipe, or part way) leaves the feeder
+    with no reader: it fails at once rather than waiting on a full pipe."""
+    from graph.bulk import StreamedLoad
+    from graph.errors import StoreError
+
+    def load(path: str) -> None:
+        if reads:
+            with open(path, "rb") as f:
+                f.read(reads)
+        raise StoreError("disk full")
+
+    parts = _parts(tmp_path, 3)
+    with pytest.raises(StoreError, match="disk full"), StreamedLoad(load) as stream:
+        for path, _ in parts:
+            stream.add(str(path))
+    assert not any(path.exists() for path, _ in parts)
+
+
+def test_a_block_that_fails_ends_the_streamed_load_at_a_file_boundary(tmp_path: Path) -> None:
+    """The block's error wins; the loader has read whole files only, as many as were fed."""
+    from graph.bulk import StreamedLoad
+
+    got: list[bytes] = []
+    parts = _parts(tmp_path, 3)
+    stream = StreamedLoad(lambda path: got.append(Path(path).read_bytes()))
+    with pytest.raises(RuntimeError, match="worker died"), stream:
+        for path, _ in parts:
+            stream.add(str(path))
+        raise RuntimeError("worker died")
+    assert got == [b"".join(body for _, body in parts[: stream.fed])]
+
+
+def test_an_ingest_whose_load_fails_reads_the_store_again(
+    records: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Graphs that reached the store before the load failed are not lost to the read model."""
+    from graph.errors import StoreError
+    from graph.store import OxigraphStore
+
+    class FailsAfterLoading(OxigraphStore):
+        def load_nquads(self, source: object) -> None:
+            super().load_nquads(source)  # type: ignore[arg-type]
+            if isinstance(source, str) and source.startswith("/dev/fd/"):
+                raise StoreError("disk full")
+
+    monkeypatch.setattr(ingest.parallel, "MIN_PARALLEL", 1)
+    lin = Lineage(FailsAfterLoading(None))
+    with pytest.raises(StoreError, match="disk full"):
+        lin.ingest_files([str(p) for p in _files()], workers=2)
+    assert lin.stats()["plans"] > 0
+    assert lin._facts is not None and lin._facts.digest() == facts_from_store(lin._select).digest()
+
+
 def test_extraction_and_build_leave_no_cyclic_garbage(tmp_path: Path) -> None:
     """Workers pause the collector and freeze what they keep: that is only safe while
     extracting and building make no reference cycles, which nothing else would free."""
