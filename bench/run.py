@@ -88,8 +88,13 @@ def ingest(
     logging.basicConfig(level=logging.INFO, format="[bench %(asctime)s] %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("graph.service").setLevel(logging.INFO)
     files = sorted(str(p) for p in folder.glob("*.txt"))
+    # A kept workdir holds the last run's store and snapshot: each run starts from nothing.
+    index = Settings.default_index(str(store_dir))
+    shutil.rmtree(store_dir, ignore_errors=True)
+    if index is not None:
+        index.unlink(missing_ok=True)
     t0 = time.perf_counter()
-    lin = Lineage(open_store(str(store_dir)), snapshot=Settings.default_index(str(store_dir)))
+    lin = Lineage(open_store(str(store_dir)), snapshot=index)
     done = {"extract": 0, "build": 0}
 
     def progress(phase: str, n: int) -> None:
