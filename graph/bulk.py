@@ -16,8 +16,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
-import queue
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -29,7 +27,7 @@ from graph.readmodel import Facts, collector_paused, facts_of_graph
 from ingest.model import PlanRecord
 from ingest.parallel import imap
 
-__all__ = ["Built", "Made", "Shard", "Shards", "Source", "StreamedLoad", "build_many", "nquads"]
+__all__ = ["Built", "Made", "Shard", "Shards", "Source", "build_many", "nquads"]
 
 
 @dataclass(frozen=True)
@@ -311,55 +309,36 @@ class Shards:
         ids: Sequence[int],
         folder: str,
         progress: Callable[[int], None] | None = None,
-        on_file: Callable[[str], None] | None = None,
     ) -> tuple[list[str], list[Made]]:
-        """The records ``ids`` as N-Quads files in ``folder`` and what each made.
-
-        Each request of :attr:`CHUNK` records writes a file of its own, and
-        ``on_file(path)`` hears of it once it is complete (a :class:`StreamedLoad`
-        loads it while the next ones are built). Returns every file, in the order
-        they were completed, and the :class:`Made` of every record, in index order.
-        """
+        """The records ``ids`` as N-Quads files in ``folder`` (one per shard) and what each made."""
         made: list[Made] = []
-        files: list[str] = []
 
-        def done(path: str, answer: list[Made]) -> None:
+        def keep(_k: int, answer: list[Made]) -> None:
             made.extend(answer)
-            files.append(path)
-            if on_file is not None:
-                on_file(path)
             if progress is not None:
                 progress(len(answer))
 
         if self.local is not None:
             self.local.catalogue = catalogue
+            path = os.path.join(folder, "shard-0.nq")
             for j in range(0, len(ids), self.CHUNK):
-                path = os.path.join(folder, f"part-{j // self.CHUNK:06d}.nq")
-                done(path, self.local.build(ids[j : j + self.CHUNK], path))
+                keep(-1, self.local.build(ids[j : j + self.CHUNK], path))
             made.sort(key=lambda m: m.index)
-            return files, made
+            return ([path] if ids else []), made
+        files = [os.path.join(folder, f"shard-{k}.nq") for k in range(len(self.conns))]
         for k in range(len(self.conns)):
             self._ask(k, ("catalogue", catalogue))
         for k in range(len(self.conns)):
             self._answer(k)
+        by_shard = self._by_shard(ids)
         # Each shard builds only what it holds: a queue per shard, one request in flight.
-        queues: dict[int, list[tuple[str, list[int], str]]] = {}
-        for k, v in self._by_shard(ids).items():
-            parts = [v[j : j + self.CHUNK] for j in range(0, len(v), self.CHUNK)]
-            queues[k] = [
-                ("build", part, os.path.join(folder, f"part-{k}-{n:06d}.nq")) for n, part in enumerate(parts)
-            ][::-1]
-        asked: dict[int, str] = {}
-
-        def next_job(k: int) -> tuple[str, list[int], str] | None:
-            job = queues[k].pop() if queues.get(k) else None
-            if job is not None:
-                asked[k] = job[2]
-            return job
-
-        self._drive(next_job, lambda k, answer: done(asked[k], answer))
+        queues = {
+            k: [("build", v[j : j + self.CHUNK], files[k]) for j in range(0, len(v), self.CHUNK)][::-1]
+            for k, v in by_shard.items()
+        }
+        self._drive(lambda k: queues[k].pop() if queues.get(k) else None, keep)
         made.sort(key=lambda m: m.index)
-        return files, made
+        return [f for k, f in enumerate(files) if k in by_shard], made
 
     def take(self, ids: Sequence[int]) -> dict[int, PlanRecord]:
         """The records ``ids`` themselves (for sources the caller compares with the store)."""
@@ -370,96 +349,3 @@ class Shards:
             self._ask(k, ("take", v))
             out.update(self._answer(k))
         return out
-
-
-class StreamedLoad:
-    """N-Quads files bulk-loaded while the next ones are still being built: one load,
-    fed through a pipe with each file as soon as it is complete.
-
-    Why: built one after the other, the workers' build leaves the store's loader
-    waiting, and the loader (which releases the GIL) leaves a core half idle. Fed
-    as they come, the loader works through the build, and one call of ``load``
-    still takes every file, so the store indexes them exactly as from one file.
-
-    ``load(path)`` is the store's loader, given a path it reads to the end. Use as
-    a context manager: :meth:`add` each finished file (it is deleted once read),
-    then leave the block, which waits for the load and raises its error. If the
-    block fails, the files not yet fed are dropped and the load ends at a file's
-    boundary: the store holds only whole graphs. Without ``/dev/fd`` (not Linux,
-    the BSDs or macOS) the files are loaded one after the other when the block ends.
-    """
-
-    def __init__(self, load: Callable[[str], object]) -> None:
-        self._load = load
-        self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-        self._errors: list[BaseException] = []
-        self._later: list[str] = []
-        self._threads: list[threading.Thread] = []
-        self._abort = False
-        self.fed = 0  # files the loader has been given (whole)
-        self._r = self._w = -1
-
-    def __enter__(self) -> StreamedLoad:
-        if os.path.isdir("/dev/fd"):
-            self._r, self._w = os.pipe()
-            self._threads = [
-                threading.Thread(target=self._run_load, name="lineage-load", daemon=True),
-                threading.Thread(target=self._feed, name="lineage-feed", daemon=True),
-            ]
-            for t in self._threads:
-                t.start()
-        return self
-
-    def add(self, path: str) -> None:
-        """Queue a complete N-Quads file for the load."""
-        if self._threads:
-            self._queue.put(path)
-        else:
-            self._later.append(path)
-
-    def _run_load(self) -> None:
-        try:
-            self._load(f"/dev/fd/{self._r}")
-        except BaseException as e:  # raised in the caller's thread when the block ends
-            self._errors.append(e)
-        finally:
-            # With no reader left, a feeder blocked on a full pipe fails at once.
-            os.close(self._r)
-
-    def _feed(self) -> None:
-        broken = False
-        try:
-            while (path := self._queue.get()) is not None:
-                if not (broken or self._abort):
-                    try:
-                        self._copy(path)
-                        self.fed += 1
-                    except OSError:  # the loader stopped reading: its own error says why
-                        broken = True
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-        finally:
-            os.close(self._w)  # the load reads to here and ends
-
-    def _copy(self, path: str) -> None:
-        with open(path, "rb") as src:
-            size = os.fstat(src.fileno()).st_size
-            sent = 0
-            while sent < size:  # in the kernel, without the GIL
-                n = os.sendfile(self._w, src.fileno(), sent, size - sent)
-                if n == 0:
-                    raise OSError(f"{path} ended before its size")
-                sent += n
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        if self._threads:
-            self._abort = exc_type is not None
-            self._queue.put(None)
-            for t in self._threads:
-                t.join()
-        elif exc_type is None:
-            for path in self._later:
-                self._load(path)
-                self.fed += 1
-        if self._errors and exc_type is None:
-            raise self._errors[0]

@@ -32,7 +32,7 @@ import orjson
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat, Triple
 
 from graph import rdf, snapshot
-from graph.bulk import Shards, Source, StreamedLoad, build_many, nquads
+from graph.bulk import Shards, Source, build_many, nquads
 from graph.errors import NotFound, QueryError
 from graph.identity import (
     DEFAULT_BASE,
@@ -264,24 +264,16 @@ class Lineage:
                 else:
                     seen.add(s.graph)
                     build.append(i)
-            # The store loads each file of graphs as soon as a worker has written it, and
-            # the read model is built while the load finishes (see StreamedLoad).
-            stream = StreamedLoad(self.store.load_nquads)
-            try:
-                with tempfile.TemporaryDirectory(prefix="lineage-") as tmp, stream:
-                    _files, made = shards.build(self._catalogue, build, tmp, tick("build"), stream.add)
-                    t2 = time.perf_counter()
-                    new_facts = Facts()
-                    for m in made:
-                        for k in m.keys:
-                            self._catalogue.add(k)
-                        new_facts.extend(m.facts)
+            with tempfile.TemporaryDirectory(prefix="lineage-") as tmp:
+                files, made = shards.build(self._catalogue, build, tmp, tick("build"))
+                t2 = time.perf_counter()
+                new_facts = Facts()
+                for m in made:
+                    for k in m.keys:
+                        self._catalogue.add(k)
+                    new_facts.extend(m.facts)
+                with _alongside(lambda: [self.store.load_nquads(f) for f in files]):
                     ahead = None if compare else self._model_ahead(new_facts)
-            except Exception:
-                if stream.fed:  # whole graphs reached the store that the read model has not seen
-                    with contextlib.suppress(Exception):
-                        self.refresh(changed=True)
-                raise
             t3 = time.perf_counter()
             old = shards.take(compare)
         ingested, replaced = len(build), False
@@ -294,8 +286,7 @@ class Lineage:
         self._settle(ingested, replaced, new_facts, ahead)
         t4 = time.perf_counter()
         log.info(
-            "ingest of %d files: extract %.1fs, build (loading alongside) %.1fs,"
-            " rest of the load (read model alongside) %.1fs, settle %.1fs",
+            "ingest of %d files: extract %.1fs, build %.1fs, load (read model alongside) %.1fs, settle %.1fs",
             len(names),
             t1 - t0,
             t2 - t1,
