@@ -23,7 +23,7 @@ from graph.readmodel import ReadModel, collector_paused
 
 __all__ = ["load", "save"]
 
-FORMAT = 1  # bump when ReadModel's shape changes
+FORMAT = 2  # bump when the shape of ReadModel (or of what it holds) changes
 
 
 def save(path: Path, token: str, model: ReadModel) -> None:

@@ -16,9 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from vietnamadminunits import convert_address
-from vietnamadminunits.database import query
-
 from ingest.text import fold
 
 
@@ -60,6 +57,10 @@ class Gazetteer:
     """Name lookups over the 63 provinces and ~700 districts of 2024."""
 
     def __init__(self) -> None:
+        # Imported here, not with the module: its 2025 parser costs a third of a second,
+        # and serving (which imports the record model beside this) never looks a name up.
+        from vietnamadminunits.database import query
+
         rows = query(
             "SELECT DISTINCT provinceShort, province, provinceCode, provinceLat, provinceLon,"
             " districtShort, districtType, districtCode, wardShort, wardType FROM admin_units_legacy"
@@ -192,6 +193,8 @@ class Gazetteer:
         p = self.province(province)
         if p is None:
             return None
+        from vietnamadminunits import convert_address
+
         modern = {v: k for k, v in _LEGACY_NAMES.items()}.get(p.name, p.name)
         try:
             unit = convert_address(f"{p.kind} {modern}")

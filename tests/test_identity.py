@@ -187,6 +187,25 @@ def test_catalogue_prefers_the_citing_province_over_central_before_the_year() ->
     assert many.resolve(ref.with_year("x"), "bac-kan") == near
 
 
+def test_a_pickled_catalogue_answers_as_before_and_takes_new_keys() -> None:
+    """Pickled as its keys (a snapshot, a worker's copy): indexed again on first use."""
+    import pickle
+
+    bk = DocKey("bac-kan", "tinh-uy", "ke-hoach", "297-kh-tu", "2024")
+    nt = DocKey("ninh-thuan", "tinh-uy", "ke-hoach", "297-kh-tu", "2024")
+    cat = Catalogue([bk, nt])
+    again = pickle.loads(pickle.dumps(cat))
+    assert again.all_keys() == cat.all_keys()
+    noplace = DocKey("x", "tinh-uy", "ke-hoach", "297-kh-tu", "x")
+    assert again.resolve(noplace, "ninh-thuan.bac-ai") == nt
+    fresh = pickle.loads(pickle.dumps(cat))
+    other = bk.with_year("2020")
+    fresh.add(other)  # before any lookup: the pickled keys are kept, not replaced
+    assert fresh.all_keys() == sorted([bk, nt, other])
+    twice = pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(cat))))  # never indexed in between
+    assert twice.all_keys() == cat.all_keys()
+
+
 def test_two_communes_of_one_district_are_two_jurisdictions() -> None:
     from graph.identity import jurisdiction_of
 
