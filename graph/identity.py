@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -277,12 +277,15 @@ class Catalogue:
         if type(self) is not Catalogue:
             return super().__reduce__()
         fields = self._pending + tuple(
-            (k.jurisdiction, k.body, k.doc_type, k.number, k.year)
-            for d in self._table.values()
-            for ks in d.values()
-            for k in ks
+            (k.jurisdiction, k.body, k.doc_type, k.number, k.year) for k in self._indexed()
         )
         return (_catalogue_of_fields, (fields,))
+
+    def _indexed(self) -> Iterator[DocKey]:
+        """The keys already indexed (not those still pending from an unpickle)."""
+        for d in self._table.values():
+            for ks in d.values():
+                yield from ks
 
     @property
     def _by_number(self) -> dict[tuple[str, str], dict[str, set[DocKey]]]:
@@ -301,7 +304,7 @@ class Catalogue:
         by_prov.get(_province(key.jurisdiction), set()).discard(key)
 
     def all_keys(self) -> list[DocKey]:
-        return sorted(k for d in self._by_number.values() for ks in d.values() for k in ks)
+        return sorted([*self._indexed(), *(DocKey(*fields) for fields in self._pending)])
 
     def candidates(self, doc_type: str, number: str) -> list[DocKey]:
         """Every known key with this type and number, sorted."""
