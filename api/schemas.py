@@ -13,10 +13,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Mirrors ingest.model.LEVELS / SYSTEMS (a test keeps them equal); Literal
-# gives OpenAPI an enum and FastAPI a 422 for anything else.
-Level = Literal["central", "province", "district", "commune", "other"]
-System = Literal["party", "state", "front", "mass_org", "other"]
+from ontology.vocab import LEVELS, SYSTEMS
+
+# From the one vocabulary table: Literal gives OpenAPI an enum and FastAPI a 422
+# for anything else.
+Level = Literal[LEVELS]  # type: ignore[valid-type]
+System = Literal[SYSTEMS]  # type: ignore[valid-type]
 
 
 class IssuerOut(BaseModel):

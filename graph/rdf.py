@@ -34,10 +34,11 @@ from graph.identity import (
     number_norm,
     plan_id,
 )
+from ingest.campaigns import match_campaign
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, symbol_of
 from ingest.text import normalize, slugify
-from ontology import match_campaign
 from ontology.ns import CAMPAIGN_NS, DCTERMS, ELI, FOAF, LIN, ORG, PROV, RDF, RDFS, SKOS, XSD
+from ontology.vocab import DOC_TYPE_TABLE, LEVEL_CONCEPTS, SYSTEM_CONCEPTS
 
 _NODES: dict[str, NamedNode] = {}
 
@@ -57,40 +58,10 @@ def N(iri: object) -> NamedNode:
     return node
 
 
-DOC_CLASS: dict[str, object] = {
-    "ke_hoach": LIN.KeHoach,
-    "ket_luan": LIN.KetLuan,
-    "nghi_quyet": LIN.NghiQuyet,
-    "chi_thi": LIN.ChiThi,
-    "quyet_dinh": LIN.QuyetDinh,
-    "chuong_trinh": LIN.ChuongTrinh,
-    "de_an": LIN.DeAn,
-    "chien_luoc": LIN.ChienLuoc,
-    "huong_dan": LIN.HuongDan,
-    "cong_van": LIN.CongVan,
-    "thong_bao": LIN.ThongBao,
-    "thong_tu": LIN.ThongTu,
-    "nghi_dinh": LIN.NghiDinh,
-    "luat": LIN.Luat,
-    "to_trinh": LIN.ToTrinh,
-    "bao_cao": LIN.BaoCao,
-    "other": LIN.OtherDocument,
-}
+DOC_CLASS: dict[str, object] = {t.slug: getattr(LIN, t.cls) for t in DOC_TYPE_TABLE}
 CLASS_DOC_TYPE: dict[str, str] = {str(v): k for k, v in DOC_CLASS.items()}
-SYSTEM_CONCEPT: dict[str, object] = {
-    "party": LIN.Party,
-    "state": LIN.State,
-    "front": LIN.Front,
-    "mass_org": LIN.MassOrg,
-    "other": LIN.OtherSystem,
-}
-LEVEL_CONCEPT: dict[str, object] = {
-    "central": LIN.Central,
-    "province": LIN.Province,
-    "district": LIN.District,
-    "commune": LIN.Commune,
-    "other": LIN.OtherLevel,
-}
+SYSTEM_CONCEPT: dict[str, object] = {k: getattr(LIN, v) for k, v in SYSTEM_CONCEPTS.items()}
+LEVEL_CONCEPT: dict[str, object] = {k: getattr(LIN, v) for k, v in LEVEL_CONCEPTS.items()}
 CONCEPT_VALUE: dict[str, str] = {str(v): k for d in (SYSTEM_CONCEPT, LEVEL_CONCEPT) for k, v in d.items()}
 RELATIONS: dict[str, object] = {"implements": LIN.implements, "based_on": ELI.based_on, "cites": ELI.cites}
 RELATION_NAME: dict[str, str] = {str(v): k for k, v in RELATIONS.items()}

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from ingest.scan import Scanner
 from ingest.text import fold
-from ontology import campaign_scheme
+from ontology import Campaign, campaign_scheme
 
 # A quoted name may wrap onto the next line (with one blank line between, as PDF text has).
 _QUOTED = re.compile(r"[“\"«]\s*((?:[^”\"»\n]|\n(?:[ \t]*\n)?(?![ \t]*\n)){4,200}?)\s*[”\"»]")
@@ -42,6 +42,16 @@ def _labels() -> tuple[dict[str, str], list[str]]:
             table[fold(label)] = c.pref_label
     searchable = sorted((k for k in table if len(k.split()) >= 5), key=len, reverse=True)
     return table, searchable
+
+
+@cache
+def _campaign_by_fold() -> dict[str, Campaign]:
+    return {fold(label): c for c in campaign_scheme() for label in (c.pref_label, *c.alt_labels)}
+
+
+def match_campaign(name: str) -> Campaign | None:
+    """The known campaign a name denotes exactly (diacritics- and tone-insensitive), or None."""
+    return _campaign_by_fold().get(fold(name))
 
 
 @lru_cache(maxsize=4096)  # the same quotes (campaigns, slogans) come back document after document

@@ -15,27 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-DOC_TYPES = (
-    "ke_hoach",
-    "ket_luan",
-    "nghi_quyet",
-    "chi_thi",
-    "quyet_dinh",
-    "chuong_trinh",
-    "de_an",
-    "huong_dan",
-    "cong_van",
-    "thong_bao",
-    "thong_tu",
-    "nghi_dinh",
-    "luat",
-    "to_trinh",
-    "bao_cao",
-    "chien_luoc",
-    "other",
-)
-SYSTEMS = ("party", "state", "front", "mass_org", "other")
-LEVELS = ("central", "province", "district", "commune", "other")
+# The record speaks the shared vocabulary; re-exported for the stages that check against it.
+from ontology.vocab import DOC_TYPES, LEVELS, SYSTEMS  # noqa: F401
 
 # How a fact was established: stated in the text, completed from the citing
 # document's context (a bare "Tỉnh ủy" takes the citing plan's province), or

@@ -1,7 +1,10 @@
 """The shared language: the ontology, its SHACL shapes and the campaign scheme.
 
-Reads: the Turtle files next to this module. Returns: their paths, and the
-campaign scheme as plain values (:func:`campaign_scheme`), parsed once.
+Reads: the Turtle files next to this module. Returns: their paths, the
+campaign scheme as plain values (:func:`campaign_scheme`), parsed once, and
+(in :mod:`ontology.vocab`) the vocabulary every stage shares, as data.
+Imports nothing of ours: matching text against this vocabulary is the work of
+the stage that reads the text (:mod:`ingest.campaigns`, ...).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ __all__ = [
     "SHAPES_PATH",
     "Campaign",
     "campaign_scheme",
-    "match_campaign",
 ]
 
 HERE = Path(__file__).resolve().parent
@@ -50,21 +52,3 @@ def campaign_scheme() -> list[Campaign]:
         alts = tuple(sorted(str(a) for a in g.objects(c, SKOS.altLabel)))
         out.append(Campaign(id=iri.removeprefix(CAMPAIGN_NS), pref_label=pref, alt_labels=alts, iri=iri))
     return sorted(out, key=lambda c: c.id)
-
-
-@cache
-def _campaign_by_fold() -> dict[str, Campaign]:
-    from ingest.text import fold
-
-    index: dict[str, Campaign] = {}
-    for c in campaign_scheme():
-        for label in (c.pref_label, *c.alt_labels):
-            index[fold(label)] = c
-    return index
-
-
-def match_campaign(name: str) -> Campaign | None:
-    """The known campaign a name denotes (diacritics- and typo-variant-insensitive), or None."""
-    from ingest.text import fold
-
-    return _campaign_by_fold().get(fold(name))

@@ -40,7 +40,7 @@ class LIN(DefinedNamespace):
     _fail = True
     _NS = Namespace(LIN_NS)
 
-    # document classes, one per doc_type of ingest.model.DOC_TYPES
+    # document classes, one per doc_type of ontology.vocab.DOC_TYPE_TABLE
     KeHoach: URIRef
     KetLuan: URIRef
     NghiQuyet: URIRef

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from api.schemas import Level, System
 from graph.service import Lineage
-from ingest.model import LEVELS, SYSTEMS
+from ontology.vocab import LEVELS, SYSTEMS
 
 PROBLEM = "application/problem+json"
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
+from ingest.campaigns import match_campaign
 from ingest.model import DOC_TYPES
 from ingest.text import slugify
-from ontology import CAMPAIGNS_PATH, ONTOLOGY_PATH, SHAPES_PATH, campaign_scheme, match_campaign, ns
+from ontology import CAMPAIGNS_PATH, ONTOLOGY_PATH, SHAPES_PATH, campaign_scheme, ns
 from ontology.ns import ELI, LIN, LIN_NS, OWL, RDF, RDFS, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -30,9 +30,10 @@ from typing import Any
 
 from pyvis.network import Network
 
+from ontology.vocab import LEVELS
 from viz.layout import band_layout, collation_key, rows_of
 
-LEVEL_ORDER = ("central", "province", "district", "commune", "other")
+LEVEL_ORDER = LEVELS
 LEVEL_COLORS = {
     "central": "#c0392b",
     "province": "#2471a3",

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph.errors import NotFound
 from graph.service import Lineage
-from ingest.model import LEVELS
+from ontology.vocab import LEVELS
 from viz.lod import MAX_OPEN, CascadeLOD, cascade_lod, deepest, group_id, parse_group_id, place_label
 from viz.network import (
     LEVEL_COLORS,

@@ -1,0 +1,183 @@
+"""The vocabulary as data: one table for each thing every stage must agree on.
+
+Reads: nothing. Returns: plain, frozen values: the document types with their
+Vietnamese words, symbol prefixes and ontology classes; the issuing systems and
+administrative levels with their ontology concepts; what the suffix of a number's
+symbol says of its issuer ("241-KH/TU": a provincial Party committee); and the media
+types of SPARQL results and RDF graphs.
+
+Why here: these facts used to be written in several stages, and the copies had
+begun to disagree (a suffix known to one stage and not to the next). Matching
+code (regular expressions over text, lookups in numbers) stays with its stage;
+only the facts live here, so this module imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+__all__ = [
+    "DOC_TYPE_TABLE",
+    "DOC_TYPES",
+    "DOC_TYPE_BY_SLUG",
+    "DOC_TYPE_WORDS",
+    "DOC_TYPE_PREFIXES",
+    "DocType",
+    "EXPORT_MEDIA_TYPES",
+    "GRAPH_MEDIA_TYPES",
+    "LEVELS",
+    "LEVEL_CONCEPTS",
+    "RESULT_MEDIA_TYPES",
+    "SUFFIXES",
+    "SYSTEMS",
+    "SYSTEM_CONCEPTS",
+    "Suffix",
+    "suffix_of",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DocType:
+    """A type of document: its slug (the contract's ``doc_type``), the words that name it
+    in running text (lower case, NFC, modern tone placement), the letters that open its
+    symbol ("KH" of "241-KH/TU") and the local name of its class in ``lineage.ttl``."""
+
+    slug: str
+    label: str
+    words: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    cls: str
+
+
+# In the contract's order; "chien_luoc" is ours beyond the contract, "other" last.
+DOC_TYPE_TABLE: tuple[DocType, ...] = (
+    DocType("ke_hoach", "Kế hoạch", ("kế hoạch",), ("KH",), "KeHoach"),
+    DocType("ket_luan", "Kết luận", ("kết luận",), ("KL",), "KetLuan"),
+    DocType("nghi_quyet", "Nghị quyết", ("nghị quyết",), ("NQ",), "NghiQuyet"),
+    DocType("chi_thi", "Chỉ thị", ("chỉ thị",), ("CT",), "ChiThi"),
+    DocType("quyet_dinh", "Quyết định", ("quyết định",), ("QĐ", "QD"), "QuyetDinh"),
+    DocType("chuong_trinh", "Chương trình", ("chương trình",), ("CTR", "CTHĐ"), "ChuongTrinh"),
+    DocType("de_an", "Đề án", ("đề án",), ("ĐA",), "DeAn"),
+    DocType("huong_dan", "Hướng dẫn", ("hướng dẫn",), ("HD",), "HuongDan"),
+    DocType("cong_van", "Công văn", ("công văn",), ("CV",), "CongVan"),
+    DocType("thong_bao", "Thông báo", ("thông báo",), ("TB",), "ThongBao"),
+    DocType("thong_tu", "Thông tư", ("thông tư",), ("TT",), "ThongTu"),
+    DocType("nghi_dinh", "Nghị định", ("nghị định",), ("NĐ",), "NghiDinh"),
+    DocType("luat", "Luật", ("luật",), (), "Luat"),
+    DocType("to_trinh", "Tờ trình", ("tờ trình",), ("TTR",), "ToTrinh"),
+    DocType("bao_cao", "Báo cáo", ("báo cáo",), ("BC",), "BaoCao"),
+    DocType("chien_luoc", "Chiến lược", ("chiến lược",), (), "ChienLuoc"),
+    # Party regulations and rules have no type of their own in the contract.
+    DocType("other", "Văn bản", ("quy định", "quy chế", "thông tri"), (), "OtherDocument"),
+)
+DOC_TYPES: tuple[str, ...] = tuple(t.slug for t in DOC_TYPE_TABLE)
+DOC_TYPE_BY_SLUG = MappingProxyType({t.slug: t for t in DOC_TYPE_TABLE})
+# word in running text -> slug ("kế hoạch" -> "ke_hoach")
+DOC_TYPE_WORDS = MappingProxyType({w: t.slug for t in DOC_TYPE_TABLE for w in t.words})
+# first letters of a symbol -> slug ("KH" -> "ke_hoach")
+DOC_TYPE_PREFIXES = MappingProxyType({p: t.slug for t in DOC_TYPE_TABLE for p in t.prefixes})
+
+# The issuing system and the administrative level, as the record states them, with
+# the local names of their SKOS concepts in lineage.ttl.
+SYSTEM_CONCEPTS = MappingProxyType(
+    {"party": "Party", "state": "State", "front": "Front", "mass_org": "MassOrg", "other": "OtherSystem"}
+)
+LEVEL_CONCEPTS = MappingProxyType(
+    {
+        "central": "Central",
+        "province": "Province",
+        "district": "District",
+        "commune": "Commune",
+        "other": "OtherLevel",
+    }
+)
+SYSTEMS: tuple[str, ...] = tuple(SYSTEM_CONCEPTS)
+LEVELS: tuple[str, ...] = tuple(LEVEL_CONCEPTS)
+
+
+@dataclass(frozen=True, slots=True)
+class Suffix:
+    """What the part of a symbol after the type says of the issuer ("TU" of "241-KH/TU").
+
+    ``name``: the body's generic name, for a reference that names no issuer;
+    ``organ``: the organ slug of the document's identity, when the suffix alone fixes
+    it (None when several organs sign with it: "/TW" is the Politburo, the Secretariat
+    or the Central Committee); ``level``: the level it usually denotes; ``level_sure``:
+    whether no body of another level signs with it ("/TU" is also signed by the Party
+    committees of district-level cities, so it cannot rank a reference by itself).
+    """
+
+    code: str
+    name: str
+    system: str
+    level: str | None
+    organ: str | None
+    level_sure: bool
+
+
+SUFFIXES = MappingProxyType(
+    {
+        s.code: s
+        for s in (
+            Suffix("TW", "Trung ương Đảng", "party", "central", None, True),
+            Suffix("TU", "Tỉnh ủy", "party", "province", "tinh-uy", False),
+            Suffix("THU", "Thành ủy", "party", None, "thanh-uy", False),
+            Suffix("HU", "Huyện ủy", "party", "district", "huyen-uy", True),
+            Suffix("QU", "Quận ủy", "party", "district", "quan-uy", True),
+            Suffix("TT", "Thị ủy", "party", "district", None, False),
+            Suffix("ĐU", "Đảng ủy", "party", None, None, False),
+            Suffix("UBND", "Ủy ban nhân dân", "state", None, "ubnd", False),
+            Suffix("HĐND", "Hội đồng nhân dân", "state", None, "hdnd", False),
+            Suffix("TTG", "Thủ tướng Chính phủ", "state", "central", None, False),
+            Suffix("CP", "Chính phủ", "state", "central", None, False),
+            Suffix("BVHTTDL", "Bộ Văn hóa, Thể thao và Du lịch", "state", "central", None, False),
+            Suffix("MTTQ", "Ủy ban MTTQ Việt Nam", "front", None, "mttq", False),
+            Suffix("BTT", "Ban Thường trực Ủy ban MTTQ Việt Nam", "front", None, None, False),
+        )
+    }
+)
+
+
+def suffix_of(part: str) -> Suffix | None:
+    """The table's entry for one part of a symbol, whatever its case ("TTg" is "TTG")."""
+    return SUFFIXES.get(part.upper())
+
+
+# SPARQL query results: media type -> the format's short name.
+RESULT_MEDIA_TYPES = MappingProxyType(
+    {
+        "application/sparql-results+json": "json",
+        "application/json": "json",
+        "application/sparql-results+xml": "xml",
+        "application/xml": "xml",
+        "text/csv": "csv",
+        "text/tab-separated-values": "tsv",
+    }
+)
+# RDF graphs: media type -> the format's short name (the names of graph.store's dumps).
+GRAPH_MEDIA_TYPES = MappingProxyType(
+    {
+        "text/turtle": "ttl",
+        "application/x-turtle": "ttl",
+        "application/n-triples": "nt",
+        "text/plain": "nt",  # old servers label N-Triples so
+        "application/ld+json": "jsonld",
+        "application/rdf+xml": "rdfxml",
+        "application/n-quads": "nq",
+        "application/trig": "trig",
+    }
+)
+# `lineage export --format X` and downloads: short name -> the media type sent.
+EXPORT_MEDIA_TYPES = MappingProxyType(
+    {
+        "ttl": "text/turtle",
+        "nt": "application/n-triples",
+        "jsonld": "application/ld+json",
+        "rdfxml": "application/rdf+xml",
+        "nq": "application/n-quads",
+        "trig": "application/trig",
+        "graphml": "application/graphml+xml",
+        "csv": "text/csv",
+    }
+)
