@@ -1,7 +1,7 @@
 """Parent accuracy: does the graph link every synthetic plan to the parents it should?
 
 Reads: the records that were ingested, the :class:`graph.service.Lineage` they
-went into, and ``expected.jsonl`` from :func:`lineage.synth.generate`. Returns:
+went into, and ``expected.jsonl`` from :func:`bench.synth.generate`. Returns:
 :class:`Accuracy` with the failing files, so a regression names its documents.
 
 Why match by number + issuer place/level and not by id: ids are the graph's

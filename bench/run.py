@@ -1,6 +1,6 @@
 """The benchmark: ``python -m bench.run --plans N`` (``make bench``).
 
-Generates the synthetic cascade (:mod:`lineage.synth`) in a temporary folder,
+Generates the synthetic cascade (:mod:`bench.synth`) in a temporary folder,
 ingests it into a fresh on-disk store through the project's own path (each
 file through ``ingest.extract_file``, then ``Lineage.ingest_records``, as
 ``lineage ingest`` does), checks every plan's parents against expected.jsonl,
@@ -346,7 +346,7 @@ def run(
     plans: int, seed: int, workdir: Path, clients: int, requests: int, seconds: float, workers: int | None
 ) -> dict[str, Any]:
     """Every phase in order; returns all figures (the table and the key line are made from them)."""
-    from lineage.synth import generate
+    from bench.synth import generate
 
     out: dict[str, Any] = {"plans": plans, "seed": seed}
     corpus, store_dir = workdir / "corpus", workdir / "store"

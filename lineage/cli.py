@@ -224,7 +224,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from lineage.synth import generate
+    from bench.synth import generate
 
     if args.plans < 1:
         raise CliError("--plans must be at least 1")
@@ -269,9 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     x.set_defaults(func=cmd_export)
 
     y = sub.add_parser("synth", help="write a synthetic national cascade of plans and expected.jsonl")
-    y.add_argument("--plans", type=int, default=100_000)
-    y.add_argument("--seed", type=int, default=0)
-    y.add_argument("--out", required=True)
+    y.add_argument("--plans", type=int, default=100_000, help="how many plans (default 100000)")
+    y.add_argument("--seed", type=int, default=0, help="the same seed writes the same bytes")
+    y.add_argument("--out", required=True, help="the folder to write into")
     y.set_defaults(func=cmd_synth)
 
     v = sub.add_parser("validate", help="validate the store against the SHACL shapes")

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.synth import generate
 from graph.index import LineageIndex
 from graph.paths import SparqlIndex
 from graph.service import Lineage
 from graph.store import open_store
-from lineage.synth import generate
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The synthetic cascade (lineage.synth) and the benchmark's accuracy check on it.
+"""The synthetic cascade (bench.synth) and the benchmark's accuracy check on it.
 
 Why here: ``make bench`` trusts expected.jsonl; these checks keep the generator
 deterministic, its files readable by the extractor, and its expected parents
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from bench.accuracy import load_expected, parent_accuracy
+from bench.synth import generate
 from graph.service import Lineage
 from graph.store import open_store
 from ingest import extract_file
-from lineage.synth import generate
 
 N = 300
 
@@ -74,10 +74,11 @@ def test_texts_print_places_as_documents_do(corpus: Path) -> None:
 def test_a_plan_whose_place_is_ambiguous_names_its_province() -> None:
     """xã Phú Hữu of huyện Châu Thành is in Đồng Tháp and in Hậu Giang: its plan names a
     provincial plan with its province in a reference chain (else no reader could place it)."""
-    from lineage.synth import Unit, _place_needs_province
+    from bench.synth.model import Unit
+    from bench.synth.places import place_needs_province
 
-    assert _place_needs_province(Unit("commune", "Phú Hữu", "Xã", "Hậu Giang", "Châu Thành", "Huyện"))
-    assert not _place_needs_province(Unit("district", "Bác Ái", "Huyện", "Ninh Thuận", "Bác Ái"))
+    assert place_needs_province(Unit("commune", "Phú Hữu", "Xã", "Hậu Giang", "Châu Thành", "Huyện"))
+    assert not place_needs_province(Unit("district", "Bác Ái", "Huyện", "Ninh Thuận", "Bác Ái"))
 
 
 def test_a_commune_plan_names_its_province_unless_its_header_places_it() -> None:
@@ -85,10 +86,70 @@ def test_a_commune_plan_names_its_province_unless_its_header_places_it() -> None
     ("HỘI CỰU CHIẾN BINH PHƯỜNG 11", in a dozen towns); a Party header names the district
     too ("ĐẢNG BỘ QUẬN 6 / ĐẢNG ỦY PHƯỜNG 11", one only). A commune that its name and kind
     alone place (xã Tam Đàn, Quảng Nam) needs nothing more."""
-    from lineage.synth import Unit, _place_needs_province
+    from bench.synth.model import Unit
+    from bench.synth.places import place_needs_province
 
     p11 = Unit("commune", "Phường 11", "Phường", "Hồ Chí Minh", "Quận 6", "Quận")
-    assert _place_needs_province(p11, "HỘI CỰU CHIẾN BINH PHƯỜNG 11\nSố: 13/KH/CCB   Phường 11, ngày")
-    assert not _place_needs_province(p11, "ĐẢNG BỘ QUẬN 6\nĐẢNG ỦY PHƯỜNG 11\nSố 54-KH/ĐU   Phường 11, ngày")
+    assert place_needs_province(p11, "HỘI CỰU CHIẾN BINH PHƯỜNG 11\nSố: 13/KH/CCB   Phường 11, ngày")
+    assert not place_needs_province(p11, "ĐẢNG BỘ QUẬN 6\nĐẢNG ỦY PHƯỜNG 11\nSố 54-KH/ĐU   Phường 11, ngày")
     tam_dan = Unit("commune", "Tam Đàn", "Xã", "Quảng Nam", "Phú Ninh", "Huyện")
-    assert not _place_needs_province(tam_dan, "ỦY BAN NHÂN DÂN\nXÃ TAM ĐÀN\nSố: 14/KH-UBND   Tam Đàn, ngày")
+    assert not place_needs_province(tam_dan, "ỦY BAN NHÂN DÂN\nXÃ TAM ĐÀN\nSố: 14/KH-UBND   Tam Đàn, ngày")
+
+
+def test_the_cli_command_is_the_generator(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`lineage synth` is a thin command over :func:`bench.synth.generate`: same bytes, one
+    argument parser, a one-line error for a bad count."""
+    from lineage.cli import main
+
+    assert main(["synth", "--plans", str(N), "--seed", "7", "--out", str(tmp_path / "cli")]) == 0
+    assert f"wrote {N} plans" in capsys.readouterr().out
+    names = sorted(p.name for p in corpus.iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "cli").iterdir())
+    assert all((corpus / n).read_bytes() == (tmp_path / "cli" / n).read_bytes() for n in names)
+    assert main(["synth", "--plans", "0", "--out", str(tmp_path / "none")]) == 1
+    assert capsys.readouterr().err == "Error: --plans must be at least 1\n"
+    assert not (tmp_path / "none").exists()
+
+
+def test_the_texts_say_what_the_tree_decided(corpus: Path, tmp_path: Path) -> None:
+    """The tree and the texts are separate steps (a planting step will go between them): a
+    plan changed after :func:`build_plans` is written as changed, in its text and in
+    expected.jsonl and in its children's references, and every text below no changed plan keeps
+    its bytes."""
+    import random
+    import re
+    import unicodedata
+    from datetime import date
+
+    from bench.synth import build_plans
+    from bench.synth.write import write_corpus
+
+    plans = build_plans(N, 7)
+    moved = next(p for p in plans if p.level == "district" and not p.blank_number)
+    moved.doc_date = date(2024, 12, 30)
+    out = tmp_path / "changed"
+    out.mkdir()
+    write_corpus(plans, out, random.Random("7:text"))
+
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", (out / moved.file).read_text(encoding="utf-8")))
+    assert "ngày 30 tháng 12 năm 2024" in text
+    rows = {
+        r["file"]: r
+        for r in map(json.loads, (out / "expected.jsonl").read_text(encoding="utf-8").splitlines())
+    }
+    assert rows[moved.file]["doc"]["date"] == "2024-12-30"
+
+    below: set[int] = {moved.idx}
+    for p in plans:  # parents come before children
+        if any(q.idx in below for q in p.implements):
+            below.add(p.idx)
+    children = [p for p in plans if moved in p.implements]
+    assert children
+    for p in plans:
+        same = (out / p.file).read_bytes() == (corpus / p.file).read_bytes()
+        if p.idx not in below:
+            assert same, p.file  # nothing else is drawn differently
+        elif p is moved or p in children:
+            assert not same, p.file  # a child's reference always prints its parent's date
