@@ -17,6 +17,7 @@ Progress goes to stderr so stdout stays the table and the key line.
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import json
 import os
@@ -387,6 +388,9 @@ def run(
     for k in ("x_vs_rdflib", "x_vs_oxigraph_sparql", "x_vs_networkx"):
         out[k] = cmp[k]
     lin.store.close()  # the server opens the store next (RocksDB allows one writer)
+    # rdflib's SPARQL parser leaves tracebacks in cycles whose frames hold compare()'s pyoxigraph
+    # results, and with them the store's lock, until a collection runs (at small sizes none has).
+    gc.collect()
 
     port = _free_port()
     log(f"starting lineage serve on 127.0.0.1:{port}")
