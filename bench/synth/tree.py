@@ -9,8 +9,8 @@ Front, the mass organisations, then annual follow-ups) for the rest.
 
 Why apart from the text: the tree is the truth (``expected.jsonl`` is computed
 from it) and the rendering only says it; a step that plants what the analyses
-must find (gaps, lags, reuse, faults) changes the tree between the two, and its
-own random stream leaves this one, and so every tree of a seed, unchanged.
+must find (gaps, lags, reuse, faults) will change the tree between the two; drawing
+from a stream of its own, it will leave this stream, and so the tree a seed gives, as it is.
 """
 
 from __future__ import annotations
