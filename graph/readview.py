@@ -103,6 +103,13 @@ class ReadView:
             f = self._fragments[pid] = orjson.dumps(self.summary(self.docs[pid])).decode("utf-8")[:-1]
         return f
 
+    def kept_json(self, key: Hashable) -> bytes | None:
+        """The bytes kept under ``key`` by :meth:`cached_json`, or None: never makes them."""
+        hit = self._json.get(key)
+        if hit is not None:
+            self._json.move_to_end(key)
+        return hit
+
     def cached_json(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
         """``make()``'s bytes, kept under ``key`` in a least-recently-used cache bounded
         by :data:`JSON_CACHE_BYTES` (an answer over an eighth of it is not kept)."""

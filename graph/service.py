@@ -155,6 +155,12 @@ class Lineage:
         """:meth:`descendants` (``down``) or :meth:`ancestors` as JSON bytes, ready to send."""
         return traversals.traversal_json(self._live.view, id, down, max_depth)
 
+    def prepared_traversal_json(
+        self, id: str, down: bool = True, max_depth: int | None = None
+    ) -> bytes | None:
+        """:meth:`traversal_json`'s answer if it is already made, else None (never computes)."""
+        return traversals.prepared_json(self._live.view, id, down, max_depth)
+
     def roots(self) -> list[dict[str, Any]]:
         """Documents without parents that have descendants: the heads of cascades."""
         return traversals.roots(self._live.view)

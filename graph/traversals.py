@@ -23,6 +23,7 @@ __all__ = [
     "cascade",
     "children",
     "descendants",
+    "prepared_json",
     "roots",
     "subgraph",
     "traversal_json",
@@ -57,6 +58,12 @@ def traversal_json(v: ReadView, pid: str, down: bool = True, max_depth: int | No
         return ("[" + ",".join(f'{frag(n)},"depth":{d}}}' for n, d in pairs) + "]").encode("utf-8")
 
     return v.cached_json((down, pid, max_depth), make)
+
+
+def prepared_json(v: ReadView, pid: str, down: bool = True, max_depth: int | None = None) -> bytes | None:
+    """The answer of :func:`traversal_json` when it is already made, else None (a dict
+    look-up: cheap enough for an event loop, which must never walk a cascade)."""
+    return v.kept_json((down, pid, max_depth))
 
 
 def roots(v: ReadView) -> list[dict[str, Any]]:
