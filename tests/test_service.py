@@ -193,6 +193,40 @@ def test_reingest_on_disk_across_reopen(tmp_path):
     s2.close()
 
 
+class _Watched:
+    """A real store that records which of its methods are called."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.calls: list[str] = []
+
+    def __getattr__(self, name):
+        self.calls.append(name)
+        return getattr(self.store, name)
+
+
+def test_construction_does_no_io_and_open_loads(lineage):  # noqa: F811
+    watched = _Watched(lineage.store)
+    bare = Lineage(watched)  # type: ignore[arg-type]
+    assert watched.calls == [] and bare.stats()["plans"] == 0 and not bare.knows(P241)
+    opened = Lineage.open(watched)  # type: ignore[arg-type]
+    assert "query" in watched.calls and opened.stats() == lineage.stats()
+    generation = opened.generation
+    opened.refresh()
+    assert opened.generation != generation  # a new read model, a new token
+    assert opened.summary(P241) == lineage.summary(P241)
+
+
+def test_subgraph_members_and_edges(lineage):  # noqa: F811
+    sub = lineage.subgraph(P474)
+    cascade = lineage.cascade(P474)
+    assert sub.depth == {n["id"]: n["depth"] for n in cascade["nodes"]}
+    assert sorted(sub.edges) == [(e["source"], e["target"]) for e in cascade["edges"]]
+    assert sub.depth[P474] == 0 and sub.depth[KL70] == -2
+    with pytest.raises(NotFound):
+        lineage.subgraph("nope")
+
+
 def test_descendants_and_ancestors_carry_depth(lineage):  # noqa: F811
     city = city_id(lineage)
     d = {x["id"]: x["depth"] for x in lineage.descendants(KL70)}
