@@ -25,6 +25,8 @@ from typing import Any
 from graph import rdf
 from graph.identity import DEFAULT_BASE, Catalogue, DocKey
 from graph.readmodel import Facts, collector_paused, facts_of_graph
+from graph.sources import source_sha, stated_keys
+from graph.terms import graph_iri
 from ingest.curation import Verdict, extract_curated
 from ingest.model import PlanRecord
 from ingest.parallel import Workers
@@ -79,8 +81,8 @@ class Shard:
     def keep(self, i: int, record: PlanRecord, path: str) -> Source:
         """Hold ``record`` as item ``i``; what the first pass reports of it."""
         self.records[i] = record
-        graph = rdf.graph_iri(rdf.source_sha(record), self.base)
-        return Source(path, graph=graph, sha256=record.sha256, keys=tuple(rdf.stated_keys(record)))
+        graph = graph_iri(source_sha(record), self.base)
+        return Source(path, graph=graph, sha256=record.sha256, keys=tuple(stated_keys(record)))
 
     @collector_paused()  # extraction leaves no cyclic garbage; rescans cost ~10% of it
     def extract(self, items: Sequence[tuple[int, str]]) -> list[tuple[int, Source]]:

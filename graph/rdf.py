@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -33,6 +33,7 @@ from graph.identity import (
     number_norm,
     plan_id,
 )
+from graph.sources import all_evidence, source_sha, stated_ref_keys
 from graph.terms import (
     DOC_CLASS,
     LEVEL_CONCEPT,
@@ -55,14 +56,6 @@ from ontology.ns import CAMPAIGN_NS, DCTERMS, ELI, FOAF, LIN, ORG, PROV, RDF, RD
 # Bodies below the province: a reference naming one without a place takes the
 # citing document's district, the others its province.
 _DISTRICT_BODIES = {"huyen-uy", "thanh-uy", "thi-uy", "quan-uy"}
-
-
-def source_sha(record: PlanRecord) -> str:
-    """The source's SHA-256, or the hash of its record JSON when unknown."""
-    if record.sha256:
-        return record.sha256
-    blob = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _decimal(x: float | int) -> Literal | None:
@@ -320,7 +313,7 @@ def build(
     stored (when a later document resolves one of its references) unchanged.
     """
     # Keys the record itself states completely: its undated mentions resolve to them.
-    w = _Writer(record, base, LayeredCatalogue(catalogue, _stated_ref_keys(record)), sha)
+    w = _Writer(record, base, LayeredCatalogue(catalogue, stated_ref_keys(record)), sha)
     sha = w.sha
     src = N(source_iri(sha, base))
     act = N(f"{base}activity/{sha}")
@@ -342,7 +335,7 @@ def build(
     w.add(act, _RDF.type, _LIN.ExtractionActivity)
     w.add(act, _RDF.type, _PROV.Activity)
     w.add(act, _PROV.used, src)
-    methods = sorted({e.method for e in _all_evidence(record) if e.method} or {"ingest.extract"})
+    methods = sorted({e.method for e in all_evidence(record) if e.method} or {"ingest.extract"})
     w.add(act, _LIN.method, Literal(" ".join(methods)))
     w.add(d, _PROV.wasDerivedFrom, src)
     w.add(d, _PROV.wasGeneratedBy, act)
@@ -401,35 +394,3 @@ def record_triples(
     """The graph IRI of a record and its triples (see :func:`build`)."""
     rg = build(record, base, catalogue)
     return rg.graph, rg.triples
-
-
-def _stated_ref_keys(record: PlanRecord) -> list[DocKey]:
-    return [
-        k
-        for r in _walk(record.implements + record.based_on + record.cites)
-        if UNKNOWN not in (k := doc_key(r.doc_type, r.number, r.issuer, r.date, r.title)).parts
-    ]
-
-
-def stated_keys(record: PlanRecord) -> list[DocKey]:
-    """The complete keys a record states: its own and those of the documents it fully names.
-
-    A bulk ingest puts them in the catalogue before building any graph, so a
-    partial mention ("Kế hoạch 241-KH/TU", no date) anywhere in the batch lands
-    on the document whatever the order of the files.
-    """
-    own = doc_key(record.doc_type, record.number, record.issuer, record.date, record.title)
-    return ([own] if UNKNOWN not in own.parts else []) + _stated_ref_keys(record)
-
-
-def _walk(refs: tuple[Ref, ...]) -> Iterator[Ref]:
-    for r in refs:
-        yield r
-        yield from _walk(r.implements)
-
-
-def _all_evidence(record: PlanRecord) -> Iterator[Evidence]:
-    yield from record.evidence.values()
-    for r in _walk(record.implements + record.based_on + record.cites):
-        if r.evidence:
-            yield r.evidence
