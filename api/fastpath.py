@@ -14,9 +14,11 @@ documented route, so errors, validation and OpenAPI stay in one place. An
 answer already prepared is sent from the event loop (a dict look-up); one to be
 made is made in the thread pool, never on the loop.
 
-Measured on 5,000 synthetic plans (``wrk -t1 -c8``, 2 shared cores): a small
-answer at ~7,000-11,000 requests/s through this route, ~1,900-2,300 through the
-documented route alone (the old middleware in front of the framework: ~9,000-14,000).
+Measured on 5,000 synthetic plans (``wrk -t1 -c8``, 2 shared and busy cores):
+a small answer (0 or 104 descendants) at ~4,800-11,000 requests/s through this
+route, ~1,300-2,300 through the documented route alone (the middleware this
+route replaced, in front of the framework: ~6,800-14,000); the national root
+(4,999 descendants, 2 MB) at ~250-500 either way.
 """
 
 from __future__ import annotations
