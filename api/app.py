@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from api.docs import add_docs
-from api.fastpath import TraversalFastPath
+from api.fastpath import TraversalRoute
 from api.problems import install_problem_handlers
 from api.routes import bodies, campaigns, plans, resolve, sparql, stats
 from graph.service import Lineage
@@ -48,7 +48,9 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
         app.include_router(module.router)
     add_docs(app, app.openapi_url or "/openapi.json")
     add_views(app)
-    app.add_middleware(TraversalFastPath)
+    # First in the router: plain traversal GETs answered from prepared bytes (api.fastpath);
+    # whatever it does not match goes on to the documented routes.
+    app.router.routes.insert(0, TraversalRoute())
     return app
 
 

@@ -7,8 +7,6 @@ build an app over any Lineage without globals or monkeypatching.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -17,11 +15,10 @@ from fastapi import Depends, Path, Request
 
 from api.problems import ProblemError
 from graph.errors import NotFound
+from graph.inputs import plausible_id
 from graph.service import Lineage
 
-# Ids are URL-safe without slashes (docs/architecture.md); anything else cannot
-# name a plan, so it is a 404 without reaching the store.
-_ID = re.compile(r"[A-Za-z0-9._~-]{1,512}")
+__all__ = ["BodyId", "CampaignId", "LineageDep", "PlanId", "get_lineage", "unknown_is_404"]
 
 
 def get_lineage(request: Request) -> Lineage:
@@ -39,19 +36,11 @@ BodyId = Annotated[str, Path(description="issuing body id, as listed by GET /api
 
 @contextmanager
 def unknown_is_404(kind: str, ident: str) -> Iterator[None]:
-    """Turn a service NotFound (or an id that cannot exist) into a 404 naming the id."""
-    if not _ID.fullmatch(ident):
+    """Turn a service NotFound (or an id that cannot exist, :func:`graph.inputs.plausible_id`)
+    into a 404 naming the id, without reaching the store."""
+    if not plausible_id(ident):
         raise ProblemError(404, f"no {kind} with id {ident!r}")
     try:
         yield
     except NotFound as e:
         raise ProblemError(404, f"no {kind} with id {ident!r}") from e
-
-
-def clean_text(text: str | None) -> str | None:
-    """Drop control characters (NUL ...) a URL can smuggle in; blank becomes None."""
-    if text is None:
-        return None
-    out = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
-    out = " ".join(out.split())
-    return out or None

@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             errors.append(err or str(path))
     t1 = time.perf_counter()
-    lin = Lineage(open_store("memory:"))
+    lin = Lineage.open(open_store("memory:"))
     lin.ingest_records(records, workers=a.workers)
     t2 = time.perf_counter()
     acc = parent_accuracy(lin, records, load_expected(folder / "expected.jsonl"), keep_failures=len(files))

@@ -95,7 +95,7 @@ def ingest(
     if index is not None:
         index.unlink(missing_ok=True)
     t0 = time.perf_counter()
-    lin = Lineage(open_store(str(store_dir)), snapshot=index)
+    lin = Lineage.open(open_store(str(store_dir)), snapshot=index)
     done = {"extract": 0, "build": 0}
 
     def progress(phase: str, n: int) -> None:

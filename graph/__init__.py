@@ -1,6 +1,6 @@
 """The knowledge graph: identity, record -> RDF, storage, the lineage index and the facade.
 
-Use ``graph.store.open_store(spec)`` and ``graph.service.Lineage(store)``; see
+Use ``graph.store.open_store(spec)`` and ``graph.service.Lineage.open(store)``; see
 docs/architecture.md. Nothing here imports fastapi or pyvis.
 """
 

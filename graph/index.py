@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -77,6 +78,52 @@ def shortest(src: N, dst: N, step: StepMap[N]) -> list[N] | None:
 
 def _same(x: Any) -> Any:
     return x
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    """One document's cascade: what lies above and below it, and the parent edges among them.
+
+    ``ancestors`` and ``descendants``: ``(id, depth)`` nearest first, as the
+    traversals give them; ``edges``: ``(child, parent)`` with both ends members,
+    each member's (in :attr:`depth` order) parents by id.
+    """
+
+    focus: str
+    ancestors: list[tuple[str, int]]
+    descendants: list[tuple[str, int]]
+    edges: list[tuple[str, str]]
+
+    @property
+    def depth(self) -> dict[str, int]:
+        """Every member with its depth: 0 the focus, negative above, positive below (a
+        member both above and below, in a cycle, counts as above)."""
+        return members(self.focus, self.ancestors, self.descendants)
+
+    @classmethod
+    def of(
+        cls,
+        focus: str,
+        ancestors: list[tuple[str, int]],
+        descendants: list[tuple[str, int]],
+        parents: Callable[[str], Iterable[str]],
+    ) -> Subgraph:
+        """The subgraph of these members, ``parents(id)`` giving each one's parents by id."""
+        depth = members(focus, ancestors, descendants)
+        edges = [(pid, p) for pid in depth for p in parents(pid) if p in depth and p != pid]
+        return cls(focus, ancestors, descendants, edges)
+
+
+def members(
+    focus: str, ancestors: list[tuple[str, int]], descendants: list[tuple[str, int]]
+) -> dict[str, int]:
+    """The focus (0), its ancestors (negative depth), then its descendants; first depth wins."""
+    depth = {focus: 0}
+    for pid, d in ancestors:
+        depth.setdefault(pid, -d)
+    for pid, d in descendants:
+        depth.setdefault(pid, d)
+    return depth
 
 
 class LineageIndex:
@@ -179,6 +226,10 @@ class LineageIndex:
     def ancestors(self, n: str, max_depth: int | None = None) -> list[tuple[str, int]]:
         """Everything above ``n`` with its minimum depth, breadth first."""
         return self._bfs(n, False, max_depth)
+
+    def subgraph(self, n: str, max_depth: int | None = None) -> Subgraph:
+        """``n``'s ancestors and descendants (up to ``max_depth`` steps) and the edges among them."""
+        return Subgraph.of(n, self.ancestors(n, max_depth), self.descendants(n, max_depth), self.parents)
 
     def roots(self, n: str) -> list[str]:
         """The topmost ancestors of ``n`` (those without parents); [] for a root itself."""

@@ -21,7 +21,7 @@ import networkx as nx
 from pyoxigraph import NamedNode
 
 from graph.identity import id_of_iri, iri_of
-from graph.index import bfs, shortest
+from graph.index import Subgraph, bfs, shortest
 from graph.store import Store
 from ontology.ns import ELI, LIN
 
@@ -114,6 +114,21 @@ class SparqlIndex:
     def ancestors(self, n: str, max_depth: int | None = None) -> list[tuple[str, int]]:
         """Everything above ``n`` with its minimum depth, breadth first."""
         return bfs(n, self._step(n, False), max_depth)
+
+    def subgraph(self, n: str, max_depth: int | None = None) -> Subgraph:
+        """``n``'s ancestors and descendants (up to ``max_depth`` steps) and the edges among
+        them, from one property-path query: every parent edge leaving a document above or
+        below ``n`` (or ``n`` itself), walked here as :class:`graph.index.LineageIndex` walks."""
+        p = f"<{LIN.parent}>"
+        node = self._node(n)
+        down: defaultdict[str, list[str]] = defaultdict(list)
+        up: defaultdict[str, list[str]] = defaultdict(list)
+        for child, parent in self._pairs(f"{{ ?x {p}* {node} }} UNION {{ {node} {p}* ?x }} ?x {p} ?y ."):
+            down[parent].append(child)
+            up[child].append(parent)
+        for v in (*down.values(), *up.values()):
+            v.sort()  # the in-memory index's order: neighbours by id
+        return Subgraph.of(n, bfs(n, up, max_depth), bfs(n, down, max_depth), lambda c: up.get(c, ()))
 
     def roots(self, n: str) -> list[str]:
         """The topmost ancestors of ``n`` (those without parents); [] for a root itself."""

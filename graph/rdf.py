@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -34,75 +33,29 @@ from graph.identity import (
     number_norm,
     plan_id,
 )
+from graph.sources import all_evidence, source_sha, stated_ref_keys
+from graph.terms import (
+    DOC_CLASS,
+    LEVEL_CONCEPT,
+    RDF_JSON,
+    RELATIONS,
+    SYSTEM_CONCEPT,
+    N,
+    Nodes,
+    date_literal,
+    graph_iri,
+    org_iri,
+    place_iri,
+    source_iri,
+)
 from ingest.campaigns import match_campaign
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, symbol_of
 from ingest.text import normalize, slugify
 from ontology.ns import CAMPAIGN_NS, DCTERMS, ELI, FOAF, LIN, ORG, PROV, RDF, RDFS, SKOS, XSD
-from ontology.vocab import DOC_TYPE_TABLE, LEVEL_CONCEPTS, SYSTEM_CONCEPTS
 
-_NODES: dict[str, NamedNode] = {}
-
-
-_MAX_NODES = 100_000
-
-
-def N(iri: object) -> NamedNode:
-    """A (cached) pyoxigraph IRI node for an rdflib term or a string. The cache is
-    bounded: most IRIs a record mints (its links, targets, source) never come back."""
-    s = str(iri)
-    node = _NODES.get(s)
-    if node is None:
-        if len(_NODES) >= _MAX_NODES:
-            _NODES.clear()
-        node = _NODES[s] = NamedNode(s)
-    return node
-
-
-DOC_CLASS: dict[str, object] = {t.slug: getattr(LIN, t.cls) for t in DOC_TYPE_TABLE}
-CLASS_DOC_TYPE: dict[str, str] = {str(v): k for k, v in DOC_CLASS.items()}
-SYSTEM_CONCEPT: dict[str, object] = {k: getattr(LIN, v) for k, v in SYSTEM_CONCEPTS.items()}
-LEVEL_CONCEPT: dict[str, object] = {k: getattr(LIN, v) for k, v in LEVEL_CONCEPTS.items()}
-CONCEPT_VALUE: dict[str, str] = {str(v): k for d in (SYSTEM_CONCEPT, LEVEL_CONCEPT) for k, v in d.items()}
-RELATIONS: dict[str, object] = {"implements": LIN.implements, "based_on": ELI.based_on, "cites": ELI.cites}
-RELATION_NAME: dict[str, str] = {str(v): k for k, v in RELATIONS.items()}
 # Bodies below the province: a reference naming one without a place takes the
 # citing document's district, the others its province.
 _DISTRICT_BODIES = {"huyen-uy", "thanh-uy", "thi-uy", "quan-uy"}
-
-_XSD_DATE = {10: N(XSD.date), 7: N(XSD.gYearMonth), 4: N(XSD.gYear)}
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-RDF_JSON = N(str(RDF) + "JSON")
-
-
-def source_sha(record: PlanRecord) -> str:
-    """The source's SHA-256, or the hash of its record JSON when unknown."""
-    if record.sha256:
-        return record.sha256
-    blob = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def graph_iri(sha: str, base: str = DEFAULT_BASE) -> str:
-    return f"{base}graph/{sha}"
-
-
-def source_iri(sha: str, base: str = DEFAULT_BASE) -> str:
-    return f"{base}source/{sha}"
-
-
-def org_iri(key: DocKey, base: str = DEFAULT_BASE) -> str:
-    return f"{base}org/{key.jurisdiction.replace('.', '/')}/{key.body}"
-
-
-def place_iri(jurisdiction: str, base: str = DEFAULT_BASE) -> str:
-    return f"{base}place/{jurisdiction.replace('.', '/')}"
-
-
-def date_literal(date: str | None) -> Literal | None:
-    """``eli:date_document`` typed by precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
-    if not date or not _DATE_RE.match(date):
-        return None
-    return Literal(date, datatype=_XSD_DATE[len(date)])
 
 
 def _decimal(x: float | int) -> Literal | None:
@@ -129,24 +82,9 @@ class RecordGraph:
     keys: list[DocKey] = field(default_factory=list)
 
 
-class _Nodes:
-    """A vocabulary's terms as pyoxigraph nodes, each made once: the writer names
-    a term some 150 times per record, and rdflib's namespace lookup is not free."""
-
-    def __init__(self, ns: object) -> None:
-        self._base = str(ns)
-
-    def __getattr__(self, name: str) -> NamedNode:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        node = NamedNode(self._base + name)
-        setattr(self, name, node)
-        return node
-
-
-_RDF, _RDFS, _ELI, _LIN, _ORG = _Nodes(RDF), _Nodes(RDFS), _Nodes(ELI._NS), _Nodes(LIN._NS), _Nodes(ORG._NS)
-_PROV, _DCTERMS, _SKOS, _FOAF = _Nodes(PROV._NS), _Nodes(DCTERMS), _Nodes(SKOS), _Nodes(FOAF)
-_XSD = _Nodes(XSD)
+_RDF, _RDFS, _ELI, _LIN, _ORG = Nodes(RDF), Nodes(RDFS), Nodes(ELI._NS), Nodes(LIN._NS), Nodes(ORG._NS)
+_PROV, _DCTERMS, _SKOS, _FOAF = Nodes(PROV._NS), Nodes(DCTERMS), Nodes(SKOS), Nodes(FOAF)
+_XSD = Nodes(XSD)
 
 
 # Pieces of graphs that many records repeat word for word (the description of a
@@ -375,7 +313,7 @@ def build(
     stored (when a later document resolves one of its references) unchanged.
     """
     # Keys the record itself states completely: its undated mentions resolve to them.
-    w = _Writer(record, base, LayeredCatalogue(catalogue, _stated_ref_keys(record)), sha)
+    w = _Writer(record, base, LayeredCatalogue(catalogue, stated_ref_keys(record)), sha)
     sha = w.sha
     src = N(source_iri(sha, base))
     act = N(f"{base}activity/{sha}")
@@ -397,7 +335,7 @@ def build(
     w.add(act, _RDF.type, _LIN.ExtractionActivity)
     w.add(act, _RDF.type, _PROV.Activity)
     w.add(act, _PROV.used, src)
-    methods = sorted({e.method for e in _all_evidence(record) if e.method} or {"ingest.extract"})
+    methods = sorted({e.method for e in all_evidence(record) if e.method} or {"ingest.extract"})
     w.add(act, _LIN.method, Literal(" ".join(methods)))
     w.add(d, _PROV.wasDerivedFrom, src)
     w.add(d, _PROV.wasGeneratedBy, act)
@@ -409,7 +347,7 @@ def build(
 
     for name in record.campaigns:
         c = match_campaign(name)
-        if c is not None:  # described once, in the scheme's own graph (scheme_graph)
+        if c is not None:  # described once, in the scheme's own graph (graph.writing.scheme_graph)
             w.add(d, _ELI.is_about, N(c.iri))
             continue
         iri = N(CAMPAIGN_NS + slugify(name))
@@ -450,58 +388,9 @@ def build(
     return RecordGraph(graph_iri(sha, base), triples, own_id, sorted(w.keys.values()))
 
 
-def scheme_graph(base: str = DEFAULT_BASE) -> tuple[str, list[Triple]]:
-    """The named graph of the known campaigns (``ontology/campaigns.ttl``) and its triples.
-
-    Why a graph of its own: a national cascade cites the same few campaigns in
-    every plan; describing them once keeps ~10 triples per plan out of the store,
-    and a plan's graph says only that it is about them (``eli:is_about``).
-    Campaigns the scheme does not know are still described in the citing graph.
-    """
-    from pyoxigraph import RdfFormat, parse
-
-    from ontology import CAMPAIGNS_PATH
-
-    with open(CAMPAIGNS_PATH, "rb") as f:
-        triples = [q.triple for q in parse(f, format=RdfFormat.TURTLE)]
-    return f"{base}graph/campaigns", triples
-
-
 def record_triples(
     record: PlanRecord, base: str = DEFAULT_BASE, catalogue: Catalogue | None = None
 ) -> tuple[str, list[Triple]]:
     """The graph IRI of a record and its triples (see :func:`build`)."""
     rg = build(record, base, catalogue)
     return rg.graph, rg.triples
-
-
-def _stated_ref_keys(record: PlanRecord) -> list[DocKey]:
-    return [
-        k
-        for r in _walk(record.implements + record.based_on + record.cites)
-        if UNKNOWN not in (k := doc_key(r.doc_type, r.number, r.issuer, r.date, r.title)).parts
-    ]
-
-
-def stated_keys(record: PlanRecord) -> list[DocKey]:
-    """The complete keys a record states: its own and those of the documents it fully names.
-
-    A bulk ingest puts them in the catalogue before building any graph, so a
-    partial mention ("Kế hoạch 241-KH/TU", no date) anywhere in the batch lands
-    on the document whatever the order of the files.
-    """
-    own = doc_key(record.doc_type, record.number, record.issuer, record.date, record.title)
-    return ([own] if UNKNOWN not in own.parts else []) + _stated_ref_keys(record)
-
-
-def _walk(refs: tuple[Ref, ...]) -> Iterator[Ref]:
-    for r in refs:
-        yield r
-        yield from _walk(r.implements)
-
-
-def _all_evidence(record: PlanRecord) -> Iterator[Evidence]:
-    yield from record.evidence.values()
-    for r in _walk(record.implements + record.based_on + record.cites):
-        if r.evidence:
-            yield r.evidence

@@ -26,7 +26,7 @@ from hashlib import blake2b as _blake
 
 from pyoxigraph import Triple
 
-from graph import rdf
+from graph import terms
 from graph.identity import CENTRAL, Catalogue, id_of_iri, key_of_id
 from graph.index import LineageIndex
 from ingest.text import fold, normalize
@@ -55,8 +55,8 @@ _DOC_CLASS, _PLACE_CLASS = str(ELI.LegalResource), str(LIN.AdministrativeUnit)
 _ORG_CLASS, _CAMPAIGN_CLASS = str(ORG.Organization), str(LIN.Campaign)
 _PREF_LABEL = str(SKOS.prefLabel)
 _FACT_PROPS = _DOC_PROPS | _PLACE_PROPS | _ORG_PROPS | {_TYPE, _PREF_LABEL}
-_SYSTEMS = {str(x) for x in rdf.SYSTEM_CONCEPT.values()}
-_LEVELS = {str(x) for x in rdf.LEVEL_CONCEPT.values()}
+_SYSTEMS = {str(x) for x in terms.SYSTEM_CONCEPT.values()}
+_LEVELS = {str(x) for x in terms.LEVEL_CONCEPT.values()}
 
 
 @dataclass
@@ -253,8 +253,8 @@ class ReadModel:
             if doc is None:
                 doc = docs[pid] = Doc(id=pid, iri=d)
             if p == rdf_type:
-                if o in rdf.CLASS_DOC_TYPE:
-                    doc.doc_type = rdf.CLASS_DOC_TYPE[o]
+                if o in terms.CLASS_DOC_TYPE:
+                    doc.doc_type = terms.CLASS_DOC_TYPE[o]
             elif p == implements:
                 tid = id_of_iri(o, base)
                 if tid is not None:
@@ -325,7 +325,7 @@ def _bodies(facts: Facts, base: str) -> dict[str, Body]:
     for o, p, v in facts.orgs:
         props[o][p].append(v)
     bodies: dict[str, Body] = {}
-    central = rdf.place_iri(CENTRAL, base)
+    central = terms.place_iri(CENTRAL, base)
     p_label, p_class, p_spatial = str(RDFS.label), str(ORG.classification), str(DCTERMS.spatial)
     p_part, p_succ = str(DCTERMS.isPartOf), str(LIN.successor)
     for o in sorted(props):
@@ -333,7 +333,7 @@ def _bodies(facts: Facts, base: str) -> dict[str, Body]:
         bid = o.removeprefix(f"{base}org/").replace("/", ".")
         b = bodies[bid] = Body(id=bid, iri=o, name=_best(pv[p_label]))
         for c in sorted(pv[p_class]):
-            v = rdf.CONCEPT_VALUE.get(c)
+            v = terms.CONCEPT_VALUE.get(c)
             if c in _SYSTEMS:
                 b.system = v
             elif c in _LEVELS:

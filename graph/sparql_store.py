@@ -61,7 +61,6 @@ from pathlib import Path
 from pyoxigraph import (
     NamedNode,
     Quad,
-    QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
     RdfFormat,
@@ -73,27 +72,13 @@ from pyoxigraph import (
 from pyoxigraph import Store as OxStore
 
 from graph.errors import QueryError, StoreError
-from graph.store import _FORMATS, QueryResult, _nt
+from graph.formats import GRAPH_FORMATS, RDF_FORMAT_NAMES, RESULT_FORMATS, media_type
+from graph.storage import QueryResult, triple_line
 
 __all__ = ["SparqlEndpoints", "SparqlStore", "parse_spec"]
 
 _RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_RESULTS_FORMATS = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "application/xml": QueryResultsFormat.XML,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-}
-_GRAPH_FORMATS = {
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "text/plain": RdfFormat.N_TRIPLES,  # old servers label N-Triples so
-    "text/turtle": RdfFormat.TURTLE,
-    "application/x-turtle": RdfFormat.TURTLE,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/ld+json": RdfFormat.JSON_LD,
-}
 # An empty embedded store only tells the query form (SELECT/ASK/CONSTRUCT) so the
 # right Accept header is sent: some servers answer a CONSTRUCT in a results format.
 _FORM_PROBE = OxStore()
@@ -169,10 +154,6 @@ def _one_line(text: str, limit: int = 300) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";")[0].strip().lower()
-
-
 class SparqlStore:
     """The store interface over a remote SPARQL 1.1 server (see the module docstring)."""
 
@@ -211,12 +192,12 @@ class SparqlStore:
         where = url.split("?")[0]  # the endpoint, without options or graph names
         try:
             with urllib.request.urlopen(req, timeout=self.endpoints.timeout) as resp:
-                return resp.status, _media_type(resp.headers.get("Content-Type")), resp.read()
+                return resp.status, media_type(resp.headers.get("Content-Type")), resp.read()
         except urllib.error.HTTPError as e:
             with e:
                 body = e.read()
             if 400 <= e.code < 500:
-                return e.code, _media_type(e.headers.get("Content-Type")), body
+                return e.code, media_type(e.headers.get("Content-Type")), body
             msg = _one_line(body.decode("utf-8", "replace")) or e.reason
             raise StoreError(f"SPARQL server at {where} failed (HTTP {e.code}): {msg}") from e
         except urllib.error.URLError as e:
@@ -242,7 +223,7 @@ class SparqlStore:
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
         """Replace the named graph's content: DROP + INSERT DATA in one update request."""
         g = NamedNode(graph)
-        body = "\n".join(_nt(t) for t in triples)
+        body = "\n".join(triple_line(t) for t in triples)
         self._update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}", f"write {graph}")
 
     def load_nquads(self, source: bytes | str | os.PathLike[str]) -> None:
@@ -315,14 +296,14 @@ class SparqlStore:
             raise StoreError(
                 f"SPARQL server at {self.endpoints.query} refused the query (HTTP {status}): {msg}"
             )
-        if mt in _RESULTS_FORMATS and form is not QueryTriples:
+        if mt in RESULT_FORMATS and form is not QueryTriples:
             try:
-                return parse_query_results(payload, _RESULTS_FORMATS[mt])
+                return parse_query_results(payload, RESULT_FORMATS[mt])
             except SyntaxError as e:
                 raise StoreError(
                     f"bad SPARQL results from {self.endpoints.query}: {_one_line(str(e))}"
                 ) from e
-        if mt in _GRAPH_FORMATS or (form is QueryTriples and mt == "application/json"):
+        if mt in GRAPH_FORMATS or (form is QueryTriples and mt == "application/json"):
             # QueryTriples cannot be built directly: replay the graph through an
             # in-memory store so callers get the very type the embedded store returns.
             tmp = OxStore()
@@ -334,9 +315,9 @@ class SparqlStore:
 
     def dump(self, fmt: str = "nq") -> bytes:
         """The dataset (nq, trig) or the union of the named graphs (nt, ttl, jsonld)."""
-        if fmt not in _FORMATS:
-            raise ValueError(f"unknown format {fmt!r}; one of {sorted(_FORMATS)}")
-        rf = _FORMATS[fmt]
+        if fmt not in RDF_FORMAT_NAMES:
+            raise ValueError(f"unknown format {fmt!r}; one of {sorted(RDF_FORMAT_NAMES)}")
+        rf = RDF_FORMAT_NAMES[fmt]
         if rf.supports_datasets:
             rows = self._select_rows(
                 f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._graph_filter} }}"
@@ -362,7 +343,7 @@ class SparqlStore:
     # ------------------------------------------------------------- parsing
     @staticmethod
     def _parse_rdf(body: bytes, mt: str, url: str) -> list[Quad]:
-        fmt = _GRAPH_FORMATS.get(mt, RdfFormat.JSON_LD if mt == "application/json" else None)
+        fmt = GRAPH_FORMATS.get(mt, RdfFormat.JSON_LD if mt == "application/json" else None)
         if fmt is None:
             raise StoreError(f"unexpected answer from {url}: content type {mt or 'missing'!r}")
         try:

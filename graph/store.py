@@ -1,15 +1,15 @@
-"""Storage behind one small interface: named graphs in, SPARQL out.
+"""The embedded store, and the one place a store spec becomes a store.
 
-Reads/writes: an RDF dataset. ``open_store(spec)`` picks the implementation:
-a directory path -> :class:`OxigraphStore` on disk; ``"memory:"`` -> in memory;
-``"sparql+http://..."`` / ``"sparql+https://..."`` -> a remote SPARQL 1.1
-Protocol server, :class:`graph.sparql_store.SparqlStore` (its docstring lists
-the spec forms for Oxigraph server, Virtuoso, GraphDB, Neptune and Fuseki).
+Reads/writes: an RDF dataset. ``open_store(spec)`` picks the implementation of
+:class:`graph.storage.Store`: a directory path -> :class:`OxigraphStore` on disk;
+``"memory:"`` -> in memory; ``"sparql+http://..."`` / ``"sparql+https://..."`` ->
+a remote SPARQL 1.1 Protocol server, :class:`graph.sparql_store.SparqlStore`
+(its docstring lists the spec forms for Oxigraph server, Virtuoso, GraphDB,
+Neptune and Fuseki).
 
-Why pyoxigraph result objects in the interface: a remote implementation can
-build the very same objects with ``pyoxigraph.parse_query_results`` (SELECT,
-ASK) and ``pyoxigraph.parse`` (CONSTRUCT), so callers never care where the
-data lives. Queries see the union of the named graphs as their default graph.
+Why pyoxigraph embedded by default: one process, no server to run, and its bulk
+loader fills a national store in minutes. Queries see the union of the named
+graphs as their default graph.
 """
 
 from __future__ import annotations
@@ -17,64 +17,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
-from pyoxigraph import (
-    NamedNode,
-    QueryBoolean,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
-    Triple,
-)
-from pyoxigraph import (
-    Store as OxStore,
-)
+from pyoxigraph import NamedNode, QueryTriples, RdfFormat, Triple
+from pyoxigraph import Store as OxStore
 
 from graph.errors import QueryError, StoreError
+from graph.formats import RDF_FORMAT_NAMES
+from graph.sparql_store import SparqlStore
+from graph.storage import QueryResult, Store, triple_line
 
-QueryResult = QuerySolutions | QueryBoolean | QueryTriples
-
-_FORMATS = {
-    "nq": RdfFormat.N_QUADS,
-    "trig": RdfFormat.TRIG,
-    "nt": RdfFormat.N_TRIPLES,
-    "ttl": RdfFormat.TURTLE,
-    "jsonld": RdfFormat.JSON_LD,
-}
-
-
-@runtime_checkable
-class Store(Protocol):
-    """What the graph layer needs from storage (see module docstring)."""
-
-    def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
-        """Replace the named graph's content in one transaction."""
-
-    def load_nquads(self, source: bytes | str | os.PathLike[str]) -> None:
-        """Add N-Quads (``bytes``, or the path of a file) in bulk: for graphs not in the store."""
-
-    def remove_graph(self, graph: str) -> None:
-        """Drop a named graph (no error if absent)."""
-
-    def graph_triples(self, graph: str) -> set[Triple]:
-        """The triples of one named graph (to detect unchanged re-ingests)."""
-
-    def graphs(self) -> list[str]:
-        """The named graph IRIs, sorted."""
-
-    def query(self, sparql: str) -> QueryResult:
-        """A read-only SPARQL 1.1 query over the union of the named graphs."""
-
-    def dump(self, fmt: str = "nq") -> bytes:
-        """The dataset (nq, trig) or the union graph (nt, ttl, jsonld) serialised."""
-
-    def close(self) -> None:
-        """Release the store (flushes and unlocks an on-disk store)."""
-
-
-def _nt(t: Triple) -> str:
-    return f"{t.subject} {t.predicate} {t.object} ."
+__all__ = ["OxigraphStore", "QueryResult", "Store", "open_store"]
 
 
 class OxigraphStore:
@@ -89,7 +41,7 @@ class OxigraphStore:
 
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
         g = NamedNode(graph)
-        body = "\n".join(_nt(t) for t in triples)
+        body = "\n".join(triple_line(t) for t in triples)
         # DROP + INSERT DATA in one update request: oxigraph applies it as one transaction.
         update = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
         try:
@@ -134,9 +86,9 @@ class OxigraphStore:
             raise StoreError(str(e)) from e
 
     def dump(self, fmt: str = "nq") -> bytes:
-        if fmt not in _FORMATS:
-            raise ValueError(f"unknown format {fmt!r}; one of {sorted(_FORMATS)}")
-        rf = _FORMATS[fmt]
+        if fmt not in RDF_FORMAT_NAMES:
+            raise ValueError(f"unknown format {fmt!r}; one of {sorted(RDF_FORMAT_NAMES)}")
+        rf = RDF_FORMAT_NAMES[fmt]
         if rf.supports_datasets:
             return self._store.dump(format=rf) or b""
         union = self._store.query(
@@ -167,9 +119,6 @@ def open_store(spec: str | os.PathLike[str]) -> Store:
     if s == "memory:":
         return OxigraphStore(None)
     if s.startswith(("sparql+http://", "sparql+https://")):
-        # Imported here: the remote store builds on this module's helpers.
-        from graph.sparql_store import SparqlStore
-
         return SparqlStore(s)
     if "://" in s:
         raise StoreError(f"unknown store spec {s!r}: expected a directory, 'memory:' or sparql+http(s)://")

@@ -5,6 +5,7 @@ from the later stages (graph, api, viz).
 """
 
 from ingest import curation
+from ingest.curation import extract_curated
 from ingest.errors import DocumentError, IngestError
 from ingest.extract import extract, extract_file
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, Signer, Target
@@ -22,6 +23,7 @@ __all__ = [
     "Signer",
     "Target",
     "extract",
+    "extract_curated",
     "extract_file",
     "read_document",
     "supported",

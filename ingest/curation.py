@@ -1,9 +1,10 @@
 """Curation: a researcher's verdicts on extracted links and fields, kept across re-ingests.
 
 Reads: ``data/curation.json`` (see docs/curation.md) and a
-:class:`~ingest.model.PlanRecord`. Returns: the record with the verdicts
-applied. Pure: the same record and file always give the same result, so
-re-ingesting a document re-applies its corrections instead of losing them.
+:class:`~ingest.model.PlanRecord` (or the file to extract it from:
+:func:`extract_curated`, what an ingest runs on every file). Returns: the record
+with the verdicts applied. Pure: the same record and file always give the same
+result, so re-ingesting a document re-applies its corrections instead of losing them.
 
 A verdict names its document by the SHA-256 of the original file (or a prefix
 of at least 12 hex digits) or by the file name, and then does one of:
@@ -25,7 +26,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import IngestError
+from ingest.errors import DocumentError, IngestError
+from ingest.extract import extract_file
 from ingest.model import Evidence, PlanRecord, Ref
 from ingest.refs import norm_key
 
@@ -116,6 +118,23 @@ def apply(record: PlanRecord, verdicts: Iterable[Verdict]) -> PlanRecord:
             refs = _accepted(refs, norm_key(v.number or ""))
         record = replace(record, **{v.relation or "implements": refs})
     return record
+
+
+def extract_curated(path: str, verdicts: Sequence[Verdict] = ()) -> tuple[PlanRecord | None, str | None]:
+    """The record of one file with the verdicts naming it applied, or None and the one-line
+    reason it could not be had. Never raises: one bad document never stops the others."""
+    try:
+        record = extract_file(path)
+    except DocumentError as e:
+        return None, str(e)
+    except Exception as e:  # one bad document never stops the others
+        return None, f"{path}: could not be extracted ({type(e).__name__}: {e})"
+    if verdicts:
+        try:
+            record = apply(record, verdicts)
+        except Exception as e:  # a curation that cannot apply loses this record, not the run
+            return None, f"{path}: curation could not be applied ({type(e).__name__}: {e})"
+    return record, None
 
 
 def _curated(v: Verdict) -> Evidence:

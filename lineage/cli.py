@@ -73,7 +73,7 @@ def _lineage(settings: Settings):
     from graph.store import open_store
 
     try:
-        return Lineage(
+        return Lineage.open(
             open_store(settings.store),
             base=settings.base,
             snapshot=settings.index,

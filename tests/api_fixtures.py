@@ -143,7 +143,7 @@ def records() -> list[PlanRecord]:
 def make_lineage() -> Lineage:
     """A real Lineage over an in-memory store holding :func:`records`."""
     # LINEAGE_TRAVERSAL=sparql runs every API and view test with property paths on the store.
-    lin = Lineage(open_store("memory:"), traversal=os.environ.get("LINEAGE_TRAVERSAL") or "index")
+    lin = Lineage.open(open_store("memory:"), traversal=os.environ.get("LINEAGE_TRAVERSAL") or "index")
     lin.ingest_records(records())
     return lin
 

@@ -219,6 +219,6 @@ def store(request, tmp_path) -> OxigraphStore:
 
 @pytest.fixture
 def lineage(store) -> Lineage:
-    lin = Lineage(store)
+    lin = Lineage.open(store)
     lin.ingest_records(all_seed_records())
     return lin

@@ -6,10 +6,12 @@ import typing
 from typing import Any
 
 import pytest
-from api_fixtures import TestClient, id_of
+from api_fixtures import TestClient, id_of, make_app
 from fastapi import FastAPI
 
+from api.fastpath import TraversalRoute
 from api.schemas import Level, System
+from graph.errors import StoreError
 from graph.service import Lineage
 from ontology.vocab import LEVELS, SYSTEMS
 
@@ -409,18 +411,45 @@ def test_traversals_send_what_the_service_and_the_schema_say(client: TestClient,
         assert r.json() == lin.descendants(pid, max_depth=1)
 
 
-def test_the_fast_path_answers_as_the_route_does(built: tuple[FastAPI, Lineage]) -> None:
-    """api.fastpath serves plain GETs; the FastAPI route serves the rest. Same bytes."""
+def test_the_fast_route_answers_as_the_documented_route_does(built: tuple[FastAPI, Lineage]) -> None:
+    """api.fastpath serves plain GETs (with the in-memory index); the documented route
+    serves the rest. Same bytes, and the fast route's own count proves which one served."""
     app, lin = built
+    fast_route = next(r for r in app.router.routes if isinstance(r, TraversalRoute))
+    nodes = lin.index.nodes()
     with TestClient(app) as c:
-        for pid in lin.index.nodes():
+        before = fast_route.served
+        for pid in nodes:
             for rel in ("descendants", "ancestors"):
                 fast = c.get(f"/api/plans/{pid}/{rel}")
                 routed = c.get(f"/api/plans/{pid}/{rel}", params={"max_depth": 1000})
                 assert fast.status_code == routed.status_code == 200
                 assert fast.content == routed.content
                 assert fast.headers["content-type"] == routed.headers["content-type"]
+        # only the plain GETs, and only when the traversals walk the in-memory index
+        assert fast_route.served - before == (2 * len(nodes) if lin.traversal == "index" else 0)
+        served = fast_route.served
         missing = c.get("/api/plans/no.such.plan/descendants")
         assert missing.status_code == 404
         assert missing.headers["content-type"].startswith("application/problem+json")
         assert c.get("/api/plans/<script>/ancestors").status_code == 404
+        assert c.head(f"/api/plans/{nodes[0]}/descendants").status_code == 405  # GET only, as documented
+        assert fast_route.served == served  # none of these was its to answer
+
+
+def test_the_fast_route_fails_as_any_route_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside the framework, a failure while the fast route makes its answer is the
+    problem+json of the exception handlers (a store error: 503), not a bare 500."""
+    app, lin = make_app()
+    if lin.traversal != "index":
+        pytest.skip("the fast route serves only the in-memory index")
+
+    def unavailable(*args: object) -> bytes:
+        raise StoreError("the store went away")
+
+    monkeypatch.setattr(lin, "traversal_json", unavailable)
+    pid = lin.index.nodes()[0]
+    with TestClient(app, raise_server_exceptions=False) as c:
+        body = assert_problem(c.get(f"/api/plans/{pid}/descendants"), 503)
+    assert "unavailable" in body["detail"]
+    assert next(r for r in app.router.routes if isinstance(r, TraversalRoute)).served == 0

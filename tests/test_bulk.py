@@ -55,42 +55,42 @@ def test_workers_extract_what_one_process_does(monkeypatch: pytest.MonkeyPatch, 
 
 
 def test_parallel_bulk_ingest_builds_the_same_graph(records: list, monkeypatch: pytest.MonkeyPatch) -> None:
-    one = Lineage(open_store("memory:"))
+    one = Lineage.open(open_store("memory:"))
     for rec in records:  # one at a time: every record its own batch
         one.ingest_records([rec])
     monkeypatch.setattr(ingest.parallel, "MIN_PARALLEL", 1)
-    bulk = Lineage(open_store("memory:"))
+    bulk = Lineage.open(open_store("memory:"))
     report = bulk.ingest_records(records, workers=2)
     assert report.ingested == len(records)
     assert sorted(one.store.dump("nq").splitlines()) == sorted(bulk.store.dump("nq").splitlines())
     assert _answers(one) == _answers(bulk)
     # the in-memory facts a bulk ingest extends are the store's facts
-    assert bulk._facts is not None
-    assert bulk._facts.digest() == facts_from_store(bulk._select).digest()
+    assert bulk._live.facts is not None
+    assert bulk._live.facts.digest() == facts_from_store(bulk._live.select).digest()
     again = bulk.ingest_records(records, workers=2)
     assert (again.ingested, again.unchanged) == (0, len(records))
 
 
 def test_snapshot_starts_without_rebuilding_and_is_dropped_when_stale(records: list, tmp_path: Path) -> None:
     store_dir, snap = tmp_path / "store", tmp_path / "store.index"
-    lin = Lineage(open_store(str(store_dir)), snapshot=snap)
+    lin = Lineage.open(open_store(str(store_dir)), snapshot=snap)
     lin.ingest_records(records[:20])
     want = _answers(lin)
     lin.store.close()
     assert snap.exists()
 
-    warm = Lineage(open_store(str(store_dir)), snapshot=snap)
+    warm = Lineage.open(open_store(str(store_dir)), snapshot=snap)
     assert warm.from_snapshot and _answers(warm) == want
     warm.ingest_records(records[20:])  # a new generation: the snapshot follows it
     want_all = _answers(warm)
     warm.store.close()
 
-    again = Lineage(open_store(str(store_dir)), snapshot=snap)
+    again = Lineage.open(open_store(str(store_dir)), snapshot=snap)
     assert again.from_snapshot and _answers(again) == want_all
     again.store.close()
 
     snap.write_bytes(b"not a pickle")  # unreadable: rebuilt from the store, same answers
-    cold = Lineage(open_store(str(store_dir)), snapshot=snap)
+    cold = Lineage.open(open_store(str(store_dir)), snapshot=snap)
     assert not cold.from_snapshot and _answers(cold) == want_all
 
 
@@ -98,7 +98,7 @@ def test_files_through_shards_build_the_same_graph(
     records: list, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """``ingest_files``: records stay in the workers between the passes; same store, same answers."""
-    plain = Lineage(open_store("memory:"))
+    plain = Lineage.open(open_store("memory:"))
     plain.ingest_records(records)
     monkeypatch.setattr(ingest.parallel, "MIN_PARALLEL", 1)
     bad = tmp_path / "broken.docx"
@@ -106,7 +106,7 @@ def test_files_through_shards_build_the_same_graph(
     files = _files()
     paths = [str(p) for p in (*files[:7], bad, *files[7:], files[0])]  # a broken file, a duplicate
     seen: dict[str, int] = {}
-    lin = Lineage(open_store("memory:"))
+    lin = Lineage.open(open_store("memory:"))
     report, sources = lin.ingest_files(
         paths, workers=2, progress=lambda ph, n: seen.__setitem__(ph, seen.get(ph, 0) + n)
     )
@@ -117,21 +117,22 @@ def test_files_through_shards_build_the_same_graph(
     assert {ph for ph, _ in report.phases} == {"extract", "build", "load", "settle"}
     assert sorted(plain.store.dump("nq").splitlines()) == sorted(lin.store.dump("nq").splitlines())
     assert _answers(plain) == _answers(lin)
-    assert lin._facts is not None and lin._facts.digest() == facts_from_store(lin._select).digest()
+    facts = lin._live.facts
+    assert facts is not None and facts.digest() == facts_from_store(lin._live.select).digest()
     again, _ = lin.ingest_files(paths[:5], workers=2)
     assert (again.ingested, again.unchanged) == (0, 5)
 
 
 def test_a_load_that_fails_alongside_the_model_is_raised_after_it() -> None:
     """The bulk load runs in a thread while the read model is built: its error is not lost."""
-    from graph.service import _alongside
+    from graph.writing import alongside
 
     done = []
 
     def fail() -> None:
         raise OSError("disk full")
 
-    with pytest.raises(OSError, match="disk full"), _alongside(fail):
+    with pytest.raises(OSError, match="disk full"), alongside(fail):
         done.append("model")
     assert done == ["model"]
 

@@ -118,7 +118,7 @@ def test_reingest_keeps_the_correction_in_the_graph(tmp_path: Path) -> None:
             cwd=ROOT,
         )
         assert p.returncode == 0, p.stderr
-    lin = Lineage(open_store(str(store)))
+    lin = Lineage.open(open_store(str(store)))
     (pid,) = [i["id"] for i in lin.search(limit=50)[1] if not i["stub"]]
     parents = {lin.summary(x)["number"] for x in lin.plan(pid)["parents"]}
     assert parents == {"474/KH-MTTQ-BTT"}

@@ -25,7 +25,7 @@ SHARED_GOLD = ROOT.parent / "shared" / "gold" / "seeds.json"
 
 @pytest.fixture(scope="module")
 def seeded() -> Lineage:
-    lin = Lineage(open_store("memory:"))
+    lin = Lineage.open(open_store("memory:"))
     lin.ingest_records([extract_file(str(p)) for p in SEEDS])
     return lin
 
@@ -91,7 +91,7 @@ def _plan(text: str, name: str):
 
 
 def test_a_number_in_two_provinces_resolves_to_the_citing_plans_province() -> None:
-    lin = Lineage(open_store("memory:"))
+    lin = Lineage.open(open_store("memory:"))
     tpl = (
         "KẾ HOẠCH\nthực hiện\n\nThực hiện Kế hoạch số 241-KH/TU, ngày 02/4/2024 của Ban Thường vụ Tỉnh ủy{prov} "
         "về thực hiện Kết luận số 70-KL/TW ngày 31/01/2024 của Bộ Chính trị, Ban Thường vụ Huyện ủy {dist} "

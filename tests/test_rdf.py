@@ -11,8 +11,9 @@ from pyoxigraph import Literal, NamedNode
 from rdflib import Graph
 
 from graph.identity import iri_of
-from graph.rdf import build, record_triples, scheme_graph
+from graph.rdf import build, record_triples
 from graph.store import open_store
+from graph.writing import scheme_graph
 from ontology import ONTOLOGY_PATH, SHAPES_PATH
 from ontology.ns import ELI, LIN, PROV, RDF, SKOS, XSD
 

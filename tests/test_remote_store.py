@@ -26,6 +26,7 @@ from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTr
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from api.routes.sparql import negotiate
 from graph.errors import QueryError, StoreError
 from graph.service import Lineage
 from graph.sparql_store import SparqlStore, parse_spec
@@ -177,7 +178,7 @@ def test_connection_refused_names_the_endpoint() -> None:
     with pytest.raises(StoreError, match=f"127.0.0.1:{port}/update"):
         s.replace_graph(G1, [t("a", "một")])
     with pytest.raises(StoreError):  # the service's first refresh reports it, not a traceback
-        Lineage(s)
+        Lineage.open(s)
 
 
 class _Broken(BaseHTTPRequestHandler):
@@ -251,13 +252,13 @@ def seeded(
     store, _, paths = request.param.partition("/")
     traversal = "sparql" if paths else "index"
     if store == "memory":
-        lin = Lineage(open_store("memory:"), traversal=traversal)
+        lin = Lineage.open(open_store("memory:"), traversal=traversal)
         lin.ingest_records(seed_records)
         yield lin
         return
     exe = require_oxigraph()
     with oxigraph_server(tmp_path_factory.mktemp("seeded") / "db", exe) as spec:
-        lin = Lineage(open_store(spec), traversal=traversal)
+        lin = Lineage.open(open_store(spec), traversal=traversal)
         lin.ingest_records(seed_records)
         yield lin
 
@@ -282,9 +283,12 @@ def answers(lin: Lineage) -> dict[str, Any]:
     """The key lineage answers as JSON-ready data (compared between stores)."""
     root = kl70(lin)
     seeds = seed_ids(lin)
-    body, mt = lin.sparql(
-        "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
-        "SELECT ?d ?n WHERE { ?d a eli:LegalResource OPTIONAL { ?d eli:id_local ?n } } ORDER BY ?d ?n"
+    body, mt = negotiate(
+        lin.sparql(
+            "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+            "SELECT ?d ?n WHERE { ?d a eli:LegalResource OPTIONAL { ?d eli:id_local ?n } } ORDER BY ?d ?n"
+        ),
+        None,
     )
     return {
         "descendants": lin.descendants(root),
@@ -325,13 +329,13 @@ def test_reingest_changes_nothing(seeded: Lineage, seed_records: list[Any]) -> N
 
 
 def test_sparql_select_works_and_updates_are_refused(seeded: Lineage) -> None:
-    body, mt = seeded.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    body, mt = negotiate(seeded.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), None)
     assert (
         mt == "application/sparql-results+json"
         and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 100
     )
-    body, mt = seeded.sparql(
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3", accept="application/n-triples"
+    body, mt = negotiate(
+        seeded.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"), "application/n-triples"
     )
     assert mt == "application/n-triples" and len(Graph().parse(data=body, format="nt")) == 3
     for q in ("INSERT DATA { <http://a> <http://b> <http://c> }", "DROP ALL", "SELECT WHERE nonsense"):
@@ -347,12 +351,12 @@ def test_export_ttl_and_validate(seeded: Lineage) -> None:
 
 def test_answers_are_identical_on_both_stores(seed_records: list[Any], tmp_path: Path) -> None:
     exe = require_oxigraph()
-    local = Lineage(open_store("memory:"))
+    local = Lineage.open(open_store("memory:"))
     local.ingest_records(seed_records)
     with oxigraph_server(tmp_path / "db", exe) as spec:
-        remote = Lineage(open_store(spec))
+        remote = Lineage.open(open_store(spec))
         remote.ingest_records(seed_records)
-        paths = Lineage(open_store(spec), traversal="sparql")  # property paths on the server
+        paths = Lineage.open(open_store(spec), traversal="sparql")  # property paths on the server
         a, b, c = answers(local), answers(remote), answers(paths)
         assert json.dumps(a, sort_keys=True, ensure_ascii=False) == json.dumps(
             b, sort_keys=True, ensure_ascii=False

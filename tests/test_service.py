@@ -24,6 +24,7 @@ from oxigraph_server import oxigraph_spec, remote_store  # noqa: F401  (fixtures
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from api.routes.sparql import negotiate
 from graph.errors import NotFound, QueryError
 from graph.service import IngestReport, Lineage
 from graph.store import open_store
@@ -131,20 +132,20 @@ def test_reference_without_place_resolves_in_the_citing_province(lineage):  # no
 
 def test_order_of_ingest_does_not_matter():
     """The undated, placeless reference comes first; the document arrives later and merges."""
-    a = Lineage(open_store("memory:"))
+    a = Lineage.open(open_store("memory:"))
     a.ingest_records([bac_ai()])
     assert any(i.startswith("ninh-thuan.tinh-uy.x.ke-hoach.297-kh-tu") for i in a.index.nodes())
     a.ingest_records([ninh_thuan_297(), bac_kan_297()])
     assert a.plan(bac_ai_id(a))["parents"] == [NT297]
     assert not any(".x." in i for i in a.index.nodes())
-    b = Lineage(open_store("memory:"))
+    b = Lineage.open(open_store("memory:"))
     b.ingest_records([ninh_thuan_297(), bac_kan_297(), bac_ai()])
     assert sorted(a.store.dump("nq").splitlines()) == sorted(b.store.dump("nq").splitlines())
     assert isomorphic(_union(a), _union(b))
 
 
 def test_stub_merges_when_the_document_is_ingested(store):  # noqa: F811
-    lin = Lineage(store)
+    lin = Lineage.open(store)
     lin.ingest_records([bac_kan_city_front()])
     before = lin.summary(P241)
     assert before["stub"] is True
@@ -155,8 +156,11 @@ def test_stub_merges_when_the_document_is_ingested(store):  # noqa: F811
     assert [i for i in lin.index.nodes() if i.endswith("241-kh-tu")] == [P241]
     assert lin.plan(P241)["title"].startswith("Thực hiện Kết luận số 70-KL/TW")
     # stub-ness in SPARQL: the derived graph marks only the remaining stubs
-    body, _ = lin.sparql(
-        "PREFIX lin: <https://w3id.org/vn-lineage/ontology#> SELECT ?d WHERE { ?d lin:stub true }"
+    body, _ = negotiate(
+        lin.sparql(
+            "PREFIX lin: <https://w3id.org/vn-lineage/ontology#> SELECT ?d WHERE { ?d lin:stub true }"
+        ),
+        None,
     )
     stubs = {b["d"]["value"] for b in json.loads(body)["results"]["bindings"]}
     assert lin.summary(P241)["iri"] not in stubs and lin.summary(P474)["iri"] in stubs
@@ -179,14 +183,48 @@ def test_reingest_changes_nothing(lineage):  # noqa: F811
 
 def test_reingest_on_disk_across_reopen(tmp_path):
     s = open_store(tmp_path / "s")
-    Lineage(s).ingest_records(all_seed_records())
+    Lineage.open(s).ingest_records(all_seed_records())
     before = s.dump("nt")
     s.close()
     s2 = open_store(tmp_path / "s")
-    lin = Lineage(s2)
+    lin = Lineage.open(s2)
     assert lin.ingest_records(all_seed_records()).ingested == 0
     assert isomorphic(Graph().parse(data=before, format="nt"), _union(lin))
     s2.close()
+
+
+class _Watched:
+    """A real store that records which of its methods are called."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.calls: list[str] = []
+
+    def __getattr__(self, name):
+        self.calls.append(name)
+        return getattr(self.store, name)
+
+
+def test_construction_does_no_io_and_open_loads(lineage):  # noqa: F811
+    watched = _Watched(lineage.store)
+    bare = Lineage(watched)  # type: ignore[arg-type]
+    assert watched.calls == [] and bare.stats()["plans"] == 0 and not bare.knows(P241)
+    opened = Lineage.open(watched)  # type: ignore[arg-type]
+    assert "query" in watched.calls and opened.stats() == lineage.stats()
+    generation = opened.generation
+    opened.refresh()
+    assert opened.generation != generation  # a new read model, a new token
+    assert opened.summary(P241) == lineage.summary(P241)
+
+
+def test_subgraph_members_and_edges(lineage):  # noqa: F811
+    sub = lineage.subgraph(P474)
+    cascade = lineage.cascade(P474)
+    assert sub.depth == {n["id"]: n["depth"] for n in cascade["nodes"]}
+    assert sorted(sub.edges) == [(e["source"], e["target"]) for e in cascade["edges"]]
+    assert sub.depth[P474] == 0 and sub.depth[KL70] == -2
+    with pytest.raises(NotFound):
+        lineage.subgraph("nope")
 
 
 def test_descendants_and_ancestors_carry_depth(lineage):  # noqa: F811
@@ -279,19 +317,19 @@ def test_campaigns_and_bodies(lineage):  # noqa: F811
 
 def test_sparql(lineage):  # noqa: F811
     q = "PREFIX eli: <http://data.europa.eu/eli/ontology#> SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a eli:LegalResource }"
-    body, mt = lineage.sparql(q)
+    body, mt = negotiate(lineage.sparql(q), None)
     assert mt == "application/sparql-results+json"
     assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "12"
-    body, mt = lineage.sparql("ASK { ?s ?p ?o }", accept="text/csv")
+    body, mt = negotiate(lineage.sparql("ASK { ?s ?p ?o }"), "text/csv")
     assert mt == "text/csv"
-    body, mt = lineage.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3")
+    body, mt = negotiate(lineage.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"), None)
     assert mt == "text/turtle" and len(Graph().parse(data=body, format="turtle")) == 3
-    body, mt = lineage.sparql("DESCRIBE <http://x/y>", accept="application/n-triples, text/turtle;q=0.5")
+    body, mt = negotiate(lineage.sparql("DESCRIBE <http://x/y>"), "application/n-triples, text/turtle;q=0.5")
     assert mt == "application/n-triples"
     # the lineage is queryable with property paths over the derived lin:parent
     q = f"""PREFIX lin: <https://w3id.org/vn-lineage/ontology#>
         SELECT ?a WHERE {{ <{lineage.summary(city_id(lineage))["iri"]}> lin:parent+ ?a }}"""
-    got = {b["a"]["value"] for b in json.loads(lineage.sparql(q)[0])["results"]["bindings"]}
+    got = {b["a"]["value"] for b in json.loads(negotiate(lineage.sparql(q), None)[0])["results"]["bindings"]}
     assert lineage.summary(KL70)["iri"] in got
 
 
@@ -335,13 +373,13 @@ def test_validate_clean(lineage):  # noqa: F811
 
 
 def test_validate_empty_store():
-    ok, _ = Lineage(open_store("memory:")).validate()
+    ok, _ = Lineage.open(open_store("memory:")).validate()
     assert ok
 
 
 def test_partial_issuer_ref_uses_number_and_province_context():
     """A ref naming no issuer at all ("Kế hoạch số 297-KH/TU") resolves via number + province."""
-    lin = Lineage(open_store("memory:"))
+    lin = Lineage.open(open_store("memory:"))
     lin.ingest_records([ninh_thuan_297(), bac_kan_297()])
     rec = dataclasses.replace(
         bac_ai(),
@@ -354,7 +392,7 @@ def test_partial_issuer_ref_uses_number_and_province_context():
 
 
 def test_dateless_ref_merges_with_dated_document():
-    lin = Lineage(open_store("memory:"))
+    lin = Lineage.open(open_store("memory:"))
     lin.ingest_records([tinh_uy_241()])
     rec = PlanRecord(
         source="x.txt",

@@ -52,7 +52,7 @@ def test_every_level_and_a_real_hierarchy(corpus: Path) -> None:
 def test_extract_and_parent_accuracy(corpus: Path) -> None:
     files = sorted(corpus.glob("*.txt"))
     records = [extract_file(str(f)) for f in files]  # none may raise
-    lin = Lineage(open_store("memory:"))
+    lin = Lineage.open(open_store("memory:"))
     lin.ingest_records(records)
     acc = parent_accuracy(lin, records, load_expected(corpus / "expected.jsonl"))
     assert acc.missing_files == 0

@@ -140,7 +140,7 @@ def national_records(
 
 
 def make(records: list[PlanRecord]) -> tuple[Lineage, str]:
-    lin = Lineage(open_store("memory:"))
+    lin = Lineage.open(open_store("memory:"))
     lin.ingest_records(records)
     (root,) = lin.roots()
     assert root["number"] == ROOT_NUMBER
@@ -539,8 +539,8 @@ def test_index_cache_is_bounded_by_weight_and_follows_the_index(small: tuple[Lin
     cache.get(lin, "huge", lambda: build("huge"))
     assert built.count("huge") == 1
 
-    class Other:  # another Lineage whose index is a different object
-        index = object()
+    class Other:  # another Lineage, on another read model
+        generation = 0  # no real one: generations count from 1
 
     cache.get(Other(), "a", lambda: build("a2"))  # type: ignore[arg-type]
     assert built[-1] == "a2"

@@ -1,7 +1,7 @@
 """Level of detail for cascades too large to draw plan by plan.
 
 Reads: a :class:`graph.service.Lineage`, only through its public calls
-(``summary``, ``index.ancestors``, ``index.descendants``, ``index.parents``).
+(``summary``, ``subgraph``, ``generation``).
 Returns: the vis-network nodes and edges of a cascade in which the plans below
 the focus are folded into groups, and what changes when one group is opened.
 
@@ -24,7 +24,7 @@ to which communes?", so the plans are folded the way the administration is:
 What a client has opened is a set of group ids; every drawing is a pure
 function of (cascade, open set), so the expansion route is stateless. The
 cascade (members, depths, place attributes, edges) is computed once per
-(index, focus, max_depth) and memoised by :class:`IndexCache`.
+(read model generation, focus, max_depth) and memoised by :class:`IndexCache`.
 """
 
 from __future__ import annotations
@@ -151,22 +151,12 @@ class CascadeLOD:
         self.lin = lin
         self.focus = focus
         self.max_depth = max_depth
-        index = lin.index
-        lin.summary(focus)  # NotFound for an unknown id
-        self.depth: dict[str, int] = {focus: 0}
-        for pid, d in index.ancestors(focus, max_depth):
-            self.depth.setdefault(pid, -d)
-        self.individual = set(self.depth)  # the focus and its ancestors: always drawn as plans
-        for pid, d in index.descendants(focus, max_depth):
-            self.depth.setdefault(pid, d)
+        sub = lin.subgraph(focus, max_depth)  # NotFound for an unknown id
+        self.depth: dict[str, int] = sub.depth
+        # the focus and its ancestors: always drawn as plans
+        self.individual = {pid for pid, d in self.depth.items() if d <= 0}
         self.attrs: dict[str, Attrs] = {pid: attrs_of(lin.summary(pid)) for pid in self.depth}
-        members = self.depth
-        self.edges: list[Pair] = [
-            (pid, parent)
-            for pid in members
-            for parent in index.parents(pid)
-            if parent in members and parent != pid
-        ]
+        self.edges: list[Pair] = list(sub.edges)
         self.path: dict[str, GroupPath] = {}
         self._members: dict[GroupPath, list[str]] = defaultdict(list)
         self.top: dict[str, str] = {}  # plan id -> id of its top group (itself when individual)
@@ -544,17 +534,16 @@ _Entries = OrderedDict[Hashable, tuple[Any, int]]
 
 
 class IndexCache:
-    """Values derived from one lineage index, dropped when the index is replaced.
+    """Values derived from one read model, dropped when the model is replaced.
 
-    ``Lineage.refresh`` (after every ingest) builds a new ``lin.index`` object and
-    never mutates an old one, so the identity of the index is a key that changes
-    exactly when the derived views go stale. Entries hold the index itself, so its
-    ``id`` cannot be reused by another object while the entry lives. A lock per
-    key keeps concurrent requests from building the same national cascade twice.
+    ``Lineage.generation`` changes exactly when a new read model is published
+    (after every ingest) and is never reused in the process, so it is a key that
+    changes exactly when the derived views go stale. A lock per key keeps
+    concurrent requests from building the same national cascade twice.
 
     Memory is bounded by weight, not count: a national cascade weighs its
     100,000 documents (tens of MB), a commune's a handful, so the least recently
-    used entries go once the weights of one index pass ``max_weight``.
+    used entries go once the weights of one read model pass ``max_weight``.
     """
 
     def __init__(self, max_indexes: int = 2, max_entries: int = 512, max_weight: int = 400_000) -> None:
@@ -562,20 +551,19 @@ class IndexCache:
         self.max_entries = max_entries
         self.max_weight = max_weight
         self._lock = threading.Lock()
-        # id(index) -> (the index, {key: (value, weight)} in least recently used order)
+        # generation -> (the generation, {key: (value, weight)} in least recently used order)
         self._by_index: OrderedDict[int, tuple[object, _Entries]] = OrderedDict()
         self._key_locks: dict[tuple[int, Hashable], threading.Lock] = {}
 
     def get(
         self, lin: Lineage, key: Hashable, build: Callable[[], T], weight: Callable[[T], int] | None = None
     ) -> T:
-        """The value for ``key`` under the current index of ``lin``, built once by ``build``."""
-        index = lin.index
-        ik = id(index)
+        """The value for ``key`` under the current read model of ``lin``, built once by ``build``."""
+        ik = lin.generation
         with self._lock:
             slot = self._by_index.get(ik)
-            if slot is None or slot[0] is not index:
-                slot = self._by_index[ik] = (index, OrderedDict())
+            if slot is None:
+                slot = self._by_index[ik] = (ik, OrderedDict())
             self._by_index.move_to_end(ik)
             while len(self._by_index) > self.max_indexes:
                 self._by_index.popitem(last=False)

@@ -1,14 +1,14 @@
 """The whole cascade at a glance, aggregated for the home page.
 
 Reads: a :class:`graph.service.Lineage`, through its public calls (``roots``,
-``summary``, ``index.descendants``, ``index.parents``). Returns: the root
+``summary``, ``subgraph``). Returns: the root
 directives with their descendant counts, and the graph folded into one group
 per (administrative level, province) with the number of implements-links
 between groups.
 
 Why it is cached: at national scale this walks 100,000 plans (about a second),
 and the home page is the most visited one. The answer only changes when an
-ingest refreshes the index, so it is memoised per index object
+ingest refreshes the read model, so it is memoised per read-model generation
 (:class:`viz.lod.IndexCache`) and the page costs a dictionary look-up after the
 first request. A national graph still has only ~200 groups (63 provinces per
 level), which :func:`viz.network.overview_network` lays out without physics.
@@ -62,14 +62,15 @@ def overview_json(lin: Lineage) -> str:
 
 
 def _build_overview(lin: Lineage) -> Overview:
-    index = lin.index
     members: set[str] = set()
+    edges: set[tuple[str, str]] = set()  # parent edges among the members (each once)
     roots = []
     for root in lin.roots():
-        below = index.descendants(root["id"])
-        roots.append({**root, "descendants": len(below)})
+        sub = lin.subgraph(root["id"])  # a root has no ancestors: itself and what lies below
+        roots.append({**root, "descendants": len(sub.descendants)})
         members.add(root["id"])
-        members.update(pid for pid, _ in below)
+        members.update(pid for pid, _ in sub.descendants)
+        edges.update(sub.edges)
     roots.sort(key=lambda r: (-r["descendants"], r.get("date") or "", r["id"]))
 
     key_of: dict[str, tuple[str, str | None]] = {}
@@ -82,10 +83,8 @@ def _build_overview(lin: Lineage) -> Overview:
         if summary.get("stub"):
             stubs[key] += 1
     between: Counter[tuple[str, str]] = Counter()
-    for pid in members:
-        for parent in index.parents(pid):
-            if parent in members and parent != pid:
-                between[(_key_id(key_of[pid]), _key_id(key_of[parent]))] += 1
+    for pid, parent in edges:
+        between[(_key_id(key_of[pid]), _key_id(key_of[parent]))] += 1
 
     groups = [
         {"key": _key_id(k), "level": k[0], "province": k[1], "plans": plans[k], "stubs": stubs[k]}

@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph.errors import NotFound
+from graph.inputs import clean_text, plausible_id
 from graph.service import Lineage
 from ontology.vocab import LEVELS
 from viz.lod import MAX_OPEN, CascadeLOD, cascade_lod, deepest, group_id, parse_group_id, place_label
@@ -67,13 +68,6 @@ def _lineage(request: Request) -> Lineage:
     return lineage
 
 
-def _clean(text: str | None) -> str | None:
-    if text is None:
-        return None
-    out = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return out[:1000] or None
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request,
@@ -83,7 +77,7 @@ def home(
 ) -> HTMLResponse:
     """Search box, root directives with their descendant counts, and the overview graph."""
     lin = _lineage(request)
-    q, province = _clean(q), _clean(province)
+    q, province = clean_text(q), clean_text(province)
     sel_level = level if level in LEVELS else None
     results = None
     if q or province or sel_level:
@@ -112,7 +106,7 @@ def plan_view(
     """The interactive cascade of one plan: ancestors above, descendants below."""
     lin = _lineage(request)
     try:
-        plan = lin.plan(id) if _plausible_id(id) else None
+        plan = lin.plan(id) if plausible_id(id) else None
         if plan is None:
             raise NotFound(id)
         lod = cascade_lod(lin, id, max_depth)
@@ -175,7 +169,7 @@ def expand_group(
     Unknown ids and groups are a 404, too many open groups a 422.
     """
     lin = _lineage(request)
-    if not _plausible_id(id):
+    if not plausible_id(id):
         raise NotFound(f"unknown plan id: {id}")
     if opened is not None and len(opened) > MAX_OPEN:
         raise HTTPException(422, f"at most {MAX_OPEN} open groups")
@@ -233,10 +227,6 @@ def evidence_rows(pid: str, links: list[dict[str, Any]], labels: dict[str, str])
 
 def _short(text: str, n: int = 48) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _plausible_id(ident: str) -> bool:
-    return 0 < len(ident) <= 512 and all(c.isascii() and (c.isalnum() or c in "._~-") for c in ident)
 
 
 def add_views(app: FastAPI, lineage: Lineage | None = None) -> None:

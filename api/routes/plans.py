@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import LineageDep, PlanId, clean_text, unknown_is_404
+from api.deps import LineageDep, PlanId, unknown_is_404
 from api.schemas import Level, PlanAtDepth, PlanDetail, PlanPage, PlanSummary, System, problem_responses
 from graph.errors import NotFound
+from graph.inputs import clean_text
 
 router = APIRouter(prefix="/api/plans", tags=["plans"])
 

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import LineageDep, clean_text
+from api.deps import LineageDep
 from api.problems import ProblemError
 from api.schemas import ResolveOut, problem_responses
+from graph.inputs import clean_text
 
 router = APIRouter(prefix="/api/resolve", tags=["resolve"])
 

@@ -2,9 +2,10 @@
 
 GET ``?query=``; POST either a form (``query=``) or the query itself as
 ``application/sparql-query``. The ``Accept`` header picks the result format
-(the service negotiates). Updates are refused before they reach the store: a
-form ``update=`` or an ``application/sparql-update`` body is a 403, and an
-UPDATE sent as a query fails the query grammar in the service (a 400).
+(:func:`negotiate`, here: the graph side only evaluates). Updates are refused
+before they reach the store: a form ``update=`` or an
+``application/sparql-update`` body is a 403, and an UPDATE sent as a query is
+refused by the graph's read-only query (a 400).
 """
 
 from __future__ import annotations
@@ -13,18 +14,30 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request, Response
+from pyoxigraph import QueryTriples
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import LineageDep
 from api.problems import ProblemError
 from api.schemas import problem_responses
 from graph.errors import QueryError
+from graph.formats import GRAPH_FORMATS, RESULT_FORMATS, media_type
 from graph.service import Lineage
+from graph.storage import QueryResult
 
 router = APIRouter(prefix="/api/sparql", tags=["sparql"])
 
 MAX_QUERY_BYTES = 1_000_000
 _READ_ONLY = "this endpoint is read-only: SPARQL UPDATE is not accepted"
+# What the endpoint offers (the first is the default): a subset of graph.formats' media types.
+RESULT_OFFERS = (
+    "application/sparql-results+json",
+    "application/json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+GRAPH_OFFERS = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
 _RESULTS = {
     200: {
         "description": "Query results in the negotiated format",
@@ -41,6 +54,25 @@ _RESULTS = {
 }
 
 
+def negotiate(result: QueryResult, accept: str | None) -> tuple[bytes, str]:
+    """``result`` serialised in the first offered media type ``accept`` lists (in the
+    header's order, q-values aside), else the default; the body and its media type.
+    A SELECT is evaluated while serialised: its errors become QueryError."""
+    wanted = [media_type(a) for a in (accept or "").split(",") if a.strip()]
+    try:
+        if isinstance(result, QueryTriples):
+            mt = next((a for a in wanted if a in GRAPH_OFFERS), GRAPH_OFFERS[0])
+            return result.serialize(format=GRAPH_FORMATS[mt]), mt
+        mt = next((a for a in wanted if a in RESULT_OFFERS), RESULT_OFFERS[0])
+        return result.serialize(format=RESULT_FORMATS[mt]), mt
+    except Exception as e:  # evaluation errors surface lazily while serialising
+        raise QueryError(f"query failed: {e}") from e
+
+
+def _evaluate(lin: Lineage, query: str, accept: str | None) -> tuple[bytes, str]:
+    return negotiate(lin.sparql(query), accept)
+
+
 async def _answer(lin: Lineage, query: str | None, request: Request, dataset: bool) -> Response:
     if dataset:
         raise ProblemError(
@@ -54,12 +86,12 @@ async def _answer(lin: Lineage, query: str | None, request: Request, dataset: bo
         raise ProblemError(400, "the query contains a NUL character")
     accept = request.headers.get("accept")
     try:
-        body, media_type = await run_in_threadpool(lin.sparql, query, accept)
+        body, mt = await run_in_threadpool(_evaluate, lin, query, accept)
     except QueryError:
         raise
     except (ValueError, SyntaxError) as e:  # a parser error the service let through
         raise ProblemError(400, f"invalid SPARQL query: {e}") from e
-    return Response(content=body, media_type=media_type)
+    return Response(content=body, media_type=mt)
 
 
 @router.get("", responses=_RESULTS, response_class=Response)
