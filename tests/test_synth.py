@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.accuracy import file_ids, id_collisions, load_expected, parent_accuracy
-from bench.analytics_score import doc_key, load_truth, node_key
+from bench.analytics_score import doc_key, graph_lookup, load_truth, node_key
 from bench.synth import generate
 from graph.service import Lineage
 from graph.store import open_store
@@ -90,8 +90,14 @@ def test_extract_and_parent_accuracy(corpus: Path) -> None:
     # The scorers match a node to a truth document by number, issuer place and year: every
     # ingested plan's node has the key of its expected.jsonl row.
     ids = file_ids(lin, records)
+    look = graph_lookup(lin)
     for name, row in expected.items():
-        assert node_key(lin.summary(ids[name])) == doc_key(row["doc"]), name
+        assert node_key(look(ids[name])) == doc_key(row["doc"]), name
+    # ... and a document left unwritten is a stub of the key its citers give it.
+    nodes = {node_key(look(i)) for i in lin.index.nodes()}
+    stubs = [f["docs"][0] for f in truth.faults if f["kind"] == "missing_document"]
+    assert stubs and all(doc_key(d) in nodes for d in stubs)
+    assert look("no.such.id") is None
 
 
 def test_texts_print_places_as_documents_do(corpus: Path) -> None:
