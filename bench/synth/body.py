@@ -28,26 +28,22 @@ from bench.synth.model import Plan, Planted
 from bench.synth.places import lvl_word
 from bench.synth.prose import CENTRAL_TARGETS, INDICATORS, SLOTS
 
-__all__ = ["REUSE_RATES", "fill_bodies", "origin", "sentence"]
+__all__ = ["ORIGIN", "REUSE_RATES", "fill_bodies", "sentence"]
 
 REUSE_RATES = (0.0, 0.2, 0.5, 0.8)
 _REUSE_UPTO = (0.4, 0.65, 0.85)  # cumulative: 40 % copy nothing, 25 % a fifth, 20 % half, 15 % 80 %
 HIDDEN_RATES = (0.6, 0.7, 0.8, 0.9)
-_MASK = (1 << 30) - 1
+_MASK = ORIGIN = (1 << 30) - 1
 _PLAIN = 3 << 30  # a sentence spec below this is a plain sentence (no edit, no place)
 _V, _O, _M, _G, _P, _U = SLOTS
-# A sentence spec is an int: its code (bits 0-29, six slots of five bits), "trên địa bàn toàn
+# A sentence spec is an int: its code (bits 0-29, six slots of five bits: ``spec & ORIGIN``, kept by
+# a copy, is the origin the truth traces), "trên địa bàn toàn
 # <level>" when bits 30-31 are both set, a verb swapped for its pair (bit 32), "Tiếp tục" (bit 33).
 _SWAP, _AGAIN = 1 << 32, 1 << 33
 # Two slots at a time (10 bits each): three look-ups and two joins make a plain sentence.
 _VO = [f"{_V[i & 31]} {_O[i >> 5]} " for i in range(1024)]
 _MG = [f"{_M[i & 31]} {_G[i >> 5]} " for i in range(1024)]
 _PU = [f"{_P[i & 31]}, {_U[i >> 5]}." for i in range(1024)]
-
-
-def origin(spec: int) -> int:
-    """The code a sentence spec was copied from (itself when written fresh)."""
-    return spec & _MASK
 
 
 def sentence(spec: int, lvl: str) -> str:

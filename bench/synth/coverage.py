@@ -34,7 +34,7 @@ from typing import Any
 from bench.synth.hierarchy import units
 from bench.synth.model import Plan, Unit
 from bench.synth.places import place
-from bench.synth.truth import Visible, describe
+from bench.synth.truth import Visible
 
 __all__ = ["PARTS", "coverage_rows", "unit_row"]
 
@@ -92,16 +92,16 @@ def coverage_rows(vis: Visible) -> Iterable[dict[str, Any]]:
                 if skipping:
                     below = [d for d in mine if vis.above(d) & over]
                     skipping = bool(below)
-                row = unit_row(u, s) | {"plans": _uniq(below), "skipping": skipping}
+                row = unit_row(u, s) | {"plans": _uniq(below, vis), "skipping": skipping}
                 hidden = [
                     d for d in mine if d.hidden and any(q is x or x.idx in vis.above(q) for q in d.implements)
                 ]
                 if hidden:
-                    row["hidden"] = _uniq(hidden)
+                    row["hidden"] = _uniq(hidden, vis)
                 rows.append(row)
         covered = sum(1 for r in rows if r["plans"])
         yield {
-            "plan": describe(x),
+            "plan": vis.describe(x),
             "file": x.file or None,
             "expected": len(rows),
             "covered": covered,
@@ -110,10 +110,10 @@ def coverage_rows(vis: Visible) -> Iterable[dict[str, Any]]:
         }
 
 
-def _uniq(ps: list[Plan]) -> list[dict[str, Any]]:
+def _uniq(ps: list[Plan], vis: Visible) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for p in ps:
-        d = describe(p)
+        d = vis.describe(p)
         if d not in out:
             out.append(d)
     return out

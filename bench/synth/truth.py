@@ -110,8 +110,14 @@ class Visible:
         memo: dict[int, set[int]] = {}
         self.parents: dict[int, list[Plan]] = {p.idx: reduce(named(p), memo, named) for p in self.plans}
         self._up: dict[int, set[int]] = {}
-        by_idx = {p.idx: p for p in self.plans}
-        self._by_idx = by_idx
+        self._described: dict[int, dict[str, Any]] = {}
+
+    def describe(self, p: Plan) -> dict[str, Any]:
+        """:func:`describe`, once per plan (the rows share the dict: never change it)."""
+        d = self._described.get(p.idx)
+        if d is None:
+            d = self._described[p.idx] = describe(p)
+        return d
 
     def above(self, p: Plan) -> set[int]:
         """The plans ``p`` lies under through the kept parents (itself only inside a cycle)."""

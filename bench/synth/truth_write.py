@@ -60,11 +60,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.synth.body import origin
+from bench.synth.body import ORIGIN
 from bench.synth.coverage import coverage_rows
 from bench.synth.model import Plan, Planted
 from bench.synth.prose import INDICATORS
-from bench.synth.truth import Visible, describe, expected_parents
+from bench.synth.truth import Visible, expected_parents
 
 __all__ = ["FAULT_KINDS", "date_bounds", "link_lag", "write_truth"]
 
@@ -100,11 +100,14 @@ def link_lag(q: Plan, c: Plan) -> dict[str, Any]:
 
 def _share(c: Plan, q: Plan, planted: Planted) -> float:
     """The share of ``c``'s body sentences, by printed length, whose origin is one of ``q``'s."""
-    theirs = {origin(s) for s in planted.origins.get(q.idx, ())}
+    theirs = {s & ORIGIN for s in planted.origins.get(q.idx, ())}
     texts = [t for section in c.body or () for t in section]
-    pairs = list(zip(planted.origins.get(c.idx, ()), texts, strict=True))
-    total = sum(len(t) for _s, t in pairs)
-    return round(sum(len(t) for s, t in pairs if origin(s) in theirs) / total, 4) if total else 0.0
+    total = mine = 0
+    for s, t in zip(planted.origins.get(c.idx, ()), texts, strict=True):
+        total += len(t)
+        if s & ORIGIN in theirs:
+            mine += len(t)
+    return round(mine / total, 4) if total else 0.0
 
 
 def _relations(q: Plan, c: Plan) -> list[dict[str, Any]]:
@@ -132,8 +135,8 @@ def _link_rows(vis: Visible, planted: Planted, dup_involved: set[int]) -> Iterab
         readable = not (q.unwritten or c.unwritten or q.idx in dup_involved or c.idx in dup_involved)
         yield (
             {
-                "parent": describe(q),
-                "child": describe(c),
+                "parent": vis.describe(q),
+                "child": vis.describe(c),
                 "parent_file": q.file or None,
                 "child_file": c.file or None,
                 "cascade": 0 in vis.above(c),
@@ -151,39 +154,41 @@ def _faults(vis: Visible, plans: Sequence[Plan], planted: Planted) -> list[dict[
     for q, c in vis.links():
         if date_bounds(c)[1] < date_bounds(q)[0]:
             detail = {"parent_date": q.date_text, "child_date": c.date_text}
-            out.append({"kind": "date_before_parent", "docs": [describe(q), describe(c)], "detail": detail})
+            out.append(
+                {"kind": "date_before_parent", "docs": [vis.describe(q), vis.describe(c)], "detail": detail}
+            )
         if _RANK[q.level] > _RANK[c.level]:
-            out.append({"kind": "implements_lower", "docs": [describe(c), describe(q)], "detail": {}})
+            out.append({"kind": "implements_lower", "docs": [vis.describe(c), vis.describe(q)], "detail": {}})
     for a, b in planted.cycles:
-        out.append({"kind": "cycle", "docs": [describe(a), describe(b)], "detail": {}})
+        out.append({"kind": "cycle", "docs": [vis.describe(a), vis.describe(b)], "detail": {}})
     for orig, dup in planted.duplicates:
         detail = {"files": [orig.file, dup.file], "title": dup.title}
-        out.append({"kind": "same_number_different_title", "docs": [describe(orig)], "detail": detail})
+        out.append({"kind": "same_number_different_title", "docs": [vis.describe(orig)], "detail": detail})
     for p in planted.unresolved:
         ref = p.unresolved or ""
         detail = {"number": ref.split("số ", 1)[1].split(" ", 1)[0], "reference": ref}
-        out.append({"kind": "unresolved_reference", "docs": [describe(p)], "detail": detail})
+        out.append({"kind": "unresolved_reference", "docs": [vis.describe(p)], "detail": detail})
     citing = Counter(
         q.idx for p in plans if p.file and not p.hidden and p.duplicate_of is None for q in p.implements
     )
     stubs = sorted(planted.unwritten, key=lambda p: (-citing[p.idx], p.idx))
     for rank, p in enumerate(stubs, 1):
         detail = {"cited_by": citing[p.idx], "rank": rank}
-        out.append({"kind": "missing_document", "docs": [describe(p)], "detail": detail})
+        out.append({"kind": "missing_document", "docs": [vis.describe(p)], "detail": detail})
     return out
 
 
-def _suggest_rows(planted: Planted) -> Iterable[dict[str, Any]]:
+def _suggest_rows(vis: Visible, planted: Planted) -> Iterable[dict[str, Any]]:
     memo: dict[int, set[int]] = {}
     for h in planted.hidden:
         q = h.implements[0]
         yield {
-            "plan": describe(h),
+            "plan": vis.describe(h),
             "file": h.file,
-            "parent": describe(q),
+            "parent": vis.describe(q),
             "parent_file": q.file or None,
             "reuse": _share(h, q, planted),
-            "parents": [describe(p) for p in expected_parents(h, memo)],
+            "parents": [vis.describe(p) for p in expected_parents(h, memo)],
         }
 
 
@@ -225,7 +230,7 @@ def write_truth(folder: Path, plans: Sequence[Plan], planted: Planted) -> dict[s
     n_links = _dump(out / "links.jsonl", _link_rows(vis, planted, dup_involved))
     faults = _faults(vis, plans, planted)
     _dump(out / "faults.jsonl", faults)
-    n_suggest = _dump(out / "suggest.jsonl", _suggest_rows(planted))
+    n_suggest = _dump(out / "suggest.jsonl", _suggest_rows(vis, planted))
     kinds = Counter(f["kind"] for f in faults)
     summary = {
         "seed": planted.seed,
