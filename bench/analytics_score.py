@@ -1,26 +1,18 @@
 """Scores of the analyses' answers against the truth a synthetic corpus was planted with.
 
 Reads: ``truth/`` of a corpus written by :func:`bench.synth.generate` (schema in
-:mod:`bench.synth.truth_write`), the answers of an analysis in the JSON shapes of
-``interface.md`` ("Analytics"), and ``lookup``: a function from a graph id to
-the node's summary (``Lineage.summary``: ``{"number", "date", "issuer":
-{"level", "province", "district", "commune", "system"}}``; None for an unknown
-id; :func:`graph_lookup` makes one of a ``Lineage``). Returns: pure functions,
-one per analysis, each answering a dict of figures whose first keys are the
-ones ``make bench`` prints:
+:mod:`bench.synth.truth_write`; :func:`load_truth`), the answers of an analysis in
+the JSON shapes of ``interface.md`` ("Analytics"), and ``lookup``: a function from
+a graph id to the node's summary, None for an unknown id (:func:`graph_lookup`
+makes one of a ``Lineage``). Returns: pure functions, one per analysis, each
+answering a dict of figures whose first keys are the ones ``make bench`` prints:
 :func:`coverage_scores`, :func:`lag_scores`, :func:`suggest_scores`,
 :func:`quality_scores`, :func:`targets_agreement`, :func:`reuse_scores`.
 
-How a document of an answer is matched to a truth document, everywhere: never by
-id (ids are the graph's business). The answer's id is looked up, and the node's
-number (in one spelling, :func:`graph.identity.number_norm`), issuer level,
-province and district (diacritics and case folded; the gazetteer's "Long Mỹ
-(Huyện)" and "Long Mỹ (Thị xã)" stay apart) and year must equal the truth document's, as :mod:`bench.accuracy`
-matches parents. A document with a blank number is matched by level, places
-(commune included), system and date instead. A unit (coverage) is matched by
-level, system, province, district and commune, the answer's ``name`` standing in
-for a missing ``district``/``commune`` field when it ends with that name (the
-gazetteer's "Mường Tè (Thị trấn)" may be printed "thị trấn Mường Tè").
+A document of an answer is matched to a truth document never by id: its id is
+looked up and its number, issuer level, province, district and year must be the
+truth document's (level, places, system and date for a blank number); a unit of
+a coverage answer by its level, system and places (:mod:`bench.analytics_match`).
 
 Why pure functions over answers: the analyses are built elsewhere and called by
 ``bench/run.py``; these only compare, so they are tested on hand-made answers.
@@ -28,14 +20,23 @@ Why pure functions over answers: the analyses are built elsewhere and called by
 
 from __future__ import annotations
 
-import json
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bench.analytics_match import (
+    Key,
+    Lookup,
+    Truth,
+    doc_key,
+    graph_lookup,
+    keys_of,
+    load_truth,
+    node_key,
+    place_key,
+    summary_of,
+    unit_matches,
+)
 from graph.identity import number_norm
 from ingest.text import fold
 
@@ -55,116 +56,6 @@ __all__ = [
     "targets_agreement",
 ]
 
-Lookup = Callable[[str], Mapping[str, Any] | None]
-Key = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Truth:
-    """The planted truth of one corpus (rows as :mod:`bench.synth.truth_write` writes them)."""
-
-    summary: dict[str, Any]
-    coverage: list[dict[str, Any]]
-    links: list[dict[str, Any]]
-    suggest: list[dict[str, Any]]
-    faults: list[dict[str, Any]]
-
-
-def load_truth(corpus: str | Path) -> Truth:
-    """Read ``corpus/truth/`` (FileNotFoundError for an unplanted corpus)."""
-    folder = Path(corpus) / "truth"
-
-    def rows(name: str) -> list[dict[str, Any]]:
-        with (folder / name).open(encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
-
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    return Truth(
-        summary, rows("coverage.jsonl"), rows("links.jsonl"), rows("suggest.jsonl"), rows("faults.jsonl")
-    )
-
-
-# -- matching ------------------------------------------------------------------------------
-def _place(s: str | None) -> str:
-    return fold(s) if s else ""
-
-
-def _key(number: str | None, level: str | None, iss: Mapping[str, Any], date: str | None) -> Key | None:
-    if level is None:
-        return None
-    prov = "" if level == "central" else _place(iss.get("province"))
-    dist = _place(iss.get("district")) if level in ("district", "commune") else ""
-    n = number_norm(number)
-    if n and any(ch.isdigit() for ch in n):
-        return ("n", n, level, prov, dist, (date or "")[:4])
-    comm = _place(iss.get("commune")) if level == "commune" else ""
-    return ("b", level, prov, dist, comm, iss.get("system"), date or "")
-
-
-def doc_key(doc: Mapping[str, Any]) -> Key | None:
-    """The matching key of a truth document (``{"number", "level", "province", ...}``)."""
-    return _key(doc.get("number"), doc.get("level"), doc, doc.get("date"))
-
-
-def node_key(summary: Mapping[str, Any] | None) -> Key | None:
-    """The matching key of a graph node's summary (``Lineage.summary``)."""
-    if not summary:
-        return None
-    iss = summary.get("issuer") or {}
-    return _key(summary.get("number"), iss.get("level"), iss, summary.get("date"))
-
-
-def summary_of(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """A node summary that describes a truth document (for hand-made answers and tests)."""
-    iss = {k: doc.get(k) for k in ("level", "province", "district", "commune", "system")}
-    return {"number": doc.get("number"), "date": doc.get("date"), "issuer": iss}
-
-
-def graph_lookup(lin: Any) -> Lookup:
-    """A :class:`graph.service.Lineage`'s summaries as a lookup (None for an id it does not know)."""
-    return lambda pid: lin.summary(pid) if lin.knows(pid) else None
-
-
-def _keys(lookup: Lookup) -> Callable[[Any], Key | None]:
-    cache: dict[Any, Key | None] = {}
-
-    def key(pid: Any) -> Key | None:
-        if not isinstance(pid, str):
-            return None
-        if pid not in cache:
-            cache[pid] = node_key(lookup(pid))
-        return cache[pid]
-
-    return key
-
-
-_KIND = re.compile(r"^(.*?)\s*\(([^)]*)\)$")
-
-
-def _same(answer: str | None, truth: str | None, strict: bool = True) -> bool:
-    """Whether an answer's place names the truth's: equal folded, or ending with it ("xã Phú
-    Hữu"). Not ``strict``: the gazetteer's kind in brackets ("Mường Tè (Thị trấn)") may be
-    printed as a unit word instead ("thị trấn Mường Tè"), and must agree when it is."""
-    a, t = _place(answer), _place(truth)
-    if a == t or (bool(t) and a.endswith(" " + t)):
-        return True
-    m = _KIND.match(truth or "")
-    if strict or not m:
-        return False
-    base, kind = _place(m.group(1)), _place(m.group(2))
-    return a == base or f" {a}".endswith(f" {kind} {base}")
-
-
-def _unit_matches(a: Mapping[str, Any], t: Mapping[str, Any], strict: bool = True) -> bool:
-    if a.get("level") != t["level"] or a.get("system") != t["system"]:
-        return False
-    if not _same(a.get("province"), t["province"]):
-        return False
-    name = a.get("name")
-    if t["level"] in ("district", "commune") and not _same(a.get("district") or name, t["district"], strict):
-        return False
-    return t["level"] != "commune" or _same(a.get("commune") or name, t["commune"], strict)
-
 
 def _ratio(num: int, den: int) -> float:
     return num / den if den else 1.0
@@ -183,7 +74,7 @@ def coverage_scores(answers: Iterable[Mapping[str, Any]], truth: Truth, lookup: 
     the covered units whose answered plans are exactly the truth's, and
     ``coverage_skip_agreement``, the covered units whose ``skipping`` (when the answer
     has the key) is the truth's."""
-    key = _keys(lookup)
+    key = keys_of(lookup)
     rows = {doc_key(r["plan"]): r for r in truth.coverage}
     tp = fp = fn = exact = covered = skip_ok = skip_n = scored = 0
     for ans in answers:
@@ -195,15 +86,15 @@ def coverage_scores(answers: Iterable[Mapping[str, Any]], truth: Truth, lookup: 
         scored += 1
         by_loc: dict[Key, list[Mapping[str, Any]]] = defaultdict(list)
         for u in units:
-            by_loc[(u.get("level"), u.get("system"), _place(u.get("province")))].append(u)
+            by_loc[(u.get("level"), u.get("system"), place_key(u.get("province")))].append(u)
         used: set[int] = set()
         match: dict[int, Mapping[str, Any]] = {}
         for strict in (True, False):  # names as the gazetteer spells them first, then unit words
             for i, t in enumerate(row["units"]):
                 if i in match:
                     continue
-                cands = by_loc.get((t["level"], t["system"], _place(t["province"])), [])
-                a = next((u for u in cands if id(u) not in used and _unit_matches(u, t, strict)), None)
+                cands = by_loc.get((t["level"], t["system"], place_key(t["province"])), [])
+                a = next((u for u in cands if id(u) not in used and unit_matches(u, t, strict)), None)
                 if a is not None:
                     used.add(id(a))
                     match[i] = a
@@ -245,7 +136,7 @@ def lag_scores(
     be null and ``precision`` the truth's (and ``lag_range``, if given, the truth's).
     A truth link with no answered link counts as wrong. ``cascade_only``: score the
     links under Kết luận 70 (what its timeline holds), not those a cycle cut off."""
-    key = _keys(lookup)
+    key = keys_of(lookup)
     got: dict[Key, Mapping[str, Any]] = {}
     extra = 0
     for ans in answers:
@@ -283,7 +174,7 @@ def suggest_scores(suggestions: Iterable[Mapping[str, Any]], truth: Truth, looku
     as in the module docstring; the truth's ``parent`` is the one whose text it
     copies). Precision: right suggestions over all suggestions (a suggestion for any
     other plan is wrong); recall: planted plans with a right one."""
-    key = _keys(lookup)
+    key = keys_of(lookup)
     want = {
         (doc_key(r["plan"]), doc_key(p)): doc_key(r["plan"])
         for r in truth.suggest
@@ -316,7 +207,7 @@ def quality_scores(
     the truth's); an ``unresolved_reference`` when a finding of that kind holds the
     citing plan or a node of the reference's number; any other fault when a finding
     of its kind holds every one of its documents (matched as in the module docstring)."""
-    key = _keys(lookup)
+    key = keys_of(lookup)
     rename = dict(kinds or {})
     found_ids: dict[str, list[set[Key | None]]] = defaultdict(list)
     numbers: dict[str, set[str | None]] = defaultdict(set)
@@ -372,7 +263,7 @@ def targets_agreement(rows: Iterable[Mapping[str, Any]], truth: Truth, lookup: L
     (``truth.summary["indicators"]``); ``relation`` is ``stricter``, ``equal``,
     ``looser``, ``missing`` or ``added``. Truth rows with no answered row count as
     wrong. Also per relation, ``targets_by_relation``."""
-    key = _keys(lookup)
+    key = keys_of(lookup)
     phrasings = truth.summary.get("indicators") or {}
     got: dict[Key, str | None] = {}
     for r in rows:
@@ -403,7 +294,7 @@ def reuse_scores(
     reuse shares: ``{"parent": id, "child": id, "share": float}`` per pair of the reuse
     answers, against the truth's ``reuse`` of each link that has one (an unanswered
     link counts as a share of 0)."""
-    key = _keys(lookup)
+    key = keys_of(lookup)
     got = {(key(p.get("parent")), key(p.get("child"))): float(p.get("share") or 0.0) for p in pairs}
     errs = [
         abs(got.get((doc_key(t["parent"]), doc_key(t["child"])), 0.0) - t["reuse"])

@@ -137,16 +137,19 @@ def test_a_commune_plan_names_its_province_unless_its_header_places_it() -> None
 
 
 def test_the_cli_command_is_the_generator(
-    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    corpus: Path, plain: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`lineage synth` is a thin command over :func:`bench.synth.generate`: same bytes, one
-    argument parser, a one-line error for a bad count."""
+    """`lineage synth` is a thin command over :func:`bench.synth.generate`: same bytes, planted
+    or not (``--no-plant``), one argument parser, a one-line error for a bad count."""
     from lineage.cli import main
 
     assert main(["synth", "--plans", str(N), "--seed", "7", "--out", str(tmp_path / "cli")]) == 0
     out = capsys.readouterr().out
     assert f"wrote {len(list(corpus.glob('*.txt')))} plans" in out and "planted (truth in" in out
     assert _files(corpus) == _files(tmp_path / "cli")
+    assert main(["synth", "--plans", str(N), "--seed", "7", "--out", str(tmp_path / "np"), "--no-plant"]) == 0
+    assert "planted" not in capsys.readouterr().out
+    assert _files(plain) == _files(tmp_path / "np")
     assert main(["synth", "--plans", "0", "--out", str(tmp_path / "none")]) == 1
     assert capsys.readouterr().err == "Error: --plans must be at least 1\n"
     assert not (tmp_path / "none").exists()

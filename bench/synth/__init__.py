@@ -33,6 +33,7 @@ others' draws as they were.
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections.abc import Callable
@@ -63,10 +64,18 @@ def generate(
         raise ValueError("the number of plans must be at least 1")
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    tree = build_plans(plans, seed)
-    planted = None
-    if plant:
-        tree, planted = plant_tree(tree, seed)
-    written = write_corpus(tree, folder, random.Random(f"{seed}:text"), progress)
-    truth = write_truth(folder, tree, planted) if planted is not None else None
+    # Millions of small objects and no garbage cycles to speak of: the cyclic collector's passes
+    # over the growing heap cost a quarter of the planting at 100,000 plans, and buy nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        tree = build_plans(plans, seed)
+        planted = None
+        if plant:
+            tree, planted = plant_tree(tree, seed)
+        written = write_corpus(tree, folder, random.Random(f"{seed}:text"), progress)
+        truth = write_truth(folder, tree, planted) if planted is not None else None
+    finally:
+        if was_enabled:
+            gc.enable()
     return replace(written, seconds=time.perf_counter() - t0, planted=truth)
