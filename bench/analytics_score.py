@@ -70,13 +70,14 @@ def coverage_scores(answers: Iterable[Mapping[str, Any]], truth: Truth, lookup: 
     ``plans`` is empty. Recall: truth gaps answered as gaps (a unit left out of the
     answer is a miss); precision: answered gaps that are truth gaps (a gap answered
     for a unit the truth does not expect, or for a plan the truth has no row for,
-    is wrong). Only plans that were answered are scored. Also: ``coverage_plans_exact``,
+    is wrong). Only plans that were answered are scored. Also: ``coverage_counts_exact``,
+    the answered plans whose ``expected`` and ``covered`` are the truth's; ``coverage_plans_exact``,
     the covered units whose answered plans are exactly the truth's, and
     ``coverage_skip_agreement``, the covered units whose ``skipping`` (when the answer
     has the key) is the truth's."""
     key = keys_of(lookup)
     rows = {doc_key(r["plan"]): r for r in truth.coverage}
-    tp = fp = fn = exact = covered = skip_ok = skip_n = scored = 0
+    tp = fp = fn = exact = covered = skip_ok = skip_n = scored = counts = 0
     for ans in answers:
         row = rows.get(key(ans.get("plan")))
         units = list(ans.get("units") or ())
@@ -84,6 +85,7 @@ def coverage_scores(answers: Iterable[Mapping[str, Any]], truth: Truth, lookup: 
             fp += sum(1 for u in units if not u.get("plans"))
             continue
         scored += 1
+        counts += ans.get("expected") == row["expected"] and ans.get("covered") == row["covered"]
         by_loc: dict[Key, list[Mapping[str, Any]]] = defaultdict(list)
         for u in units:
             by_loc[(u.get("level"), u.get("system"), place_key(u.get("province")))].append(u)
@@ -118,6 +120,7 @@ def coverage_scores(answers: Iterable[Mapping[str, Any]], truth: Truth, lookup: 
         "coverage_precision": _ratio(tp, tp + fp),
         "coverage_recall": _ratio(tp, tp + fn),
         "coverage_plans_scored": scored,
+        "coverage_counts_exact": _ratio(counts, scored),
         "coverage_plans_exact": _ratio(exact, covered),
         "coverage_skip_agreement": _ratio(skip_ok, skip_n),
     }

@@ -118,7 +118,9 @@ def test_perfect_answers_score_one(truth: Truth) -> None:
     ids = Ids()
     cov = coverage_scores(_coverage(truth, ids), truth, ids.lookup)
     assert cov["coverage_precision"] == cov["coverage_recall"] == 1.0
-    assert cov["coverage_plans_exact"] == cov["coverage_skip_agreement"] == 1.0
+    assert (
+        cov["coverage_plans_exact"] == cov["coverage_skip_agreement"] == cov["coverage_counts_exact"] == 1.0
+    )
     assert cov["coverage_plans_scored"] == len(truth.coverage)
     lag = lag_scores(_timeline(truth, ids), truth, ids.lookup)
     assert lag["lag_exact"] == 1.0 and lag["lag_missing"] == lag["lag_extra"] == 0
@@ -155,6 +157,8 @@ def test_coverage_a_missed_gap_lowers_recall_a_false_gap_precision(truth: Truth)
     unit["plans"] = ["some-node"]  # said covered: a gap missed
     s = coverage_scores(missed, truth, ids.lookup)
     assert s["coverage_recall"] < 1.0 and s["coverage_precision"] == 1.0
+    next(a for a in missed if unit in a["units"])["covered"] += 1
+    assert coverage_scores(missed, truth, ids.lookup)["coverage_counts_exact"] < 1.0
     false = copy.deepcopy(answers)
     unit = next(u for a in false for u in a["units"] if u["plans"])
     unit["plans"] = []  # said a gap: a unit that did implement
