@@ -228,8 +228,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     if args.plans < 1:
         raise CliError("--plans must be at least 1")
-    s = generate(args.plans, args.seed, args.out)
+    s = generate(args.plans, args.seed, args.out, plant=not args.no_plant)
     _out(f"wrote {s.n} plans ({s.bytes / 1e6:.1f} MB) to {s.out_dir} in {s.seconds:.1f}s")
+    if s.planted is not None:
+        counts = ", ".join(f"{k} {v}" for k, v in s.planted["planted"].items() if isinstance(v, int))
+        _out(f"planted (truth in {Path(s.out_dir) / 'truth'}): {counts}")
     return 0
 
 
@@ -268,10 +271,18 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--store")
     x.set_defaults(func=cmd_export)
 
-    y = sub.add_parser("synth", help="write a synthetic national cascade of plans and expected.jsonl")
+    y = sub.add_parser(
+        "synth", help="write a synthetic national cascade of plans, expected.jsonl and the planted truth"
+    )
     y.add_argument("--plans", type=int, default=100_000, help="how many plans (default 100000)")
     y.add_argument("--seed", type=int, default=0, help="the same seed writes the same bytes")
     y.add_argument("--out", required=True, help="the folder to write into")
+    y.add_argument(
+        "--no-plant",
+        action="store_true",
+        help="write the cascade without the gaps, lags, reuse, targets and faults the analyses must "
+        "find (and without truth/)",
+    )
     y.set_defaults(func=cmd_synth)
 
     v = sub.add_parser("validate", help="validate the store against the SHACL shapes")

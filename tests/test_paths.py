@@ -24,7 +24,7 @@ from ontology.ns import LIN
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[LineageIndex, SparqlIndex, Lineage]:
     folder: Path = tmp_path_factory.mktemp("cascade")
-    generate(300, 5, folder)
+    generate(300, 5, folder, plant=False)  # the plain cascade: 300 files, no planted faults
     lin = Lineage.open(open_store("memory:"))
     report, _ = lin.ingest_files(sorted(str(p) for p in folder.glob("*.txt")), workers=1)
     assert report.ingested == 300

@@ -2,7 +2,9 @@
 
 Why here: ``make bench`` trusts expected.jsonl; these checks keep the generator
 deterministic, its files readable by the extractor, and its expected parents
-what the graph actually links (up to the extractor gaps named below).
+what the graph actually links (up to the extractor gaps named below). The
+corpus is planted, as ``lineage synth`` and ``make bench`` write it; the planting
+itself is tested in tests/test_plant.py.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.accuracy import load_expected, parent_accuracy
+from bench.accuracy import file_ids, id_collisions, load_expected, parent_accuracy
+from bench.analytics_score import doc_key, graph_lookup, load_truth, node_key
 from bench.synth import generate
 from graph.service import Lineage
 from graph.store import open_store
@@ -28,25 +31,44 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same seed without planting (``lineage synth --no-plant``)."""
+    out = tmp_path_factory.mktemp("plain")
+    generate(N, 7, out, plant=False)
+    return out
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
 def test_same_seed_same_bytes(corpus: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     generate(N, 7, again)
-    names = sorted(p.name for p in corpus.iterdir())
-    assert names == sorted(p.name for p in again.iterdir())
-    assert all((corpus / n).read_bytes() == (again / n).read_bytes() for n in names)
+    assert _files(corpus) == _files(again)
+    assert "truth/links.jsonl" in _files(again)
 
 
-def test_every_level_and_a_real_hierarchy(corpus: Path) -> None:
-    rows = [json.loads(x) for x in (corpus / "expected.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == N == len(list(corpus.glob("*.txt")))
-    levels = {r["doc"]["level"] for r in rows}
-    assert levels == {"central", "province", "district", "commune"}
-    assert len({r["doc"]["province"] for r in rows if r["doc"]["level"] == "province"}) == 63
-    for r in rows:
-        for p in r["parents"]:
-            assert p["date"] <= r["doc"]["date"]
-            if r["doc"]["level"] in ("district", "commune") and p["level"] != "central":
-                assert p["province"] == r["doc"]["province"]  # a unit cites its own province's plans
+def _rows(folder: Path) -> list[dict]:
+    return [json.loads(x) for x in (folder / "expected.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_level_and_a_real_hierarchy(corpus: Path, plain: Path) -> None:
+    for folder in (corpus, plain):
+        rows = _rows(folder)
+        assert len(rows) == len(list(folder.glob("*.txt")))
+        levels = {r["doc"]["level"] for r in rows}
+        assert levels == {"central", "province", "district", "commune"}
+        provinces = {r["doc"]["province"] for r in rows if r["doc"]["level"] == "province"}
+        assert len(provinces) == 63
+        for r in rows:
+            for p in r["parents"]:
+                if r["doc"]["level"] in ("district", "commune") and p["level"] != "central":
+                    assert p["province"] == r["doc"]["province"]  # a unit cites its own province's plans
+    rows = _rows(plain)
+    assert len(rows) == N
+    assert all(p["date"] <= r["doc"]["date"] for r in rows for p in r["parents"])
 
 
 def test_extract_and_parent_accuracy(corpus: Path) -> None:
@@ -54,10 +76,28 @@ def test_extract_and_parent_accuracy(corpus: Path) -> None:
     records = [extract_file(str(f)) for f in files]  # none may raise
     lin = Lineage.open(open_store("memory:"))
     lin.ingest_records(records)
-    acc = parent_accuracy(lin, records, load_expected(corpus / "expected.jsonl"))
+    expected = load_expected(corpus / "expected.jsonl")
+    acc = parent_accuracy(lin, records, expected)
     assert acc.missing_files == 0
     # 1.0 on 10,000-plan cascades of seeds 1, 2 and 3 as well.
     assert acc.accuracy == 1.0, acc.failures[:5]
+    # Plans whose "Thực hiện" sentence was removed are counted apart, and the graph links none of
+    # them; a planted duplicate is one node for two files, not a collision.
+    truth = load_truth(corpus)
+    assert acc.excluded == len(truth.suggest) >= 5 and acc.excluded_linked == 0
+    assert acc.duplicates == truth.summary["planted"]["same_number_different_title"] >= 2
+    assert id_collisions(lin, records, acc) == 0
+    # The scorers match a node to a truth document by number, issuer place and year: every
+    # ingested plan's node has the key of its expected.jsonl row.
+    ids = file_ids(lin, records)
+    look = graph_lookup(lin)
+    for name, row in expected.items():
+        assert node_key(look(ids[name])) == doc_key(row["doc"]), name
+    # ... and a document left unwritten is a stub of the key its citers give it.
+    nodes = {node_key(look(i)) for i in lin.index.nodes()}
+    stubs = [f["docs"][0] for f in truth.faults if f["kind"] == "missing_document"]
+    assert stubs and all(doc_key(d) in nodes for d in stubs)
+    assert look("no.such.id") is None
 
 
 def test_texts_print_places_as_documents_do(corpus: Path) -> None:
@@ -97,23 +137,25 @@ def test_a_commune_plan_names_its_province_unless_its_header_places_it() -> None
 
 
 def test_the_cli_command_is_the_generator(
-    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    corpus: Path, plain: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`lineage synth` is a thin command over :func:`bench.synth.generate`: same bytes, one
-    argument parser, a one-line error for a bad count."""
+    """`lineage synth` is a thin command over :func:`bench.synth.generate`: same bytes, planted
+    or not (``--no-plant``), one argument parser, a one-line error for a bad count."""
     from lineage.cli import main
 
     assert main(["synth", "--plans", str(N), "--seed", "7", "--out", str(tmp_path / "cli")]) == 0
-    assert f"wrote {N} plans" in capsys.readouterr().out
-    names = sorted(p.name for p in corpus.iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "cli").iterdir())
-    assert all((corpus / n).read_bytes() == (tmp_path / "cli" / n).read_bytes() for n in names)
+    out = capsys.readouterr().out
+    assert f"wrote {len(list(corpus.glob('*.txt')))} plans" in out and "planted (truth in" in out
+    assert _files(corpus) == _files(tmp_path / "cli")
+    assert main(["synth", "--plans", str(N), "--seed", "7", "--out", str(tmp_path / "np"), "--no-plant"]) == 0
+    assert "planted" not in capsys.readouterr().out
+    assert _files(plain) == _files(tmp_path / "np")
     assert main(["synth", "--plans", "0", "--out", str(tmp_path / "none")]) == 1
     assert capsys.readouterr().err == "Error: --plans must be at least 1\n"
     assert not (tmp_path / "none").exists()
 
 
-def test_the_texts_say_what_the_tree_decided(corpus: Path, tmp_path: Path) -> None:
+def test_the_texts_say_what_the_tree_decided(plain: Path, tmp_path: Path) -> None:
     """The tree and the texts are separate steps (a planting step will go between them): a
     plan changed after :func:`build_plans` is written as changed, in its text and in
     expected.jsonl and in its children's references, and every text below no changed plan keeps
@@ -148,7 +190,7 @@ def test_the_texts_say_what_the_tree_decided(corpus: Path, tmp_path: Path) -> No
     children = [p for p in plans if moved in p.implements]
     assert children
     for p in plans:
-        same = (out / p.file).read_bytes() == (corpus / p.file).read_bytes()
+        same = (out / p.file).read_bytes() == (plain / p.file).read_bytes()
         if p.idx not in below:
             assert same, p.file  # nothing else is drawn differently
         elif p is moved or p in children:

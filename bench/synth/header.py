@@ -34,8 +34,10 @@ def header(p: Plan, rng: random.Random) -> str:
     else:
         printed = " " + fmt_number(num, rng)
     d = p.doc_date
-    day = "   " if p.blank_number else f"{d.day:02d}"
+    day = "   " if p.blank_number or p.precision != "day" else f"{d.day:02d}"
     month = f"{d.month:02d}" if rng.random() < 0.5 else str(d.month)
+    if p.precision == "year":
+        month = "  "
     town = shown(u.name) if u.level != "commune" else shown(rng.choice((u.name, u.district or u.name)))
     if u.level == "province" and rng.random() < 0.2:
         town = f"TP. {u.name}" if u.kind == "Tỉnh" and rng.random() < 0.3 else u.name

@@ -12,6 +12,7 @@ it draws from come in the same order every time.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import defaultdict
 
@@ -21,8 +22,11 @@ from ingest.places import name_in_2024
 __all__ = ["round_robin", "units"]
 
 
+@functools.cache
 def units() -> tuple[list[Unit], dict[str, list[Unit]], dict[tuple[str, str], list[Unit]]]:
-    """Provinces, districts by province, communes by (province, district), dataset order."""
+    """Provinces, districts by province, communes by (province, district), dataset order.
+
+    Read once per process and shared: callers never change the lists or the units."""
     from vietnamadminunits.database import query
 
     rows = query(

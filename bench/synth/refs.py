@@ -77,7 +77,8 @@ def ref_text(q: Plan, citing: Plan, rng: random.Random, depth: int = 0, reach: b
     head = f"Kế hoạch số {fmt_number(q.number or '', rng)}{comma} ngày {fmt_date(q.doc_date, rng)} của {who}"
     chain = rng.random() < 0.6
     up_to_province = reach and q.level not in ("province", "central")
-    if q.implements and ((depth < 2 and chain) or up_to_province):
+    # A plan whose file is missing is placed only by what its citers say it implements.
+    if q.implements and ((depth < 2 and chain) or up_to_province or q.unwritten):
         up = q.implements[0]
         verb = rng.choice(("về triển khai thực hiện", "về thực hiện", "thực hiện", "triển khai thực hiện"))
         return f"{head} {verb} {ref_text(up, citing, rng, depth + 1, up_to_province)}"

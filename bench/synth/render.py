@@ -34,6 +34,7 @@ from bench.synth.names import CAMPAIGNS, KL70_TITLE
 from bench.synth.noise import degrade
 from bench.synth.phrases import PURPOSE, TARGETS, TASKS, VERBS_TITLE
 from bench.synth.places import lvl_word, place, place_needs_province
+from bench.synth.planted_text import hidden_preamble, planted_body
 from bench.synth.refs import kl70, ref_text
 
 __all__ = ["render", "render_central"]
@@ -58,10 +59,10 @@ def render(p: Plan, rng: random.Random) -> str:
     }
     head = header(p, rng)
     out = [head]
-    title = _title(p, rng)
+    title = p.title or _title(p, rng)
     out.append("KẾ HOẠCH\n" + (title if rng.random() < 0.7 else _wrap_title(title)) + "\n-----\n")
     out.append(_preamble(p, rng, reach=place_needs_province(u, head)))
-    out += _body(p, rng, fill)
+    out += _body(p, rng, fill) if p.body is None else planted_body(p, rng, fill)
     out.append("Nơi nhận:\n" + "\n".join(recipients(p, rng)))
     out.append(signature(p, rng))
     text = "\n\n".join(out) if rng.random() < 0.5 else "\n".join(out)
@@ -104,12 +105,16 @@ def _title(p: Plan, rng: random.Random) -> str:
 
 def _preamble(p: Plan, rng: random.Random, reach: bool = False) -> str:
     """ "Thực hiện …; … , <subject> xây dựng Kế hoạch thực hiện như sau:" in its variants."""
+    if p.hidden:
+        return hidden_preamble(p, rng)
     refs = [ref_text(q, p, rng, reach=reach) for q in p.implements]
     if len(refs) > 1 and rng.random() < 0.5:
         rng.shuffle(refs)
     who = subject(p, rng)
     basis = ""
-    if rng.random() < 0.3:
+    if p.unresolved:
+        basis = f"Căn cứ {p.unresolved};"
+    elif rng.random() < 0.3:
         basis = rng.choice(
             (
                 "Căn cứ Luật Thể dục, thể thao năm 2006 (sửa đổi, bổ sung năm 2018);",

@@ -4,6 +4,7 @@ Reads: the plans of the tree (after any step that changes them), the folder,
 and the text's random stream. Returns: :func:`write_corpus`, which names each
 plan's file (``000123_district_party_bach-thong.txt``), renders and writes it
 as UTF-8, writes its row of ``expected.jsonl``, and answers a :class:`Summary`.
+A plan the planting left unwritten gets no file and no row (its ``file`` is "").
 
 Why plans are rendered here in tree order: one random stream for the text,
 drawn plan after plan, is what makes a seed give the same bytes.
@@ -19,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.synth.model import Plan
 from bench.synth.render import render
@@ -37,6 +39,7 @@ class Summary:
     by_system: dict[str, int]
     seconds: float
     bytes: int
+    planted: dict[str, Any] | None = None  # truth/summary.json of a planted corpus
 
 
 def write_corpus(
@@ -55,6 +58,9 @@ def write_corpus(
     with (out / "expected.jsonl").open("w", encoding="utf-8") as ex:
         for p in plans:
             u = p.unit
+            if p.unwritten:  # known only from the references of the plans citing it
+                p.file = ""
+                continue
             p.file = f"{p.idx:0{width}d}_{u.level}_{p.organ}_{slug(u.name)}.txt"
             data = render(p, rng).encode("utf-8")
             (out / p.file).write_bytes(data)
@@ -65,7 +71,7 @@ def write_corpus(
             if progress and p.idx % 5000 == 0:
                 progress(p.idx)
     return Summary(
-        n=len(plans),
+        n=sum(by_level.values()),
         out_dir=str(out),
         by_level=dict(by_level),
         by_system=dict(by_system),
