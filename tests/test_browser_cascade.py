@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 from test_views_lod import make, national_records
 
-import viz.lod
 from api import create_app
 
 PLANS = 10_000
@@ -82,7 +81,8 @@ def national_server() -> Iterator[tuple[str, str]]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(lin), log_level="warning", lifespan="off", ws="none", access_log=False)
+    app = create_app(lin)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -96,7 +96,7 @@ def national_server() -> Iterator[tuple[str, str]]:
         server.should_exit = True
         thread.join(10)
         sock.close()
-        viz.lod.CACHE.clear()  # let the 10,000-plan cascade go
+        app.state.view_cache.clear()  # let the 10,000-plan cascade go
 
 
 @pytest.fixture
