@@ -197,3 +197,20 @@ def test_large_cascades_are_cut_to_a_depth(
     r = client.get(f"/view/plans/{id_of(lin, '70-KL/TW')}", params={"max_depth": 1})
     assert r.status_code == 200 and "Large cascade" not in r.text
     assert "15-KH/HU" not in r.text  # three steps below: cut
+
+
+def test_pages_have_no_inline_script_or_style(client: TestClient, lin: Lineage) -> None:
+    """What the Content-Security-Policy (api/csp.py) forbids is absent from the pages themselves:
+    no inline script, event handler or style attribute; the level colours come as classes."""
+    pages = ["/", "/?q=241", f"/view/plans/{id_of(lin, '241-KH/TU')}", "/view/plans/no-such.plan"]
+    for url in pages:
+        html = client.get(url).text
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
+        assert not re.search(r"<[^>]+\s(?:on\w+|style)\s*=", html), url
+        assert "<style" not in html, url
+    css = client.get("/view/levels.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    for level, color in LEVEL_COLORS.items():
+        assert f".swatch.level-{level}{{background:{color}}}" in css.text
+    assert 'class="swatch level-province"' in client.get("/").text
