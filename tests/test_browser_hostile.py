@@ -33,7 +33,7 @@ import json
 import re
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -234,7 +234,6 @@ class Hostile:
     stubs: list[str]  # the documents known only by reference
     below: list[str]  # a district and a commune plan of a few payloads
     read: list[str]  # the plans read from TEXTS
-    tried: set[str] = field(default_factory=set)  # payload strings shown somewhere
 
 
 @pytest.fixture(scope="module")
@@ -346,6 +345,7 @@ class Visit:
         self.pages = 0
         self.interactions = 0
         self.expected_404: set[str] = set()
+        self.tried: set[str] = set()  # titles of the nodes hovered and clicked
 
     def open(self, path: str, status: int = 200) -> None:
         url = self.base + path
@@ -491,7 +491,7 @@ def visit_plan_page(v: Visit, h: Hostile, pid: str, nodes_to_try: int = 3, query
     for nid in tried:
         summary = h.lin.summary(nid)
         if summary.get("title"):
-            h.tried.add(summary["title"])
+            v.tried.add(summary["title"])
         tip = v.hover(nid)
         assert_shown(tip, summary.get("title"), f"tooltip of {nid}")
         assert_shown(tip, (summary.get("issuer") or {}).get("name"), f"tooltip of {nid}")
@@ -616,29 +616,36 @@ def visit_errors_and_docs(v: Visit, h: Hostile) -> None:
     assert v.unexpected() == [] and v.dialogs == [], v.page.url  # Swagger UI: its own tags, no DOM check
 
 
-@pytest.mark.parametrize("bypass_csp", [False, True], ids=["csp", "escaping-alone"])
+@pytest.mark.parametrize("bypass_csp", [True, False], ids=["escaping-alone", "csp"])
 def test_every_view_is_inert_to_hostile_text(browser: Any, hostile: Hostile, bypass_csp: bool) -> None:
+    """Without the policy (the escaping alone), every page and every payload's nodes; with it, the
+    same kinds of pages and interactions on fewer plans (the same templates and scripts), for
+    what the policy could break: no violation, every view still works."""
+    full = bypass_csp
     v = Visit(browser, hostile.base, bypass_csp)
     try:
         visit_home(v, hostile)
         visit_grouped(v, hostile)
         # the root drawn plan by plan (one step) and with every plan (three steps)
-        visit_plan_page(v, hostile, hostile.root, nodes_to_try=len(PAYLOADS) + 1, query="?max_depth=1")
+        nodes = len(PAYLOADS) + 1 if full else 4
+        visit_plan_page(v, hostile, hostile.root, nodes_to_try=nodes, query="?max_depth=1")
         click_edge(v)
         v.open(f"/view/plans/{hostile.root}?max_depth=3")
         v.ready()
         assert "Every plan within 3 steps" in v.page.inner_text("main")
         v.check()
-        for pid in hostile.provinces:  # their nodes were hovered and clicked on the root's page
-            visit_plan_page(v, hostile, pid, nodes_to_try=0)
-        for pid in hostile.below + hostile.read + hostile.stubs[::3]:
+        for pid in hostile.provinces if full else hostile.provinces[::8]:
+            visit_plan_page(v, hostile, pid, nodes_to_try=0)  # their nodes: on the root's page
+        others = hostile.below + hostile.read + hostile.stubs[::3]
+        for pid in others if full else hostile.below[:2] + hostile.read[:1] + hostile.stubs[:2]:
             visit_plan_page(v, hostile, pid, nodes_to_try=1)
         visit_json(v, hostile)
         visit_errors_and_docs(v, hostile)
     finally:
         v.close()
-    tried = {collapse(text) for text in hostile.tried}  # the read model's summaries: U+2028 as a space
-    assert all(collapse(payload(i)) in tried for i in range(len(PAYLOADS)))  # each hovered and clicked
+    if full:
+        tried = {collapse(text) for text in v.tried}  # the read model's summaries: U+2028 as a space
+        assert all(collapse(payload(i)) in tried for i in range(len(PAYLOADS)))  # each hovered, clicked
     print(
         f"\n{'CSP bypassed' if bypass_csp else 'CSP enforced'}: {len(PAYLOADS)} payloads x {len(FIELDS)} "
         f"fields (+ {len(TEXTS)} documents read from text), {v.pages} pages, {v.interactions} "
