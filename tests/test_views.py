@@ -214,3 +214,18 @@ def test_pages_have_no_inline_script_or_style(client: TestClient, lin: Lineage) 
     for level, color in LEVEL_COLORS.items():
         assert f".swatch.level-{level}{{background:{color}}}" in css.text
     assert 'class="swatch level-province"' in client.get("/").text
+
+
+def test_the_policy_allows_exactly_the_styles_vis_network_injects() -> None:
+    """The hashes are read off the vendored script: one per stylesheet it injects, plus the empty
+    one (each <style> element is appended empty, then filled); none for anything else."""
+    from api.csp import POLICY
+    from viz.csp_sources import VIS_NETWORK_JS, csp_hash, vis_style_hashes
+
+    hashes = vis_style_hashes()
+    js = VIS_NETWORK_JS.read_text(encoding="utf-8")
+    assert hashes[0] == csp_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    assert "@version 9.1.2" in js and len(hashes) == 1 + 7  # vis-network 9.1.2 injects 7 stylesheets
+    assert all(h in POLICY for h in hashes) and "'unsafe-inline'" not in POLICY
+    style_src = next(d for d in POLICY.split("; ") if d.startswith("style-src "))
+    assert style_src.split()[1:] == ["'self'", *hashes]
