@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
+from api.csp import install_csp
 from api.docs import add_docs
 from api.fastpath import TraversalRoute
 from api.problems import install_problem_handlers
@@ -51,6 +52,7 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     # First in the router: plain traversal GETs answered from prepared bytes (api.fastpath);
     # whatever it does not match goes on to the documented routes.
     app.router.routes.insert(0, TraversalRoute())
+    install_csp(app)  # a Content-Security-Policy header on every answer (api/csp.py)
     return app
 
 

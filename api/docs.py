@@ -3,7 +3,9 @@
 FastAPI's own /docs loads Swagger UI from a CDN. When the ``fastapi-offline``
 package is installed we serve the Swagger UI files it ships (Swagger UI 5,
 which reads OpenAPI 3.1) from ``/docs/assets``; otherwise /docs is a plain
-local page listing the operations from the OpenAPI document.
+local page listing the operations from the OpenAPI document. Swagger UI's page
+sets up the bundle in one inline script, which its Content-Security-Policy
+allows by hash (:func:`api.csp.docs_policy`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment
+
+from api.csp import docs_policy
 
 ASSETS_URL = "/docs/assets"
 
@@ -48,13 +52,16 @@ def add_docs(app: FastAPI, openapi_url: str = "/openapi.json") -> None:
 
         @app.get("/docs", include_in_schema=False)
         def swagger_docs() -> HTMLResponse:
-            return get_swagger_ui_html(
+            page = get_swagger_ui_html(
                 openapi_url=openapi_url,
                 title=f"{app.title} – API",
                 swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
                 swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
                 swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
             )
+            # its one inline script (SwaggerUIBundle's settings) allowed by hash, nothing else
+            page.headers["content-security-policy"] = docs_policy(bytes(page.body).decode("utf-8"))
+            return page
 
         return
 

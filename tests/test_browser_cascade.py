@@ -2,101 +2,36 @@
 
 What it guards: the national-scale page is interactive within 3 seconds of
 navigation (server answer, vis-network, first drawing, fit), and clicking a
-group node opens it in place. Chromium is the system's (``/usr/bin/chromium``,
-installed by ``.ci/run`` in CI), driven by Playwright's Python client; no
-browser is ever downloaded. Without Chromium or Playwright the tests skip,
-and fail under ``CI=true`` where a skip would hide a missing dependency.
-
-The server is a real uvicorn on 127.0.0.1 (a free port) in a thread, over a
-Lineage built in process from PlanRecords (see
-:func:`test_views_lod.national_records`), once per module.
+group node opens it in place. The browser and the live server come from
+:mod:`browser_fixtures` (system Chromium; skip without it, fail under
+``CI=true``); the server runs over a Lineage built in process from PlanRecords
+(see :func:`test_views_lod.national_records`), once per module.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from browser_fixtures import serve, watch
 from test_views_lod import make, national_records
 
-import viz.lod
 from api import create_app
 
 PLANS = 10_000
 INTERACTIVE_MS = 3000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser test must run)")
-    pytest.skip(reason)
-
-
-def chromium_path() -> str | None:
-    """The system Chromium: $LINEAGE_CHROMIUM, else Debian's or Ubuntu's binary on PATH."""
-    for candidate in (os.environ.get("LINEAGE_CHROMIUM"), "/usr/bin/chromium"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    path = chromium_path()
-    if path is None:
-        _unavailable("no Chromium: install Debian's `chromium` package (see .ci/run)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed: pip install -e '.[dev]'")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="module")
 def national_server() -> Iterator[tuple[str, str]]:
     """``(base URL, root id)`` of a live server over a 10,000-plan national cascade."""
-    import uvicorn
-
     lin, root = make(national_records(PLANS))
     assert lin.stats()["plans"] == PLANS
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(lin), log_level="warning", lifespan="off", ws="none", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", root
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-        viz.lod.CACHE.clear()  # let the 10,000-plan cascade go
+    app = create_app(lin)
+    with serve(app) as base:
+        yield base, root
+    app.state.view_cache.clear()  # let the 10,000-plan cascade go
 
 
 @pytest.fixture
@@ -104,17 +39,7 @@ def page(browser: Any, national_server: tuple[str, str]) -> Iterator[Any]:
     base, _ = national_server
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.problems = []  # page errors, console errors and requests to another host
-    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
-    pg.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not m.location.get("url", "").endswith("/favicon.ico")  # asked for a bare image
-            and pg.problems.append(f"console: {m.text} ({m.location.get('url')})")
-        ),
-    )
-    pg.on("request", lambda r: r.url.startswith(base) or pg.problems.append(f"offsite request: {r.url}"))
+    watch(pg, base)
     try:
         yield pg
     finally:
@@ -144,7 +69,7 @@ def test_national_cascade_is_interactive_and_groups_open(page: Any, national_ser
     # builds its level of detail within the measured time.
     page.goto(f"{base}/static/favicon.svg")
     page.goto(f"{base}/view/plans/{root}")
-    page.wait_for_function("window.lineageView && window.lineageView.ready", timeout=30_000)
+    page.wait_for_function("() => window.lineageView && window.lineageView.ready", timeout=30_000)
     ready_at = page.evaluate("window.lineageView.readyAt")  # ms since the navigation started
     nav = page.evaluate(
         "(() => { const t = performance.getEntriesByType('navigation')[0];"
@@ -168,7 +93,9 @@ def test_national_cascade_is_interactive_and_groups_open(page: Any, national_ser
     group = "g:commune|Bắc Kạn"
     assert group in view["groups"]
     click_node(page, group)
-    page.wait_for_function("window.lineageView.expanded >= 1 && !window.lineageView.busy", timeout=10_000)
+    page.wait_for_function(
+        "() => window.lineageView.expanded >= 1 && !window.lineageView.busy", timeout=10_000
+    )
     after = page.evaluate(
         """(g) => ({count: window.lineageView.nodeCount(), open: window.lineageView.open(),
                    gone: window.lineageView.nodes.get(g) === null,
@@ -189,7 +116,9 @@ def test_national_cascade_is_interactive_and_groups_open(page: Any, national_ser
 
     # a province group opens too; the open set grows
     click_node(page, "g:province|An Giang")
-    page.wait_for_function("window.lineageView.expanded >= 2 && !window.lineageView.busy", timeout=10_000)
+    page.wait_for_function(
+        "() => window.lineageView.expanded >= 2 && !window.lineageView.busy", timeout=10_000
+    )
     assert page.evaluate("window.lineageView.open()") == ["g:commune|Bắc Kạn", "g:province|An Giang"]
     assert page.evaluate("window.lineageView.nodeCount()") == after["count"] - 1 + 3
     assert page.problems == []
@@ -199,7 +128,7 @@ def test_home_page_overview_is_interactive(page: Any, national_server: tuple[str
     base, _ = national_server
     page.goto(f"{base}/static/favicon.svg")
     page.goto(f"{base}/")
-    page.wait_for_function("window.lineageOverview && window.lineageOverview.ready", timeout=30_000)
+    page.wait_for_function("() => window.lineageOverview && window.lineageOverview.ready", timeout=30_000)
     ready_at = page.evaluate("window.lineageOverview.readyAt")
     assert ready_at < INTERACTIVE_MS, f"interactive after {ready_at:.0f} ms"
     assert page.evaluate("window.lineageOverview.nodeCount()") == 1 + 63 * 3

@@ -197,3 +197,35 @@ def test_large_cascades_are_cut_to_a_depth(
     r = client.get(f"/view/plans/{id_of(lin, '70-KL/TW')}", params={"max_depth": 1})
     assert r.status_code == 200 and "Large cascade" not in r.text
     assert "15-KH/HU" not in r.text  # three steps below: cut
+
+
+def test_pages_have_no_inline_script_or_style(client: TestClient, lin: Lineage) -> None:
+    """What the Content-Security-Policy (api/csp.py) forbids is absent from the pages themselves:
+    no inline script, event handler or style attribute; the level colours come as classes."""
+    pages = ["/", "/?q=241", f"/view/plans/{id_of(lin, '241-KH/TU')}", "/view/plans/no-such.plan"]
+    for url in pages:
+        html = client.get(url).text
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
+        assert not re.search(r"<[^>]+\s(?:on\w+|style)\s*=", html), url
+        assert "<style" not in html, url
+    css = client.get("/view/levels.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    for level, color in LEVEL_COLORS.items():
+        assert f".swatch.level-{level}{{background:{color}}}" in css.text
+    assert 'class="swatch level-province"' in client.get("/").text
+
+
+def test_the_policy_allows_exactly_the_styles_vis_network_injects() -> None:
+    """The hashes are read off the vendored script: one per stylesheet it injects, plus the empty
+    one (each <style> element is appended empty, then filled); none for anything else."""
+    from api.csp import POLICY
+    from viz.csp_sources import VIS_NETWORK_JS, csp_hash, vis_style_hashes
+
+    hashes = vis_style_hashes()
+    js = VIS_NETWORK_JS.read_text(encoding="utf-8")
+    assert hashes[0] == csp_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    assert "@version 9.1.2" in js and len(hashes) == 1 + 7  # vis-network 9.1.2 injects 7 stylesheets
+    assert all(h in POLICY for h in hashes) and "'unsafe-inline'" not in POLICY
+    style_src = next(d for d in POLICY.split("; ") if d.startswith("style-src "))
+    assert style_src.split()[1:] == ["'self'", *hashes]

@@ -19,21 +19,18 @@ import pytest
 from api_fixtures import TestClient
 from test_views import assert_offline, parse
 
-import viz.lod
+import viz.grouping
 import viz.views
 from api import create_app
 from graph.service import Lineage
 from graph.store import open_store
 from ingest.model import Issuer, PlanRecord, Ref
+from viz import lod as lod_vis
+from viz.cache import ViewCache
+from viz.grouping import CascadeLOD, Drawing, deepest, group_id, parse_group_id
 from viz.layout import band_layout, collation_key, rows_of, wrap_width
-from viz.lod import (
-    CascadeLOD,
-    Drawing,
-    bodies_label,
-    deepest,
-    group_id,
-    parse_group_id,
-)
+from viz.lod import bodies_label
+from viz.network import LEVEL_COLORS
 from viz.overview import build_overview
 
 ROOT_NUMBER = "70-KL/TW"
@@ -156,7 +153,7 @@ def small() -> tuple[Lineage, str]:
 @pytest.fixture
 def tiny_groups(monkeypatch: pytest.MonkeyPatch) -> None:
     """Groups of more than 4 plans open into sub-groups, so 54 plans exercise every split."""
-    monkeypatch.setattr(viz.lod, "EXPAND_MAX", 4)
+    monkeypatch.setattr(viz.grouping, "EXPAND_MAX", 4)
 
 
 def check_drawing(lod: CascadeLOD, d: Drawing, opened: set[tuple[str, ...]]) -> None:
@@ -281,14 +278,14 @@ def test_expansion_delta_applied_to_the_old_drawing_gives_the_new(
     lin, root = small
     lod = CascadeLOD(lin, root)
     opened: set[tuple[str, ...]] = set()
-    nodes = {n["id"]: n for n in lod.vis(opened)["nodes"]}
-    edges = {(e["from"], e["to"]): e["count"] for e in lod.vis(opened)["edges"]}
+    nodes = {n["id"]: n for n in lod_vis.vis(lod, opened)["nodes"]}
+    edges = {(e["from"], e["to"]): e["count"] for e in lod_vis.vis(lod, opened)["edges"]}
     clicks = 0
     while True:
         group = next((parse_group_id(n) for n in sorted(nodes) if n.startswith("g:")), None)
         if group is None:
             break
-        delta = lod.expand(deepest(opened), group)
+        delta = lod_vis.expand(lod, deepest(opened), group)
         clicks += 1
         assert delta["removed"] == [group_id(group)]
         for r in delta["removed"]:
@@ -297,7 +294,7 @@ def test_expansion_delta_applied_to_the_old_drawing_gives_the_new(
         nodes.update({n["id"]: n for n in delta["nodes"]})
         edges.update({(e["from"], e["to"]): e["count"] for e in delta["edges"]})
         opened = {parse_group_id(g) for g in delta["open"]}  # type: ignore[misc]
-        full = lod.vis(opened)
+        full = lod_vis.vis(lod, opened)
         assert set(nodes) == {n["id"] for n in full["nodes"]}
         assert edges == {(e["from"], e["to"]): e["count"] for e in full["edges"]}
         assert set(delta["positions"]) == set(nodes) and delta["count"] == len(nodes)
@@ -346,10 +343,10 @@ def test_group_nodes_are_coloured_labelled_and_escaped() -> None:
     records = with_province(national_records(40, provinces=1, districts=1, communes=3), "commune", evil)
     lin, root = make(records)
     lod = CascadeLOD(lin, root)
-    node = lod.node_data(group_id(("commune", evil)))
+    node = lod_vis.node_data(lod, group_id(("commune", evil)))
     assert node["label"].startswith(evil) and "Đảng ủy / UBND / MTTQ — 9 plans" in node["label"]
     assert evil not in node["title"] and "&lt;script&gt;" in node["title"]
-    assert node["color"]["background"] == viz.lod.LEVEL_COLORS["commune"]
+    assert node["color"]["background"] == LEVEL_COLORS["commune"]
     assert node["info"]["kind"] == "group" and node["info"]["plans"] == 9
 
 
@@ -393,7 +390,7 @@ def low_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     every plan drawn up to 30 with a depth limit."""
     monkeypatch.setattr(viz.views, "MAX_NODES", 10)
     monkeypatch.setattr(viz.views, "MAX_FULL_NODES", 30)
-    monkeypatch.setattr(viz.lod, "INITIAL_NODES", 12)
+    monkeypatch.setattr(viz.grouping, "INITIAL_NODES", 12)
 
 
 def test_large_cascade_page_starts_grouped(
@@ -462,7 +459,7 @@ def test_expand_route(small_client: TestClient, small: tuple[Lineage, str], low_
         ({"group": "g:" + "x|" * 1500}, 422),
         ({}, 422),
         ({"group": "g:commune|Bắc Kạn", "max_depth": 0}, 422),
-        ({"group": "g:commune|Bắc Kạn", "open": ["g:x"] * (viz.lod.MAX_OPEN + 1)}, 422),
+        ({"group": "g:commune|Bắc Kạn", "open": ["g:x"] * (viz.grouping.MAX_OPEN + 1)}, 422),
     ],
 )
 def test_expand_route_errors(
@@ -498,15 +495,16 @@ def test_grouped_page_json_is_script_safe(low_limits: None) -> None:
 # ------------------------------------------------------------------ overview
 def test_overview_is_cached_per_index_and_refreshed_by_ingest() -> None:
     lin, root = make(national_records(30, provinces=2, districts=2, communes=1))
-    first = build_overview(lin)
-    assert build_overview(lin) is first  # the same index: no second walk
+    cache = ViewCache()
+    first = build_overview(lin, cache)
+    assert build_overview(lin, cache) is first  # the same index: no second walk
     counts = Counter({g["key"]: g["plans"] for g in first.groups})
     assert counts["province:Bắc Kạn"] == 3 and counts["commune:Bắc Kạn"] == 6
     assert first.roots[0]["id"] == root and first.roots[0]["descendants"] == 30
     links = {(link["source"], link["target"]): link["count"] for link in first.links}
     assert links[("district:Bắc Kạn", "province:Bắc Kạn")] == 6
     lin.ingest_records(national_records(36, provinces=2, districts=2, communes=2)[30:])
-    second = build_overview(lin)
+    second = build_overview(lin, cache)
     assert second is not first and second.roots[0]["descendants"] == 36
 
 
@@ -523,7 +521,7 @@ def test_home_page_national_overview_is_laid_out_without_physics(monkeypatch: py
 
 def test_index_cache_is_bounded_by_weight_and_follows_the_index(small: tuple[Lineage, str]) -> None:
     lin, _ = small
-    cache = viz.lod.IndexCache(max_weight=10)
+    cache = ViewCache(max_weight=10)
     built: list[str] = []
 
     def build(key: str) -> str:
@@ -544,3 +542,19 @@ def test_index_cache_is_bounded_by_weight_and_follows_the_index(small: tuple[Lin
 
     cache.get(Other(), "a", lambda: build("a2"))  # type: ignore[arg-type]
     assert built[-1] == "a2"
+
+
+def test_each_app_keeps_its_own_view_cache(small: tuple[Lineage, str]) -> None:
+    """The views memoise on the app that serves them (no module global): two apps over the
+    same Lineage build their own cascade, and a page and its expansions share one."""
+    lin, root = small
+    apps = [create_app(lin), create_app(lin)]
+    caches = [app.state.view_cache for app in apps]
+    assert isinstance(caches[0], ViewCache) and caches[0] is not caches[1]
+    with TestClient(apps[0]) as c:
+        assert c.get(f"/view/plans/{root}").status_code == 200
+        assert c.get("/").status_code == 200
+    built = caches[0].get(lin, ("cascade", root, None), lambda: pytest.fail("not memoised"))
+    assert isinstance(built, CascadeLOD) and built.focus == root
+    assert caches[0].get(lin, ("overview",), lambda: None) is not None
+    assert caches[1].get(lin, ("cascade", root, None), lambda: "fresh") == "fresh"

@@ -1,61 +1,47 @@
-"""Level of detail for cascades too large to draw plan by plan.
+"""A grouped cascade drawn for vis-network: nodes, counted edges, positions, what a click opens.
 
-Reads: a :class:`graph.service.Lineage`, only through its public calls
-(``summary``, ``subgraph``, ``generation``).
-Returns: the vis-network nodes and edges of a cascade in which the plans below
-the focus are folded into groups, and what changes when one group is opened.
+Reads: a :class:`viz.grouping.CascadeLOD` (the groups of a cascade and, for an
+open set, the nodes and edge counts of its drawing) and, for the plans it
+draws, their summaries from the service the cascade was built from. Returns:
+``{"nodes", "edges"}`` with preset positions for the first drawing
+(:func:`vis`), and the delta a page applies when one group opens
+(:func:`expand`): nodes removed and added, new edges, every new position.
 
-Why groups by place: a national cascade (one Politburo conclusion, 63 provinces,
-~700 districts, ~10,000 communes) holds 100,000 plans; no browser lays that out
-in seconds and nobody reads it. Researchers ask "what did Bắc Kạn do, and down
-to which communes?", so the plans are folded the way the administration is:
+Why apart from the grouping: the grouping is a model of the cascade (which
+plans fall in which group, what opens into what) that knows nothing of
+colours, labels or pixels; this module decides how a group and a plan look,
+names groups in the administration's words ("Bắc Kạn › Chợ Đồn", "Tỉnh ủy /
+UBND / MTTQ") and places them (:mod:`viz.layout`).
 
-* a group's path is ``(level, province, district, commune, system)`` cut to
-  what the level has (:data:`PLACE_KEYS`); the top groups are one per level and
-  province ("Tỉnh ủy / UBND / MTTQ plans of Bắc Kạn — 3 plans", "district plans
-  of Bắc Kạn — 37 plans", "commune plans of Bắc Kạn — 1,520 plans");
-* opening a group shows its plans when it holds at most :data:`EXPAND_MAX` of
-  them, else its sub-groups by the next key (districts, then communes, then
-  systems), skipping a key that would give a single sub-group;
-* the focus and its ancestors are always drawn as plans (a handful of nodes);
-* an edge between two drawn nodes carries how many implements-links it stands
-  for.
-
-What a client has opened is a set of group ids; every drawing is a pure
-function of (cascade, open set), so the expansion route is stateless. The
-cascade (members, depths, place attributes, edges) is computed once per
-(read model generation, focus, max_depth) and memoised by :class:`IndexCache`.
+Escaping: a node's ``title`` is HTML (the page turns it into the tooltip
+element), so every string from a document goes through :func:`html.escape`
+there; labels are drawn on the canvas as text and ``info`` is written with
+``textContent``, so they stay raw (see :mod:`viz.network`).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from html import escape
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
 from graph.errors import NotFound
-from graph.service import Lineage
-from viz.layout import band_layout, collation_key
-from viz.network import LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, lighten, plan_node_data
+from viz.grouping import (
+    PLACE_KEYS,
+    SYSTEM_ORDER,
+    CascadeLOD,
+    Drawing,
+    GroupPath,
+    deepest,
+    group_id,
+    parse_group_id,
+    path_of,
+)
+from viz.layout import band_layout
+from viz.network import LEVEL_COLORS, LEVEL_NAMES, lighten, plan_node_data
 
-# A group of at most this many plans opens into its plans, a larger one into sub-groups.
-EXPAND_MAX = 150
-# The first drawing opens the largest groups while it stays within this many nodes.
-INITIAL_NODES = 150
-# At most this many open groups in one request (a URL stays well under 16 kB).
-MAX_OPEN = 400
+__all__ = ["bodies_label", "edge_data", "expand", "layout", "node_data", "place_label", "vis"]
 
-# The keys that subdivide the plans of each level, coarsest first.
-PLACE_KEYS: dict[str, tuple[str, ...]] = {
-    "central": ("system",),
-    "province": ("province", "system"),
-    "district": ("province", "district", "system"),
-    "commune": ("province", "district", "commune", "system"),
-    "other": ("province", "system"),
-}
 # How the bodies of each system are called at each level, for group labels.
 BODY_WORDS: dict[str, dict[str, str]] = {
     "party": {"central": "Trung ương Đảng", "province": "Tỉnh ủy", "district": "Huyện ủy"},
@@ -64,428 +50,111 @@ BODY_WORDS: dict[str, dict[str, str]] = {
     "mass_org": {},
 }
 BODY_DEFAULT = {"party": "Đảng ủy", "state": "UBND", "front": "MTTQ", "mass_org": "đoàn thể"}
-SYSTEM_ORDER = ("party", "state", "front", "mass_org", "other", "")
-
-GroupPath = tuple[str, ...]
-Pair = tuple[str, str]
 
 
-class Attrs(NamedTuple):
-    """What grouping needs of a plan: a few shared strings, not a whole summary.
+def vis(lod: CascadeLOD, opened: Iterable[GroupPath] = (), explode: bool = False) -> dict[str, Any]:
+    """Nodes with preset positions and counted edges, ready for vis-network.
 
-    A national cascade keeps 100,000 of these in memory per cached view, so they
-    stay small (a summary dict with its issuer is ~15 times larger).
+    ``explode`` draws every plan (for a depth-limited cascade small enough).
     """
-
-    level: str
-    province: str
-    district: str
-    commune: str
-    system: str
-    stub: bool
+    d = lod.drawing(opened, explode)
+    nodes = [node_data(lod, n) | {"x": x, "y": y} for n, (x, y) in layout(lod, d).items()]
+    return {"nodes": nodes, "edges": [edge_data(a, b, c) for (a, b), c in sorted(d.edges.items())]}
 
 
-def attrs_of(summary: Mapping[str, Any]) -> Attrs:
-    """The grouping attributes of a service summary ("" for what is unknown)."""
-    issuer = summary.get("issuer") or {}
-    level = issuer.get("level")
-    level = level if level in LEVEL_COLORS else "other"
-    return Attrs(
-        level,
-        str(issuer.get("province") or ""),
-        str(issuer.get("district") or ""),
-        str(issuer.get("commune") or ""),
-        str(issuer.get("system") or ""),
-        bool(summary.get("stub")),
-    )
+def expand(lod: CascadeLOD, opened: Iterable[GroupPath], group: GroupPath) -> dict[str, Any]:
+    """What changes when ``group`` opens: nodes removed and added, new edges, all positions."""
+    before = lod.closed(opened)
+    after = lod.closed(before | {group})
+    old = lod.drawing(before)
+    new = lod.drawing(after)
+    old_ids, new_ids = set(old.nodes), set(new.nodes)
+    added = [n for n in new.nodes if n not in old_ids]
+    fresh = set(added)
+    pos = layout(lod, new)
+    return {
+        "group": group_id(group),
+        "open": sorted(group_id(p) for p in deepest(after)),
+        "removed": sorted(old_ids - new_ids),
+        "nodes": [node_data(lod, n) | {"x": pos[n][0], "y": pos[n][1]} for n in added],
+        "edges": [edge_data(a, b, c) for (a, b), c in sorted(new.edges.items()) if a in fresh or b in fresh],
+        "positions": {n: [x, y] for n, (x, y) in pos.items()},
+        "count": len(new.nodes),
+    }
 
 
-def path_of(a: Attrs) -> GroupPath:
-    """The deepest group path of a plan: its level, then its place keys."""
-    return (a.level, *(getattr(a, k) for k in PLACE_KEYS[a.level]))
-
-
-def top_len(level: str) -> int:
-    """Length of the top group paths: (central,) or (level, province)."""
-    return 1 if level == "central" else 2
-
-
-def group_id(path: GroupPath) -> str:
-    """A node id for a group: ``g:`` and the path joined by ``|`` (``|`` and ``%`` escaped).
-
-    Plan ids never contain ``:``, so a group id is never taken for a plan.
-    """
-    return "g:" + "|".join(p.replace("%", "%25").replace("|", "%7C") for p in path)
-
-
-def parse_group_id(gid: str) -> GroupPath | None:
-    """The path of a group id, None when ``gid`` is not one."""
-    if not gid.startswith("g:") or len(gid) > 2000:
-        return None
-    parts = gid[2:].split("|")
-    return tuple(p.replace("%7C", "|").replace("%25", "%") for p in parts)
-
-
-@dataclass
-class GroupStats:
-    """Counts shown on a group's node."""
-
-    plans: int = 0
-    stubs: int = 0
-    depth: int = 0  # the smallest depth of a member below the focus
-    systems: set[str] = field(default_factory=set)
-
-
-@dataclass
-class Drawing:
-    """The visible graph for one open set: node ids and edge counts between them."""
-
-    nodes: list[str]
-    edges: Counter[Pair]
-
-
-class CascadeLOD:
-    """The cascade of one plan, ready to be drawn at any level of detail."""
-
-    def __init__(self, lin: Lineage, focus: str, max_depth: int | None = None) -> None:
-        self.lin = lin
-        self.focus = focus
-        self.max_depth = max_depth
-        sub = lin.subgraph(focus, max_depth)  # NotFound for an unknown id
-        self.depth: dict[str, int] = sub.depth
-        # the focus and its ancestors: always drawn as plans
-        self.individual = {pid for pid, d in self.depth.items() if d <= 0}
-        self.attrs: dict[str, Attrs] = {pid: attrs_of(lin.summary(pid)) for pid in self.depth}
-        self.edges: list[Pair] = list(sub.edges)
-        self.path: dict[str, GroupPath] = {}
-        self._members: dict[GroupPath, list[str]] = defaultdict(list)
-        self.top: dict[str, str] = {}  # plan id -> id of its top group (itself when individual)
-        for pid, a in self.attrs.items():
-            if pid in self.individual:
-                self.top[pid] = pid
-                continue
-            p = self.path[pid] = path_of(a)
-            t = p[: top_len(a.level)]
-            self._members[t].append(pid)
-            self.top[pid] = group_id(t)
-        self._members = dict(self._members)  # no default: a look-up must not create a group
-        self.tops: list[GroupPath] = sorted(self._members, key=self.sort_key)
-        # Edge counts between top-level nodes, and for each top group the edges touching it,
-        # so a drawing only walks the edges of the groups that are open.
-        self._top_pairs: Counter[Pair] = Counter()
-        self._touching: dict[str, list[int]] = defaultdict(list)
-        for i, (child, parent) in enumerate(self.edges):
-            ta, tb = self.top[child], self.top[parent]
-            self._top_pairs[(ta, tb)] += 1
-            self._touching[ta].append(i)
-            if tb != ta:
-                self._touching[tb].append(i)
-        self._split: dict[GroupPath, int | None] = {}
-        self._stats: dict[GroupPath, GroupStats] = {}
-        self._lock = threading.Lock()
-
-    # ----------------------------------------------------------------- sizes
-    @property
-    def size(self) -> int:
-        """Documents in the cascade, the focus and its ancestors included."""
-        return len(self.depth)
-
-    def depth_counts(self) -> list[tuple[int, int]]:
-        """``(k, documents within k steps up or down)`` for k = 1 .. the deepest step."""
-        hist = Counter(abs(d) for d in self.depth.values())
-        out, total = [], hist.get(0, 0)
-        for k in range(1, max(hist, default=0) + 1):
-            total += hist.get(k, 0)
-            out.append((k, total))
-        return out
-
-    def cascade(self) -> dict[str, Any]:
-        """The whole cascade in the shape of ``Lineage.cascade`` (for drawing plan by plan).
-
-        Built from the members and their parent edges; ``Lineage.cascade`` scans
-        every edge of the graph to find those of one cascade.
-        """
-        nodes = []
-        for pid, d in self.depth.items():
-            s = self.lin.summary(pid) | {"depth": d}
-            s["level"] = (s.get("issuer") or {}).get("level")
-            nodes.append(s)
-        edges = [{"source": a, "target": b, "relation": "parent"} for a, b in sorted(self.edges)]
-        return {"nodes": nodes, "edges": edges}
-
-    # ---------------------------------------------------------------- groups
-    def is_group(self, path: GroupPath) -> bool:
-        """Whether ``path`` names a non-empty group of this cascade."""
-        if not path or path[0] not in PLACE_KEYS:
-            return False
-        if len(path) < top_len(path[0]) or len(path) > 1 + len(PLACE_KEYS[path[0]]):
-            return False
-        return bool(self.members(path))
-
-    def members(self, path: GroupPath) -> list[str]:
-        """The plans of a group (memoised: opening a group splits its parent's list)."""
-        got = self._members.get(path)
-        if got is not None:
-            return got
-        if not path or path[0] not in PLACE_KEYS or len(path) <= top_len(path[0]):
-            return []  # an unknown level, or a top group without plans
-        parent = self.members(path[:-1])
-        n = len(path)
-        out = [pid for pid in parent if self.path[pid][:n] == path]
-        with self._lock:
-            self._members[path] = out
-        return out
-
-    def split(self, path: GroupPath) -> int | None:
-        """The path length of the sub-groups a group opens into, None when into its plans."""
-        if path in self._split:
-            return self._split[path]
-        ms = self.members(path)
-        result: int | None = None
-        if len(ms) > EXPAND_MAX:
-            full = 1 + len(PLACE_KEYS[path[0]])
-            for k in range(len(path) + 1, full + 1):
-                subs: dict[GroupPath, list[str]] = defaultdict(list)
-                for pid in ms:
-                    subs[self.path[pid][:k]].append(pid)
-                if 1 < len(subs) < len(ms):
-                    with self._lock:
-                        for sub, sub_members in subs.items():
-                            self._members.setdefault(sub, sub_members)
-                    result = k
-                    break
-        self._split[path] = result
-        return result
-
-    def children(self, path: GroupPath) -> tuple[list[GroupPath], list[str]]:
-        """What an open group shows: its sub-groups, or its plans."""
-        k = self.split(path)
-        ms = self.members(path)
-        if k is None:
-            return [], ms
-        return sorted({self.path[pid][:k] for pid in ms}, key=self.sort_key), []
-
-    def stats(self, path: GroupPath) -> GroupStats:
-        """Plans, stubs, systems and smallest depth of a group (memoised)."""
-        got = self._stats.get(path)
-        if got is not None:
-            return got
-        s = GroupStats(depth=1 << 30)
-        for pid in self.members(path):
-            a = self.attrs[pid]
-            s.plans += 1
-            s.stubs += a.stub
-            s.systems.add(a.system)
-            s.depth = min(s.depth, self.depth[pid])
-        self._stats[path] = s
-        return s
-
-    def sort_key(self, path: GroupPath) -> tuple[Any, ...]:
-        """Groups in administrative order, then by place, systems Party first."""
-        level = path[0]
-        keys = PLACE_KEYS[level]
-        rest = tuple(
-            f"{SYSTEM_ORDER.index(v) if v in SYSTEM_ORDER else 9}" if k == "system" else collation_key(v)
-            for k, v in zip(keys, path[1:], strict=False)
-        )
-        return (LEVEL_ORDER.index(level), *rest, *([""] * (len(keys) - len(rest))))
-
-    # --------------------------------------------------------------- drawing
-    def visible(self, pid: str, opened: set[GroupPath]) -> str:
-        """The node that stands for plan ``pid`` when the groups ``opened`` are open."""
-        if pid in self.individual:
-            return pid
-        path = self.path[pid]
-        k = top_len(path[0])
-        while path[:k] in opened:
-            nk = self.split(path[:k])
-            if nk is None:
-                return pid
-            k = nk
-        return group_id(path[:k])
-
-    def drawing(self, opened: Iterable[GroupPath] = (), explode: bool = False) -> Drawing:
-        """The nodes and edge counts of the cascade with ``opened`` groups open.
-
-        ``explode`` draws every plan (for a depth-limited cascade small enough).
-        """
-        if explode:
-            nodes = list(self.depth)
-            edges: Counter[Pair] = Counter(e for e in self.edges)
-            return Drawing(nodes, edges)
-        op = self.closed(opened)
-        nodes = sorted(self.individual, key=lambda n: self.depth[n])
-        stack = list(reversed(self.tops))
-        while stack:
-            g = stack.pop()
-            if g not in op:
-                nodes.append(group_id(g))
-                continue
-            subs, plans = self.children(g)
-            nodes.extend(plans)
-            stack.extend(reversed(subs))
-        open_tops = {group_id(g) for g in op if len(g) == top_len(g[0])}
-        edges = Counter()
-        for (ta, tb), c in self._top_pairs.items():
-            if ta != tb and ta not in open_tops and tb not in open_tops:
-                edges[(ta, tb)] += c
-        seen: set[int] = set()
-        for t in open_tops:
-            for i in self._touching.get(t, ()):
-                if i in seen:
-                    continue
-                seen.add(i)
-                a, b = self.edges[i]
-                va, vb = self.visible(a, op), self.visible(b, op)
-                if va != vb:
-                    edges[(va, vb)] += 1
-        return Drawing(nodes, edges)
-
-    def closed(self, opened: Iterable[GroupPath]) -> set[GroupPath]:
-        """The groups of ``opened`` that exist here, with every group above them.
-
-        A sub-group can only have been opened from its open parent (the page has
-        no per-group collapse, only "close all"), so a client may send the
-        deepest open groups alone (:func:`deepest`) and keep its URLs short.
-        """
-        out: set[GroupPath] = set()
-        for p in opened:
-            if p in out or not self.is_group(p):
-                continue
-            out.update(p[:k] for k in range(top_len(p[0]), len(p) + 1))
-        return out
-
-    def initial_open(self, budget: int | None = None) -> set[GroupPath]:
-        """Groups to open for the first drawing, a whole generation at a time.
-
-        The top groups open together when the drawing then stays within ``budget``
-        nodes (:data:`INITIAL_NODES` by default), then all their sub-groups, and so
-        on. Whole generations keep the picture even (every district of a province
-        opened, or none): a province's cascade opens down to its districts while
-        the national one stays at one group per level and province.
-        """
-        budget = INITIAL_NODES if budget is None else budget
-        opened: set[GroupPath] = set()
-        count = len(self.individual) + len(self.tops)
-        generation = list(self.tops)
-        while generation and count < budget:
-            cost, nxt = 0, []
-            for g in generation:
-                subs, plans = self.children(g)
-                cost += len(subs) + len(plans) - 1
-                nxt.extend(subs)
-                if count + cost > budget:
-                    return opened
-            opened.update(generation)
-            count += cost
-            generation = nxt
-        return opened
-
-    # ------------------------------------------------------------ vis data
-    def node_data(self, nid: str) -> dict[str, Any]:
-        """The vis-network node for a plan id or a group id (without position)."""
-        path = parse_group_id(nid)
+def layout(lod: CascadeLOD, d: Drawing) -> dict[str, tuple[int, int]]:
+    """Positions of a drawing's nodes (rows by longest path, see :mod:`viz.layout`)."""
+    depth: dict[str, int] = {}
+    order: dict[str, tuple[Any, ...]] = {}
+    for n in d.nodes:
+        path = parse_group_id(n)
         if path is not None:
-            return self._group_node(path)
-        try:
-            summary = self.lin.summary(nid)
-        except NotFound:  # the index was refreshed under us: draw what we know
-            summary = {"id": nid, "stub": True, "issuer": {"level": self.attrs[nid].level}}
-        summary = summary | {"depth": self.depth.get(nid)}
-        return plan_node_data(summary, None, nid == self.focus, compact=nid not in self.individual)
-
-    def _group_node(self, path: GroupPath) -> dict[str, Any]:
-        level = path[0]
-        s = self.stats(path)
-        place = place_label(path)
-        bodies = bodies_label(level, s.systems)
-        count = f"{s.plans:,} plan" + ("" if s.plans == 1 else "s")
-        color = LEVEL_COLORS[level]
-        k = self.split(path)
-        opens = "its plans" if k is None else f"{len({self.path[p][:k] for p in self.members(path)})} groups"
-        tip = (
-            f"<b>{escape(place)}</b><br>{escape(LEVEL_NAMES[level])}<br>{escape(bodies)}<br>{count}"
-            + (f", {s.stubs:,} known only by reference" if s.stubs else "")
-            + f"<br><i>click to open: {escape(opens)}</i>"
-        )
-        return {
-            "id": group_id(path),
-            "label": f"{place}\n{bodies} — {count}",
-            "shape": "box",
-            "color": {
-                "background": color,
-                "border": "#1d2329",
-                "highlight": {"background": lighten(color, 0.25), "border": "#000000"},
-                "hover": {"background": lighten(color, 0.25), "border": "#000000"},
-            },
-            "font": {"color": "#ffffff", "size": 14},
-            "borderWidth": 2,
-            "shapeProperties": {"borderRadius": 8},
-            "margin": 10,
-            "title": tip,
-            "info": {
-                "kind": "group",
-                "group": group_id(path),
-                "level": level,
-                "place": place,
-                "bodies": bodies,
-                "plans": s.plans,
-                "stubs": s.stubs,
-                "opens": opens,
-                "province": path[1] if len(path) > 1 and level != "central" else None,
-            },
-        }
-
-    def vis(self, opened: Iterable[GroupPath] = (), explode: bool = False) -> dict[str, Any]:
-        """Nodes with preset positions and counted edges, ready for vis-network."""
-        d = self.drawing(opened, explode)
-        nodes = [self.node_data(n) | {"x": x, "y": y} for n, (x, y) in self.layout(d).items()]
-        return {"nodes": nodes, "edges": [edge_data(a, b, c) for (a, b), c in sorted(d.edges.items())]}
-
-    def layout(self, d: Drawing) -> dict[str, tuple[int, int]]:
-        """Positions of a drawing's nodes (rows by longest path, see :mod:`viz.layout`)."""
-        depth: dict[str, int] = {}
-        order: dict[str, tuple[Any, ...]] = {}
-        for n in d.nodes:
-            path = parse_group_id(n)
-            if path is not None:
-                depth[n] = self.stats(path).depth
-                order[n] = (*self.sort_key(path), "")
-            else:
-                depth[n] = self.depth[n]
-                a = self.attrs[n]
-                key = self.sort_key(path_of(a))
-                order[n] = (*key, *([""] * (6 - len(key))), n)
-        pos = band_layout(depth, list(d.edges), order)
-        return {n: pos[n] for n in d.nodes}
-
-    def expand(self, opened: Iterable[GroupPath], group: GroupPath) -> dict[str, Any]:
-        """What changes when ``group`` opens: nodes removed and added, new edges, all positions."""
-        before = self.closed(opened)
-        after = self.closed(before | {group})
-        old = self.drawing(before)
-        new = self.drawing(after)
-        old_ids, new_ids = set(old.nodes), set(new.nodes)
-        added = [n for n in new.nodes if n not in old_ids]
-        fresh = set(added)
-        pos = self.layout(new)
-        return {
-            "group": group_id(group),
-            "open": sorted(group_id(p) for p in deepest(after)),
-            "removed": sorted(old_ids - new_ids),
-            "nodes": [self.node_data(n) | {"x": pos[n][0], "y": pos[n][1]} for n in added],
-            "edges": [
-                edge_data(a, b, c) for (a, b), c in sorted(new.edges.items()) if a in fresh or b in fresh
-            ],
-            "positions": {n: [x, y] for n, (x, y) in pos.items()},
-            "count": len(new.nodes),
-        }
+            depth[n] = lod.stats(path).depth
+            order[n] = (*lod.sort_key(path), "")
+        else:
+            depth[n] = lod.depth[n]
+            key = lod.sort_key(path_of(lod.attrs[n]))
+            order[n] = (*key, *([""] * (6 - len(key))), n)
+    pos = band_layout(depth, list(d.edges), order)
+    return {n: pos[n] for n in d.nodes}
 
 
-def deepest(opened: Iterable[GroupPath]) -> set[GroupPath]:
-    """The open groups that no other open group lies in (see :meth:`CascadeLOD.closed`)."""
-    ps = set(opened)
-    return {p for p in ps if not any(len(q) > len(p) and q[: len(p)] == p for q in ps)}
+def node_data(lod: CascadeLOD, nid: str) -> dict[str, Any]:
+    """The vis-network node for a plan id or a group id (without position)."""
+    path = parse_group_id(nid)
+    if path is not None:
+        return group_node(lod, path)
+    try:
+        summary = lod.lin.summary(nid)
+    except NotFound:  # the read model was replaced under us: draw what we know
+        summary = {"id": nid, "stub": True, "issuer": {"level": lod.attrs[nid].level}}
+    summary = summary | {"depth": lod.depth.get(nid)}
+    return plan_node_data(summary, None, nid == lod.focus, compact=nid not in lod.individual)
+
+
+def group_node(lod: CascadeLOD, path: GroupPath) -> dict[str, Any]:
+    """The vis-network node of a group: a box in its level's colour, counts in the label."""
+    level = path[0]
+    s = lod.stats(path)
+    place = place_label(path)
+    bodies = bodies_label(level, s.systems)
+    count = f"{s.plans:,} plan" + ("" if s.plans == 1 else "s")
+    color = LEVEL_COLORS[level]
+    k = lod.split(path)
+    opens = "its plans" if k is None else f"{len({lod.path[p][:k] for p in lod.members(path)})} groups"
+    tip = (
+        f"<b>{escape(place)}</b><br>{escape(LEVEL_NAMES[level])}<br>{escape(bodies)}<br>{count}"
+        + (f", {s.stubs:,} known only by reference" if s.stubs else "")
+        + f"<br><i>click to open: {escape(opens)}</i>"
+    )
+    return {
+        "id": group_id(path),
+        "label": f"{place}\n{bodies} — {count}",
+        "shape": "box",
+        "color": {
+            "background": color,
+            "border": "#1d2329",
+            "highlight": {"background": lighten(color, 0.25), "border": "#000000"},
+            "hover": {"background": lighten(color, 0.25), "border": "#000000"},
+        },
+        "font": {"color": "#ffffff", "size": 14},
+        "borderWidth": 2,
+        "shapeProperties": {"borderRadius": 8},
+        "margin": 10,
+        "title": tip,
+        "info": {
+            "kind": "group",
+            "group": group_id(path),
+            "level": level,
+            "place": place,
+            "bodies": bodies,
+            "plans": s.plans,
+            "stubs": s.stubs,
+            "opens": opens,
+            "province": path[1] if len(path) > 1 and level != "central" else None,
+        },
+    }
 
 
 def place_label(path: GroupPath) -> str:
@@ -524,82 +193,3 @@ def edge_data(a: str, b: str, count: int) -> dict[str, Any]:
     if count > 1:
         edge["label"] = f"{count:,}"
     return edge
-
-
-# ------------------------------------------------------------------ caching
-T = TypeVar("T")
-
-
-_Entries = OrderedDict[Hashable, tuple[Any, int]]
-
-
-class IndexCache:
-    """Values derived from one read model, dropped when the model is replaced.
-
-    ``Lineage.generation`` changes exactly when a new read model is published
-    (after every ingest) and is never reused in the process, so it is a key that
-    changes exactly when the derived views go stale. A lock per key keeps
-    concurrent requests from building the same national cascade twice.
-
-    Memory is bounded by weight, not count: a national cascade weighs its
-    100,000 documents (tens of MB), a commune's a handful, so the least recently
-    used entries go once the weights of one read model pass ``max_weight``.
-    """
-
-    def __init__(self, max_indexes: int = 2, max_entries: int = 512, max_weight: int = 400_000) -> None:
-        self.max_indexes = max_indexes
-        self.max_entries = max_entries
-        self.max_weight = max_weight
-        self._lock = threading.Lock()
-        # generation -> (the generation, {key: (value, weight)} in least recently used order)
-        self._by_index: OrderedDict[int, tuple[object, _Entries]] = OrderedDict()
-        self._key_locks: dict[tuple[int, Hashable], threading.Lock] = {}
-
-    def get(
-        self, lin: Lineage, key: Hashable, build: Callable[[], T], weight: Callable[[T], int] | None = None
-    ) -> T:
-        """The value for ``key`` under the current read model of ``lin``, built once by ``build``."""
-        ik = lin.generation
-        with self._lock:
-            slot = self._by_index.get(ik)
-            if slot is None:
-                slot = self._by_index[ik] = (ik, OrderedDict())
-            self._by_index.move_to_end(ik)
-            while len(self._by_index) > self.max_indexes:
-                self._by_index.popitem(last=False)
-            entries = slot[1]
-            if key in entries:
-                entries.move_to_end(key)
-                return entries[key][0]  # type: ignore[no-any-return]
-            key_lock = self._key_locks.setdefault((ik, key), threading.Lock())
-        with key_lock:
-            with self._lock:
-                if key in entries:
-                    return entries[key][0]  # type: ignore[no-any-return]
-            value = build()
-            with self._lock:
-                entries[key] = (value, max(1, weight(value)) if weight else 1)
-                total = sum(w for _, w in entries.values())
-                while len(entries) > 1 and (len(entries) > self.max_entries or total > self.max_weight):
-                    _, (_, w) = entries.popitem(last=False)
-                    total -= w
-                # waiting threads hold the lock object already; later ones find the value
-                self._key_locks.pop((ik, key), None)
-            return value
-
-    def clear(self) -> None:
-        """Forget everything (tests, or to give the memory back)."""
-        with self._lock:
-            self._by_index.clear()
-            self._key_locks.clear()
-
-
-CACHE = IndexCache()
-
-
-def cascade_lod(lin: Lineage, focus: str, max_depth: int | None = None) -> CascadeLOD:
-    """The (memoised) cascade of ``focus``; NotFound for an unknown id."""
-    lin.summary(focus)  # fail before caching anything for an unknown id
-    return CACHE.get(
-        lin, ("cascade", focus, max_depth), lambda: CascadeLOD(lin, focus, max_depth), lambda c: c.size
-    )

@@ -1,17 +1,17 @@
 """The whole cascade at a glance, aggregated for the home page.
 
 Reads: a :class:`graph.service.Lineage`, through its public calls (``roots``,
-``summary``, ``subgraph``). Returns: the root
-directives with their descendant counts, and the graph folded into one group
-per (administrative level, province) with the number of implements-links
-between groups.
+``summary``, ``subgraph``). Returns: the root directives with their descendant
+counts, and the graph folded into one group per (administrative level,
+province) with the number of implements-links between groups.
 
 Why it is cached: at national scale this walks 100,000 plans (about a second),
 and the home page is the most visited one. The answer only changes when an
 ingest refreshes the read model, so it is memoised per read-model generation
-(:class:`viz.lod.IndexCache`) and the page costs a dictionary look-up after the
-first request. A national graph still has only ~200 groups (63 provinces per
-level), which :func:`viz.network.overview_network` lays out without physics.
+in the app's :class:`viz.cache.ViewCache`, and the page costs a dictionary
+look-up after the first request. A national graph still has only ~200 groups
+(63 provinces per level), which :func:`viz.network.overview_network` lays out
+without physics.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.service import Lineage
+from viz.cache import ViewCache
 from viz.layout import collation_key
-from viz.lod import CACHE
 from viz.network import LEVEL_ORDER, level_of, overview_network, to_script_json
 
 
@@ -46,19 +46,19 @@ def _key_id(key: tuple[str, str | None]) -> str:
     return f"{key[0]}:{key[1] or ''}"
 
 
-def build_overview(lin: Lineage) -> Overview:
-    """Fold every root's cascade into groups and count descendants per root (memoised)."""
-    return CACHE.get(lin, ("overview",), lambda: _build_overview(lin))
+def build_overview(lin: Lineage, cache: ViewCache) -> Overview:
+    """Fold every root's cascade into groups and count descendants per root (memoised in ``cache``)."""
+    return cache.get(lin, ("overview",), lambda: _build_overview(lin))
 
 
-def overview_json(lin: Lineage) -> str:
+def overview_json(lin: Lineage, cache: ViewCache) -> str:
     """The overview's vis-network data as script-safe JSON (memoised with it)."""
 
     def build() -> str:
-        ov = build_overview(lin)
+        ov = build_overview(lin, cache)
         return to_script_json(overview_network(ov.groups, ov.links))
 
-    return CACHE.get(lin, ("overview-json",), build)
+    return cache.get(lin, ("overview-json",), build)
 
 
 def _build_overview(lin: Lineage) -> Overview:

@@ -1,14 +1,19 @@
 """HTML views: the home page and the cascade of one plan.
 
 Reads: the :class:`graph.service.Lineage` on ``app.state.lineage`` (set by
-:func:`api.create_app`). Returns: HTML pages rendered with jinja2
-(autoescape on) whose scripts and styles are all served from ``/static``, so
-the views work offline, and the JSON a cascade page fetches to open a group.
+:func:`api.create_app`) and the app's :class:`viz.cache.ViewCache` (set by
+:func:`add_views`). Returns: HTML pages rendered with jinja2 (autoescape on)
+whose scripts and styles are all served from ``/static``, so the views work
+offline and under a Content-Security-Policy without inline script or style
+(what a page draws travels as JSON in a ``<script type="application/json">``
+block that ``/static/lineage.js`` reads), and the JSON a cascade page fetches
+to open a group.
 
 A cascade of at most :data:`MAX_NODES` documents is drawn plan by plan. A larger
-one is drawn at a level of detail (:mod:`viz.lod`): the focus and its ancestors
-as plans, the plans below folded into groups by level and place, which a click
-opens through ``GET /view/plans/{id}/expand``. With an explicit ``max_depth``
+one is drawn at a level of detail: the focus and its ancestors as plans, the
+plans below folded into groups by level and place (:mod:`viz.grouping`, drawn
+by :mod:`viz.lod`), which a click opens through
+``GET /view/plans/{id}/expand``. With an explicit ``max_depth``
 the page draws every plan within that many steps while they are at most
 :data:`MAX_FULL_NODES`, with positions computed on the server.
 """
@@ -19,7 +24,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -27,7 +32,9 @@ from graph.errors import NotFound
 from graph.inputs import clean_text, plausible_id
 from graph.service import Lineage
 from ontology.vocab import LEVELS
-from viz.lod import MAX_OPEN, CascadeLOD, cascade_lod, deepest, group_id, parse_group_id, place_label
+from viz import lod as lod_vis
+from viz.cache import install_cache, view_cache
+from viz.grouping import MAX_OPEN, CascadeLOD, cascade_lod, deepest, group_id, parse_group_id
 from viz.network import (
     LEVEL_COLORS,
     LEVEL_NAMES,
@@ -68,6 +75,17 @@ def _lineage(request: Request) -> Lineage:
     return lineage
 
 
+# The level colours as classes (``swatch level-province``): a page has no style attribute, so
+# its Content-Security-Policy needs no 'unsafe-inline' for styles. Made from the one table.
+LEVELS_CSS = "".join(f".swatch.level-{name}{{background:{color}}}\n" for name, color in LEVEL_COLORS.items())
+
+
+@router.get("/view/levels.css")
+def levels_css() -> Response:
+    """The swatch colour of each administrative level (from :data:`viz.network.LEVEL_COLORS`)."""
+    return Response(LEVELS_CSS, media_type="text/css", headers={"cache-control": "public, max-age=3600"})
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request,
@@ -83,7 +101,8 @@ def home(
     if q or province or sel_level:
         total, items = lin.search(q=q, province=province, level=sel_level, limit=100)
         results = {"total": total, "items": items}
-    overview = build_overview(lin)
+    cache = view_cache(request)
+    overview = build_overview(lin, cache)
     return _render(
         "index.html",
         stats=lin.stats(),
@@ -92,7 +111,7 @@ def home(
         sel_level=sel_level,
         results=results,
         overview=overview,
-        overview_json=overview_json(lin),
+        overview_json=overview_json(lin, cache),
         max_roots=MAX_ROOTS,
     )
 
@@ -109,7 +128,7 @@ def plan_view(
         plan = lin.plan(id) if plausible_id(id) else None
         if plan is None:
             raise NotFound(id)
-        lod = cascade_lod(lin, id, max_depth)
+        lod = cascade_lod(lin, view_cache(request), id, max_depth)
     except NotFound:
         return _render("not_found.html", status=404, detail=f"No plan with id “{id}”.")
     mode = "plans"
@@ -121,12 +140,12 @@ def plan_view(
         nodes = cascade["nodes"]
     elif max_depth is not None and lod.size <= MAX_FULL_NODES:
         mode = "every"
-        graph = lod.vis(explode=True) | {"options": preset_options()}
+        graph = lod_vis.vis(lod, explode=True) | {"options": preset_options()}
         nodes = lod.cascade()["nodes"]
     else:
         mode = "grouped"
         opened = lod.initial_open()
-        graph = lod.vis(opened) | {"options": preset_options()}
+        graph = lod_vis.vis(lod, opened) | {"options": preset_options()}
         graph["lod"] = {
             "expand": f"/view/plans/{id}/expand",
             "open": sorted(group_id(g) for g in deepest(opened)),
@@ -173,12 +192,12 @@ def expand_group(
         raise NotFound(f"unknown plan id: {id}")
     if opened is not None and len(opened) > MAX_OPEN:
         raise HTTPException(422, f"at most {MAX_OPEN} open groups")
-    lod = cascade_lod(lin, id, max_depth)
+    lod = cascade_lod(lin, view_cache(request), id, max_depth)
     path = parse_group_id(group)
     if path is None or not lod.is_group(path):
         raise NotFound(f"no group {group!r} in the cascade of {id}")
     paths = [p for p in (parse_group_id(g) for g in opened or ()) if p is not None]
-    return JSONResponse(lod.expand(paths, path))
+    return JSONResponse(lod_vis.expand(lod, paths, path))
 
 
 def _group_rows(lod: CascadeLOD) -> list[dict[str, Any]]:
@@ -191,7 +210,7 @@ def _group_rows(lod: CascadeLOD) -> list[dict[str, Any]]:
         rows.append(
             {
                 "level": level,
-                "place": place_label(path),
+                "place": lod_vis.place_label(path),
                 "province": province,
                 "plans": s.plans,
                 "stubs": s.stubs,
@@ -230,8 +249,10 @@ def _short(text: str, n: int = 48) -> str:
 
 
 def add_views(app: FastAPI, lineage: Lineage | None = None) -> None:
-    """Mount /static and the HTML routes on ``app`` (the API factory calls this)."""
+    """Mount /static and the HTML routes on ``app``, with the app's view cache (the API
+    factory calls this)."""
     if lineage is not None:
         app.state.lineage = lineage
+    install_cache(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
