@@ -16,8 +16,9 @@ what is already there and changes nothing. The temporary path never reaches
 the graph or the client.
 
 Why each file's outcome is read around the write: the write path reports
-counts; each file's named graph compared before and after the write (under
-the same lock, so no other writer slips in between) says which ones changed.
+counts; a file's named graph that was not in the store is new, and one that
+was is compared before and after the write (under the same lock, so no other
+writer slips in between) to say whether it changed.
 Extraction runs before the lock is taken, in the project's worker pool
 (:func:`ingest.parallel.imap`), so a queue of uploads extracts while another writes.
 """
@@ -162,10 +163,12 @@ def ingest_uploads(
         return report
     graphs = [graph_iri(source_sha(rec), lin.base) for _, rec in records]
     with lin.write_lock:
-        before = {g: lin.store.graph_triples(g) for g in set(graphs)}
+        # Only graphs already stored can come out unchanged: keep what they hold now.
+        before = {g: lin.store.graph_triples(g) for g in _doc_ids(lin, set(graphs))}
         lin.ingest_records([rec for _, rec in records], workers)
         changed = {g for g in before if lin.store.graph_triples(g) != before[g]}
         ids = _doc_ids(lin, set(graphs))
+        changed |= set(ids) - set(before)  # new graphs
         seen: set[str] = set()
         for (name, rec), g in zip(records, graphs, strict=True):
             pid = ids.get(g)
@@ -196,11 +199,10 @@ def _doc_ids(lin: Lineage, graphs: set[str]) -> dict[str, str]:
 
 
 def _place(lin: Lineage, pid: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Summaries of the plan's parents and of the roots of its cascade."""
+    """Summaries of the plan's parents and of the roots of its cascade (from the read model;
+    the caller holds the write lock, so the view does not change in between)."""
+    index = lin.index
     try:
-        plan = lin.plan(pid)
-    except NotFound:
-        plan = None
-    if plan is None:
+        return [lin.summary(p) for p in index.parents(pid)], [lin.summary(r) for r in index.roots(pid)]
+    except (NotFound, KeyError):
         return [], []
-    return [lin.summary(p) for p in plan["parents"]], [lin.summary(r) for r in plan["root"]]

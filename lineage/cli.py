@@ -276,6 +276,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api import create_app
+    from api.uploads import sweep
     from lineage import discovery
 
     settings = Settings.from_env(args.store, host=args.host, port=args.port)
@@ -292,6 +293,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # millions of objects during requests (a full pass costs tail latency).
     gc.collect()
     gc.freeze()
+    sweep()  # spool folders of uploads a killed server left behind
     try:
         sock = discovery.bind(settings.host, settings.port)
     except OSError as e:

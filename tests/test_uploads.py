@@ -145,7 +145,7 @@ def test_over_the_limit_is_413_declared_or_streamed() -> None:
         assert f"{limit:,} bytes" in r.json()["detail"]
 
         def chunks() -> Iterator[bytes]:  # no Content-Length: the bound holds as bytes arrive
-            yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.txt\"\r\n\r\n"
+            yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="s.txt"\r\n\r\n'
             for _ in range(limit // 1024 + 1):
                 yield b"x" * 1024
             yield b"\r\n--b--\r\n"
@@ -169,7 +169,7 @@ def test_over_the_limit_is_413_declared_or_streamed() -> None:
     [
         ("application/json", b'{"file": "x"}', 415),
         ("multipart/form-data", b"--x--\r\n", 400),  # no boundary
-        ("multipart/form-data; boundary=b", b"--b\r\nContent-Disposition: form-data; name=\"file\"", 400),
+        ("multipart/form-data; boundary=b", b'--b\r\nContent-Disposition: form-data; name="file"', 400),
         ("multipart/form-data; boundary=b", b"--b--\r\n", 422),  # no file at all
         (
             "multipart/form-data; boundary=b",

@@ -85,7 +85,9 @@
   function planLink(s) {
     var iss = s.issuer && s.issuer.name ? " – " + s.issuer.name : "";
     var label = (s.number || "không số") + (s.date ? " (" + s.date + ")" : "") + iss;
-    return el("li", {}, [el("a", { href: planUrl(s.id), text: label }), s.stub ? el("span", { "class": "tag", text: "known only by reference" }) : null]);
+    var li = el("li", {}, [el("a", { href: planUrl(s.id), text: label })]);
+    if (s.stub) li.append(" ", el("span", { "class": "tag", text: "known only by reference" }));
+    return li;
   }
 
   function refItem(r) {
@@ -131,7 +133,7 @@
     var failed = answer.failed || [];
     var added = docs.filter(function (d) { return d.status === "ingested"; }).length;
     say(added + " added, " + (docs.length - added) + " unchanged, " + failed.length + " failed");
-    var section = el("section", { "class": "upload-answer" }, [el("h2", { text: new Date().toLocaleTimeString() })]);
+    var section = el("section", { "class": "upload-answer" }, [el("h2", { text: "Sent at " + new Date().toLocaleTimeString() })]);
     if (failed.length) {
       section.append(el("ul", { "class": "upload-failed" }, failed.map(function (f) {
         return el("li", { text: (f.file || "(no name)") + ": " + f.reason });
