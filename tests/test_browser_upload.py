@@ -124,7 +124,9 @@ def drop(page: Any, name: str, text: str) -> None:
 
 
 def wait_done(page: Any, n: int) -> None:
-    page.wait_for_function(f"() => window.lineageUpload.done >= {n} && !window.lineageUpload.busy", timeout=60_000)
+    page.wait_for_function(
+        f"() => window.lineageUpload.done >= {n} && !window.lineageUpload.busy", timeout=60_000
+    )
 
 
 def test_a_seed_uploaded_shows_where_it_landed(page: Any, server: str) -> None:

@@ -238,3 +238,48 @@ def test_spool_folders_of_dead_servers_are_swept(tmp_path: Path) -> None:
     (dead / "00000.txt").write_text("left by a kill -9")
     assert sweep(str(tmp_path)) == 1
     assert not dead.exists() and alive.exists()
+
+
+def test_writers_take_turns_on_the_lineage(tmp_path: Path) -> None:
+    """Two writers at once, past the route's own queue: the write lock still makes one plan."""
+    import threading
+
+    from graph.uploads import Upload, ingest_uploads
+
+    lin = Lineage.open(open_store("memory:"))
+    copies = []
+    for k in range(4):
+        f = tmp_path / f"{k}.txt"
+        f.write_bytes(SEEDS[0].read_bytes())
+        copies.append(f)
+    start = threading.Barrier(4)
+    reports = []
+
+    def write(f: Path) -> None:
+        start.wait()
+        reports.append(ingest_uploads(lin, [Upload(str(f), SEEDS[0].name)], workers=1))
+
+    threads = [threading.Thread(target=write, args=(f,)) for f in copies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(len(r.ids("ingested")) for r in reports) == [0, 0, 0, 1]
+    assert len({x.id for r in reports for x in r.landed}) == 1
+    assert lin.stats()["plans"] == 1
+
+
+def test_upload_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lineage.config import SettingsError
+
+    monkeypatch.setenv("LINEAGE_TOKEN", "  tok-123  ")
+    monkeypatch.setenv("LINEAGE_UPLOAD_MAX_BYTES", "1_000_000")
+    s = Settings.from_env("memory:")
+    assert (s.token, s.upload_max_bytes, s.upload_max_files) == ("tok-123", 1_000_000, None)
+    assert "tok-123" not in repr(s)
+    monkeypatch.setenv("LINEAGE_UPLOAD_MAX_FILES", "lots")
+    with pytest.raises(SettingsError, match="LINEAGE_UPLOAD_MAX_FILES must be a positive whole number"):
+        Settings.from_env("memory:")
+    monkeypatch.delenv("LINEAGE_UPLOAD_MAX_FILES")
+    monkeypatch.setenv("LINEAGE_TOKEN", "")
+    assert Settings.from_env("memory:").token is None

@@ -57,7 +57,7 @@ def sorted_nt(data: bytes) -> list[bytes]:
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth")
-    generate(1200, seed=7, out=out)
+    generate(600, seed=7, out=out)
     return out
 
 
@@ -184,16 +184,16 @@ def test_a_stale_server_file_is_ignored_and_removed(tmp_path: Path) -> None:
 # -- concurrent uploads, and reads under an upload --------------------------------------------
 @pytest.fixture(scope="module")
 def synth_server(synth: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[Path]]]:
-    """A server over a store of 1,000 synthetic plans, and 200 more (not in the store) to upload."""
+    """A server over a store of 400 synthetic plans, and 200 more (not in the store) to upload."""
     files = sorted(synth.glob("*.txt"))
-    held_back = files[3::6]  # 200 plans at every level, their parents mostly in the store
+    held_back = files[2::3]  # 200 plans at every level, their parents mostly in the store
     store = tmp_path_factory.mktemp("synth-store") / "store"
     staged = tmp_path_factory.mktemp("staged")
     for f in files:
         if f not in held_back:
             (staged / f.name).symlink_to(f)
     p = cli("ingest", str(staged), store=store)
-    assert p.returncode == 0 and "ingested 1000 document(s)" in p.stdout, p.stdout + p.stderr
+    assert p.returncode == 0 and "ingested 400 document(s)" in p.stdout, p.stdout + p.stderr
     with serving(store, TOKEN) as (url, _):
         yield url, held_back
 
