@@ -71,13 +71,14 @@ class Spooled:
 
 
 def display_name(raw: str) -> str:
-    """The client's file name as a label: NFC, no control characters, at most :data:`MAX_NAME`.
+    """The client's file name as a label: as sent, less control characters (and the three that
+    HTML's form encoding escapes, restored), at most :data:`MAX_NAME` characters.
 
     Browsers send the bare name; ``lineage ingest`` sends the path as given on its
-    command line, so a document keeps the same ``source`` either way."""
-    name = raw.replace("%22", '"').replace("%0A", " ").replace("%0D", " ")
-    name = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in name)
-    return unicodedata.normalize("NFC", " ".join(name.split()))[:MAX_NAME]
+    command line, so a document keeps the same ``source`` either way: nothing else
+    is changed (not even Unicode normalisation), or the two would differ."""
+    name = raw.replace("%22", '"').replace("%0A", "\n").replace("%0D", "\r")
+    return "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()[:MAX_NAME]
 
 
 def spool_folder() -> str:
