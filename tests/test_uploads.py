@@ -283,3 +283,13 @@ def test_upload_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("LINEAGE_UPLOAD_MAX_FILES")
     monkeypatch.setenv("LINEAGE_TOKEN", "")
     assert Settings.from_env("memory:").token is None
+
+
+def test_a_validation_is_kept_until_a_write_settles(client: TestClient) -> None:
+    client.post("/api/documents", files=seed_files(SEEDS[0]), headers=AUTH)
+    first = client.get("/api/validate").json()
+    kept = client.app.state.validated
+    assert client.get("/api/validate").json() == first and client.app.state.validated is kept
+    client.post("/api/documents", files=seed_files(SEEDS[1]), headers=AUTH)
+    assert client.get("/api/validate").json()["conforms"] is True
+    assert client.app.state.validated is not kept

@@ -7,7 +7,8 @@ Returns: the graph in one format with its media type (``GET /api/export``), and
 Why here: while ``lineage serve`` runs it owns the embedded store, so these
 commands ask it (:mod:`lineage.remote`). Both read everything and cost seconds
 on a large graph: they run one at a time, in a worker thread, and a second
-request while one runs gets 503 with Retry-After instead of piling up.
+request while one runs gets 503 with Retry-After instead of piling up. A
+verdict is kept until the read model changes (a write settles).
 """
 
 from __future__ import annotations
@@ -95,5 +96,13 @@ async def export_graph(
 @router.get("/validate", response_model=ValidationOut, responses=_BUSY)
 async def validate_store(request: Request, lin: LineageDep) -> dict[str, Any]:
     """Validate the store against the ontology's SHACL shapes, as `lineage validate` does."""
+    state = request.app.state
+    kept = getattr(state, "validated", None)
+    if kept is not None and kept[0] == lin.generation:  # the same read model: the same verdict
+        return kept[1]
+    generation = lin.generation
     conforms, report = await _one_at_a_time(request, lin.validate)
-    return {"conforms": conforms, "report": report}
+    answer = {"conforms": conforms, "report": report}
+    if lin.generation == generation:  # no write settled meanwhile: the verdict is that model's
+        state.validated = (generation, answer)
+    return answer
