@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from lineage.config import Settings, SettingsError
+from lineage.remote import RemoteError  # a failure talking to a running server: one line too
 
 
 class CliError(Exception):
@@ -105,16 +106,6 @@ def _server(settings: Settings):
     from lineage.remote import find_server
 
     return find_server(settings.server_file, settings.token)
-
-
-def _remote(call):
-    """Run a call on the server; its failure is one line."""
-    from lineage.remote import RemoteError
-
-    try:
-        return call()
-    except RemoteError as e:
-        raise CliError(str(e)) from e
 
 
 def _iter_files(paths: Sequence[str], exclude: Path | None = None) -> Iterator[Path]:
@@ -198,7 +189,7 @@ def _ingest_through(server, paths: Sequence[str]) -> tuple[int, int, list[str]]:
 
         bar = tqdm(total=len(files), unit="doc", desc="upload", file=sys.stderr)
     try:
-        totals = _remote(lambda: server.ingest([(f, f) for f in files], bar.update if bar else None))
+        totals = server.ingest([(f, f) for f in files], bar.update if bar else None)
     finally:
         if bar is not None:
             bar.close()
@@ -211,7 +202,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.store)
     server = _server(settings)
     if server is not None:
-        _json(_remote(lambda: server.query(args.relation, args.id_or_ref, args.max_depth)))
+        _json(server.query(args.relation, args.id_or_ref, args.max_depth))
         return 0
     lin = _lineage(settings)
     ident = args.id_or_ref
@@ -243,10 +234,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if server is not None:
         if args.out:
             with open(args.out, "wb") as f:
-                n = _remote(lambda: server.export(args.format, f))
+                n = server.export(args.format, f)
             print(f"wrote {n} bytes to {args.out}", file=sys.stderr)
         else:
-            _remote(lambda: server.export(args.format, sys.stdout.buffer))
+            server.export(args.format, sys.stdout.buffer)
         return 0
     lin = _lineage(settings)
     data = lin.export(args.format)
@@ -262,7 +253,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.store)
     server = _server(settings)
     if server is not None:
-        ok, report = _remote(server.validate)
+        ok, report = server.validate()
     else:
         ok, report = _lineage(settings).validate()
     if ok:
@@ -276,6 +267,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api import create_app
+    from api.routes.documents import upload_limits
     from api.uploads import sweep
     from lineage import discovery
 
@@ -299,19 +291,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as e:
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {e.strerror or e}") from e
     url = discovery.local_url(settings.host, sock.getsockname()[1])
+    max_bytes, max_files = upload_limits(settings)  # the bounds the server enforces
     me = discovery.ServerInfo(
         url=url,
         pid=os.getpid(),
         store=str(Path(settings.store).resolve()) if settings.server_file else settings.store,
         writes=settings.token is not None,
-        upload_max_bytes=settings.upload_max_bytes,
-        upload_max_files=settings.upload_max_files,
+        upload_max_bytes=max_bytes,
+        upload_max_files=max_files,
     )
     if settings.token is not None and len(settings.token) < 16:
         print("warning: LINEAGE_TOKEN is short; anyone who guesses it can write", file=sys.stderr)
     print(f"serving on {url}" + (" (writes on)" if me.writes else ""), file=sys.stderr)
-    # While it runs, commands on this store come through it (lineage.remote). uvicorn stops
-    # gracefully on SIGTERM, then raises it again: let that unwind (and remove the file).
+    # Commands on the store come through us while the file says so (lineage.remote); uvicorn
+    # stops on SIGTERM, then raises it again: let that unwind and remove the file.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     with sock, discovery.announced(settings.server_file, me):
         uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
@@ -380,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (CliError, SettingsError) as e:
+    except (CliError, SettingsError, RemoteError) as e:
         print(f"Error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

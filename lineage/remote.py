@@ -33,7 +33,8 @@ from lineage.discovery import ServerInfo, pid_alive, read_server_file
 
 __all__ = ["RemoteError", "Server", "UploadTotals", "find_server"]
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # when the server file does not say (api.uploads' default)
+# When a server file does not say (one written by an older server): api.uploads' defaults.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_FILES = 500
 PART_OVERHEAD = 512  # bytes of multipart framing per file, generously
 BUSY_RETRIES = 60  # 503 + Retry-After: how many times a command waits and asks again
