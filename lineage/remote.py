@@ -130,13 +130,20 @@ class Server:
             return resp.status, self._problem(resp)
         return resp.status, self._json(resp)
 
-    def probe(self) -> bool:
-        """Whether the server answers (a cheap read)."""
+    def probe(self, timeout: float = 10.0) -> bool:
+        """Whether the server answers a cheap read, once and soon (a wedged server is not used)."""
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=min(timeout, self.connect_timeout))
         try:
-            status, _ = self.get_json("/api/stats")
-        except RemoteError:
+            conn.connect()
+            conn.sock.settimeout(timeout)  # type: ignore[union-attr]
+            conn.request("GET", "/api/stats")
+            resp = conn.getresponse()
+            resp.read()
+            return resp.status == 200
+        except (OSError, http.client.HTTPException):
             return False
-        return status == 200
+        finally:
+            conn.close()
 
     # --------------------------------------------------------------- reads
     def query(self, relation: str, ident: str, max_depth: int | None) -> dict[str, Any]:
