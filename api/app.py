@@ -16,7 +16,7 @@ from api.csp import install_csp
 from api.docs import add_docs
 from api.fastpath import TraversalRoute
 from api.problems import install_problem_handlers
-from api.routes import bodies, campaigns, plans, resolve, sparql, stats
+from api.routes import bodies, campaigns, documents, exports, plans, resolve, sparql, stats
 from graph.service import Lineage
 from viz import add_views
 
@@ -47,6 +47,11 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     for module in (plans, resolve, campaigns, bodies, sparql, stats):
         _summaries_from_docstrings(module.router)
         app.include_router(module.router)
+    # Exports and validation (what the CLI asks a running server), and the write routes.
+    for module in (exports, documents):
+        _summaries_from_docstrings(module.router)
+        app.include_router(module.router)
+    app.include_router(documents.page_router)
     add_docs(app, app.openapi_url or "/openapi.json")
     add_views(app)
     # First in the router: plain traversal GETs answered from prepared bytes (api.fastpath);

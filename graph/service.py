@@ -12,12 +12,14 @@ view: writing (:mod:`graph.writing`), the read model's lifecycle
 (:mod:`graph.search`), listings (:mod:`graph.listings`), SPARQL
 (:mod:`graph.sparql`), export and validation (:mod:`graph.export`). Each query
 takes the current view once, so it answers from one generation even while an
-ingest publishes the next.
+ingest publishes the next. Writes take :attr:`Lineage.write_lock`: one at a
+time (a server's uploads queue behind each other), never blocking a reader.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,10 @@ class Lineage:
         self.snapshot = Path(snapshot) if snapshot is not None else None
         self.from_snapshot = False  # how this process started (tests, logs)
         self._live = ReadState(store, base, traversal, self.snapshot)
+        # One writer at a time: two batches must not sort, build and settle over each other
+        # (the second would miss the first's graphs and plan the same source twice).
+        # Re-entrant, so a caller can hold it around a write and what it reads after.
+        self.write_lock = threading.RLock()
 
     @classmethod
     def open(
@@ -92,7 +98,8 @@ class Lineage:
 
     def refresh(self, changed: bool = False) -> None:
         """Rebuild the read model from the whole store (``changed``: the store was just written)."""
-        self._live.refresh(changed)
+        with self.write_lock:
+            self._live.refresh(changed)
 
     # -------------------------------------------------------------- writing
     def ingest_records(self, records: Iterable[PlanRecord], workers: int | None = 1) -> IngestReport:
@@ -103,7 +110,8 @@ class Lineage:
         transaction. Every complete key the batch states is catalogued first,
         so partial mentions resolve whatever the order of the records.
         """
-        return writing.ingest_records(self._live, records, workers)
+        with self.write_lock:
+            return writing.ingest_records(self._live, records, workers)
 
     def ingest_files(
         self,
@@ -121,7 +129,8 @@ class Lineage:
         a :class:`graph.bulk.Source` per path, in order (its ``error`` says why a
         file could not be read).
         """
-        return writing.ingest_files(self._live, paths, workers, verdicts, progress)
+        with self.write_lock:
+            return writing.ingest_files(self._live, paths, workers, verdicts, progress)
 
     # ---------------------------------------------------------------- plans
     def knows(self, id: str) -> bool:

@@ -4,6 +4,12 @@ Thin on purpose: every user mistake (missing file, unreadable document, unknown
 id, bad SPARQL) becomes one line ``Error: ...`` on stderr and exit status 1 or 2,
 never a traceback. Heavy modules are imported inside the commands so that
 ``lineage extract`` starts fast and never opens a store.
+
+While ``lineage serve`` owns a store, ``ingest``, ``query``, ``export`` and
+``validate`` on that store go through its HTTP API (:mod:`lineage.remote`; the
+server is found by the file it keeps beside the store, :mod:`lineage.discovery`)
+and print what they would print on their own; a store locked by any other
+process is one line naming that process.
 """
 
 from __future__ import annotations
@@ -12,12 +18,14 @@ import argparse
 import gc
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from lineage.config import Settings, SettingsError
+from lineage.remote import RemoteError  # a failure talking to a running server: one line too
 
 
 class CliError(Exception):
@@ -71,16 +79,33 @@ def _lineage(settings: Settings):
     from graph.errors import LineageError
     from graph.service import Lineage
     from graph.store import open_store
+    from lineage import discovery
 
     try:
-        return Lineage.open(
+        lin = Lineage.open(
             open_store(settings.store),
             base=settings.base,
             snapshot=settings.index,
             traversal=settings.traversal,
         )
     except LineageError as e:
+        if discovery.is_lock_error(str(e)):
+            line = discovery.describe_holders(Path(settings.store))
+            info = discovery.read_server_file(settings.server_file)
+            if info is not None:
+                line += f"; its server at {info.url} does not answer"
+            raise CliError(line) from e
         raise CliError(str(e)) from e
+    if discovery.read_server_file(settings.server_file) is None:  # we hold the lock: none serves it
+        discovery.remove_server_file(settings.server_file)
+    return lin
+
+
+def _server(settings: Settings):
+    """The running ``lineage serve`` that owns the store, when one answers; else None."""
+    from lineage.remote import find_server
+
+    return find_server(settings.server_file, settings.token)
 
 
 def _iter_files(paths: Sequence[str], exclude: Path | None = None) -> Iterator[Path]:
@@ -139,10 +164,13 @@ def ingest_paths(
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.store)
     missing = [p for p in args.paths if not Path(p).exists()]
-    lin = _lineage(settings)
-    ingested, unchanged, failures = ingest_paths(
-        lin, [p for p in args.paths if p not in missing], settings, progress_bar=True
-    )
+    present = [p for p in args.paths if p not in missing]
+    server = _server(settings)
+    if server is not None:
+        ingested, unchanged, failures = _ingest_through(server, present)
+    else:
+        lin = _lineage(settings)
+        ingested, unchanged, failures = ingest_paths(lin, present, settings, progress_bar=True)
     for m in missing:
         failures.insert(0, f"{m}: no such file or folder")
     for f in failures:
@@ -151,10 +179,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if failures and not (ingested or unchanged) else 0
 
 
+def _ingest_through(server, paths: Sequence[str]) -> tuple[int, int, list[str]]:
+    """``lineage ingest`` through a running server: each file sent under the path as given."""
+    files = [str(f) for f in _iter_files(paths)]
+    print(f"ingesting through {server}", file=sys.stderr)
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="doc", desc="upload", file=sys.stderr)
+    try:
+        totals = server.ingest([(f, f) for f in files], bar.update if bar else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    return totals.ingested, totals.unchanged, totals.failures
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from graph.errors import NotFound
 
-    lin = _lineage(Settings.from_env(args.store))
+    settings = Settings.from_env(args.store)
+    server = _server(settings)
+    if server is not None:
+        _json(server.query(args.relation, args.id_or_ref, args.max_depth))
+        return 0
+    lin = _lineage(settings)
     ident = args.id_or_ref
     try:
         known = lin.summary(ident) is not None
@@ -179,7 +229,17 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    lin = _lineage(Settings.from_env(args.store))
+    settings = Settings.from_env(args.store)
+    server = _server(settings)
+    if server is not None:
+        if args.out:
+            with open(args.out, "wb") as f:
+                n = server.export(args.format, f)
+            print(f"wrote {n} bytes to {args.out}", file=sys.stderr)
+        else:
+            server.export(args.format, sys.stdout.buffer)
+        return 0
+    lin = _lineage(settings)
     data = lin.export(args.format)
     if args.out:
         Path(args.out).write_bytes(data)
@@ -190,8 +250,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    lin = _lineage(Settings.from_env(args.store))
-    ok, report = lin.validate()
+    settings = Settings.from_env(args.store)
+    server = _server(settings)
+    if server is not None:
+        ok, report = server.validate()
+    else:
+        ok, report = _lineage(settings).validate()
     if ok:
         _out("valid: the store conforms to the ontology's SHACL shapes")
         return 0
@@ -203,6 +267,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api import create_app
+    from api.routes.documents import upload_limits
+    from api.uploads import sweep
+    from lineage import discovery
 
     settings = Settings.from_env(args.store, host=args.host, port=args.port)
     lin = _lineage(settings)
@@ -218,8 +285,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # millions of objects during requests (a full pass costs tail latency).
     gc.collect()
     gc.freeze()
-    print(f"serving on http://{settings.host}:{settings.port}", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    sweep()  # spool folders of uploads a killed server left behind
+    try:
+        sock = discovery.bind(settings.host, settings.port)
+    except OSError as e:
+        raise CliError(f"cannot listen on {settings.host}:{settings.port}: {e.strerror or e}") from e
+    url = discovery.local_url(settings.host, sock.getsockname()[1])
+    max_bytes, max_files = upload_limits(settings)  # the bounds the server enforces
+    me = discovery.ServerInfo(
+        url=url,
+        pid=os.getpid(),
+        store=str(Path(settings.store).resolve()) if settings.server_file else settings.store,
+        writes=settings.token is not None,
+        upload_max_bytes=max_bytes,
+        upload_max_files=max_files,
+    )
+    if settings.token is not None and len(settings.token) < 16:
+        print("warning: LINEAGE_TOKEN is short; anyone who guesses it can write", file=sys.stderr)
+    print(f"serving on {url}" + (" (writes on)" if me.writes else ""), file=sys.stderr)
+    # Commands on the store come through us while the file says so (lineage.remote); uvicorn
+    # stops on SIGTERM, then raises it again: let that unwind and remove the file.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    with sock, discovery.announced(settings.server_file, me):
+        uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
     return 0
 
 
@@ -296,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (CliError, SettingsError) as e:
+    except (CliError, SettingsError, RemoteError) as e:
         print(f"Error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

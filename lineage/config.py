@@ -1,15 +1,16 @@
-"""Settings: where the store is, where the bundled corpus is, the IRI base.
+"""Settings: where the store is, where the bundled corpus is, the IRI base, who may write.
 
 Read once from arguments and the environment (``LINEAGE_STORE``,
 ``LINEAGE_BASE``, ``LINEAGE_CURATION``, ``LINEAGE_INDEX``, ``LINEAGE_WORKERS``,
-``LINEAGE_TRAVERSAL``);
+``LINEAGE_TRAVERSAL``; for writes through a server ``LINEAGE_TOKEN``,
+``LINEAGE_UPLOAD_MAX_BYTES``, ``LINEAGE_UPLOAD_MAX_FILES``);
 passed explicitly to what needs them, never global.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,22 @@ class Settings:
     workers: int | None = None  # extraction/build processes; None: every CPU
     # "index": traversals from the in-memory index; "sparql": property paths on the store
     traversal: str = "index"
+    # The bearer token of the write routes (POST /api/documents); None: writes are off.
+    # `lineage ingest` sends it to a running server. Never printed.
+    token: str | None = field(default=None, repr=False)
+    # Upload bounds of `lineage serve`; None: the server's defaults (api.uploads).
+    upload_max_bytes: int | None = None  # one request's body, all its files together
+    upload_max_files: int | None = None  # files in one request
+
+    @property
+    def server_file(self) -> Path | None:
+        """Where a running ``lineage serve`` says it owns an on-disk store (its URL and pid),
+        beside the store (``data/store`` -> ``data/store.server``); none for other stores,
+        which hold no lock."""
+        if self.store == "memory:" or "://" in self.store:
+            return None
+        p = Path(self.store)
+        return p.with_name(p.name + ".server")
 
     @staticmethod
     def default_index(store: str) -> Path | None:
@@ -61,4 +78,17 @@ class Settings:
                 f"LINEAGE_TRAVERSAL must be one of {', '.join(TRAVERSALS)}, not {traversal!r}"
             )
         kw.setdefault("traversal", traversal)
+        kw.setdefault("token", (os.environ.get("LINEAGE_TOKEN") or "").strip() or None)
+        kw.setdefault("upload_max_bytes", _positive("LINEAGE_UPLOAD_MAX_BYTES"))
+        kw.setdefault("upload_max_files", _positive("LINEAGE_UPLOAD_MAX_FILES"))
         return cls(store=spec, base=base, curation=curation, index=index, **kw)
+
+
+def _positive(name: str) -> int | None:
+    """A positive whole number from the environment variable ``name`` (unset: None)."""
+    raw = (os.environ.get(name) or "").strip().replace("_", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a positive whole number, not {raw[:40]!r}")
+    return int(raw)
