@@ -12,7 +12,6 @@ dialog, no element made from them). Chromium is the system's, as in
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -21,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser_cascade import CHROMIUM_ARGS, chromium_path
 
 from api import create_app
 from graph.service import Lineage
@@ -33,29 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "data" / "seeds").glob("*.txt"))
 TOKEN = "browser-upload-token-0123456789"
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'">"><script>alert(1)</script>.txt'
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser test must run)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    path = chromium_path()
-    if path is None:
-        unavailable("no Chromium: install Debian's `chromium` package (see .ci/run)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed: pip install -e '.[dev]'")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,7 @@ def sorted_nt(data: bytes) -> list[bytes]:
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth")
-    generate(600, seed=7, out=out)
+    generate(600, seed=7, out=out, plant=False)  # the plain cascade: exactly 600 files
     return out
 
 
