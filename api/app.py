@@ -7,6 +7,8 @@ from ``app.state`` through :data:`api.deps.LineageDep`.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -14,9 +16,11 @@ from fastapi.routing import APIRoute
 
 from api.docs import add_docs
 from api.fastpath import TraversalRoute
+from api.limits import RequestLimits
 from api.problems import install_problem_handlers
 from api.routes import bodies, campaigns, plans, resolve, sparql, stats
 from graph.service import Lineage
+from graph.sparql_pool import Limits, QueryPool
 from viz import add_views
 
 DESCRIPTION = (
@@ -32,7 +36,15 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     names the app and the object is kept on ``app.state.settings``.
     """
     title = getattr(settings, "title", None) or "Directive lineage"
+    pool = QueryPool(lineage.store, lambda: lineage.generation, sparql_limits(settings))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.close()  # a stopping server kills its query processes, whatever they run
+
     app = FastAPI(
+        lifespan=lifespan,
         title=title,
         description=DESCRIPTION,
         version="0.1.0",
@@ -42,6 +54,7 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     )
     app.state.lineage = lineage
     app.state.settings = settings
+    app.state.sparql = pool  # users' SPARQL, bounded (api/routes/sparql.py)
     install_problem_handlers(app)
     for module in (plans, resolve, campaigns, bodies, sparql, stats):
         _summaries_from_docstrings(module.router)
@@ -51,7 +64,20 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     # First in the router: plain traversal GETs answered from prepared bytes (api.fastpath);
     # whatever it does not match goes on to the documented routes.
     app.router.routes.insert(0, TraversalRoute())
+    app.add_middleware(RequestLimits)  # 414 / 431 as problem+json before any route
     return app
+
+
+def sparql_limits(settings: Any | None) -> Limits:
+    """The SPARQL endpoint's bounds from ``settings`` (``lineage.config.Settings``), else the defaults."""
+    d = Limits()
+    return Limits(
+        timeout=getattr(settings, "sparql_timeout", d.timeout),
+        max_rows=getattr(settings, "sparql_max_rows", d.max_rows),
+        max_bytes=getattr(settings, "sparql_max_bytes", d.max_bytes),
+        concurrency=getattr(settings, "sparql_concurrency", d.concurrency),
+        memory_mb=getattr(settings, "sparql_memory_mb", d.memory_mb),
+    )
 
 
 def _summaries_from_docstrings(router: APIRouter) -> None:

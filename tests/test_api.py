@@ -233,16 +233,71 @@ def test_sparql_post_form_and_direct(client: TestClient) -> None:
     assert r.status_code == 200, r.text
 
 
-def test_sparql_refuses_updates(client: TestClient) -> None:
-    update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
-    assert_problem(client.get("/api/sparql", params={"query": update}), 400)
-    assert_problem(client.post("/api/sparql", data={"query": update}), 400)
+UPDATES = [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "insert data { <urn:a> <urn:b> <urn:c> }",
+    "# a comment first\n  DrOp ALL",
+    "PREFIX ex: <http://example.org/> BASE <http://b/> DELETE WHERE { ?s ?p ?o }",
+    "#x\nCLEAR ALL",
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
+    "CREATE GRAPH <urn:g>",
+    "COPY DEFAULT TO <urn:g>",
+]
+
+
+@pytest.mark.parametrize("update", UPDATES)
+def test_sparql_refuses_updates_in_every_form(client: TestClient, update: str) -> None:
+    """403 whether the update comes as query= (URL or form), update=, or application/sparql-update."""
+    assert_problem(client.get("/api/sparql", params={"query": update}), 403)
+    assert_problem(client.post("/api/sparql", data={"query": update}), 403)
+    r = client.post("/api/sparql", content=update.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert_problem(r, 403)
     assert_problem(client.post("/api/sparql", data={"update": update}), 403)
     r = client.post("/api/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+    assert_problem(r, 403)
+    # an update beside a harmless query is refused too, not ignored
+    assert_problem(client.get("/api/sparql", params={"query": "ASK {}", "update": update}), 403)
+    assert_problem(client.post("/api/sparql", data={"query": "ASK {}", "update": update}), 403)
+    r = client.post("/api/sparql?update=DROP%20ALL", data={"query": "ASK {}"})
     assert_problem(r, 403)
     # nothing was written
     r = client.get("/api/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"})
     assert r.status_code == 200 and b"true" not in r.content
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "select * { sErViCe SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "# SERVICE in a comment is harmless, this one is not\nSELECT * {SERVICE<http://x/>{}}",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?s<?o) SERVICE ?svc { ?a ?b ?c } }",
+        "PREFIX s: <http://x/> ASK { service s:e { } }",
+    ],
+)
+def test_sparql_refuses_service(client: TestClient, query: str) -> None:
+    body = assert_problem(client.get("/api/sparql", params={"query": query}), 403)
+    assert "SERVICE" in body["detail"]
+
+
+def test_sparql_keywords_inside_strings_iris_and_names_are_data(client: TestClient) -> None:
+    for q in (
+        'SELECT ("SERVICE <http://x/> {}" AS ?x) WHERE {}',
+        "SELECT ('''DROP ALL''' AS ?x) WHERE {}",
+        "SELECT ?service ?drop WHERE { ?service <http://x/INSERT> ?drop }",
+        "PREFIX load: <http://x/> SELECT * WHERE { ?s load:SERVICE ?o }",
+        'SELECT * WHERE { ?s ?p "x"@add }',
+    ):
+        r = client.get("/api/sparql", params={"query": q})
+        assert r.status_code == 200, (q, r.text)
+
+
+def test_sparql_options_lists_the_methods_served(client: TestClient) -> None:
+    r = client.options("/api/sparql")
+    assert r.status_code == 204
+    assert {m.strip() for m in r.headers["allow"].split(",")} >= {"GET", "POST"}
 
 
 def test_sparql_bad_requests(client: TestClient) -> None:
