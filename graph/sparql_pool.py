@@ -85,6 +85,11 @@ class _Proc:
         self.conn.close()
 
 
+def _wake(ready: asyncio.Future[None]) -> None:
+    if not ready.done():
+        ready.set_result(None)
+
+
 class QueryPool:
     """Query processes over one store (see the module docstring). ``close()`` kills them all."""
 
@@ -205,9 +210,7 @@ class QueryPool:
         deadline = loop.time() + self.limits.timeout
         done = False
         try:
-            source = await asyncio.wait_for(
-                loop.run_in_executor(self._io, self._source), self.limits.timeout
-            )
+            source = await asyncio.wait_for(loop.run_in_executor(self._io, self._source), self.limits.timeout)
             p = await loop.run_in_executor(self._io, self._proc, k)
             p.source = source
             lim = self.limits
@@ -223,7 +226,7 @@ class QueryPool:
                     yield msg
                     return
                 yield msg
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             raise QueryFailed(
                 503, f"the query ran past the time limit of {self.limits.timeout:g} s and was stopped"
             ) from None
@@ -239,9 +242,9 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         conn = p.conn
         while not conn.poll():
-            ready = loop.create_future()
+            ready: asyncio.Future[None] = loop.create_future()
             fd = conn.fileno()
-            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+            loop.add_reader(fd, _wake, ready)
             try:
                 await asyncio.wait_for(ready, max(0.0, deadline - loop.time()))
             finally:
@@ -251,7 +254,7 @@ class QueryPool:
         except (EOFError, OSError):
             raise QueryFailed(
                 503,
-                f"the query process stopped (more memory than the {self.limits.memory_mb} MB a query may use?)",
+                f"the query process stopped (over the {self.limits.memory_mb} MB a query may use?)",
             ) from None
         return msg
 

@@ -46,7 +46,9 @@ _SHORT = {
     _XSD + "boolean": re.compile(r"true|false"),
 }
 _CSV_QUOTE = re.compile(r'[,"\r\n]')
-_XML_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"})
+_XML_ESCAPES = str.maketrans(
+    {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"}
+)
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _BATCH_TRIPLES = 1000
 
@@ -75,9 +77,7 @@ def _json_term(t: object) -> str:
         dt = t.datatype.value
         return out + ("}" if dt == _STRING else ',"datatype":' + _json_str(dt) + "}")
     # a triple term (RDF 1.2)
-    parts = ",".join(
-        f'"{k}":{_json_term(getattr(t, k))}' for k in ("subject", "predicate", "object")
-    )
+    parts = ",".join(f'"{k}":{_json_term(getattr(t, k))}' for k in ("subject", "predicate", "object"))
     return '{"type":"triple","value":{' + parts + "}}"
 
 
@@ -130,7 +130,8 @@ def _select_writer(
         keys = [_json_str(n) + ":" for n in names]
 
         def row(vals: list[object]) -> str:
-            return "{" + ",".join(k + _json_term(v) for k, v in zip(keys, vals, strict=True) if v is not None) + "}"
+            pairs = (k + _json_term(v) for k, v in zip(keys, vals, strict=True) if v is not None)
+            return "{" + ",".join(pairs) + "}"
 
         return head, row, "]}}"
     if fmt == QueryResultsFormat.XML:
@@ -142,7 +143,8 @@ def _select_writer(
         opens = [f'<binding name="{_xml(n)}">' for n in names]
 
         def row(vals: list[object]) -> str:
-            inner = "".join(o + _xml_term(v) + "</binding>" for o, v in zip(opens, vals, strict=True) if v is not None)
+            pairs = zip(opens, vals, strict=True)
+            inner = "".join(o + _xml_term(v) + "</binding>" for o, v in pairs if v is not None)
             return f"<result>{inner}</result>"
 
         return head, row, "</results></sparql>"

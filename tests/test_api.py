@@ -252,7 +252,9 @@ def test_sparql_refuses_updates_in_every_form(client: TestClient, update: str) -
     """403 whether the update comes as query= (URL or form), update=, or application/sparql-update."""
     assert_problem(client.get("/api/sparql", params={"query": update}), 403)
     assert_problem(client.post("/api/sparql", data={"query": update}), 403)
-    r = client.post("/api/sparql", content=update.encode(), headers={"Content-Type": "application/sparql-query"})
+    r = client.post(
+        "/api/sparql", content=update.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert_problem(r, 403)
     assert_problem(client.post("/api/sparql", data={"update": update}), 403)
     r = client.post("/api/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
