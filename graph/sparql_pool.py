@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing as mp
+import os
 import shutil
 import tempfile
 import threading
@@ -58,6 +59,10 @@ class Limits:
     memory_mb: int = 4096  # address space of a query process
 
 
+# The most a query waits for its process to start and open the store (not its own time).
+START_TIMEOUT_S = 60.0
+
+
 class QueryFailed(Exception):
     """A query that did not give an answer: ``status`` is the HTTP status to answer with."""
 
@@ -78,11 +83,14 @@ class _Proc:
         self.conn = parent
         self.source: Source | None = None  # what it was last told to read
 
-    def kill(self) -> None:
+    def kill(self, close: bool = True) -> None:
+        """Kill the process; ``close=False`` keeps the pipe open, so a reader waiting on it
+        wakes up to the end of file (the server stopping) instead of waiting on a dead pipe."""
         with contextlib.suppress(OSError, ValueError):
             self.proc.kill()
         self.proc.join(timeout=5)
-        self.conn.close()
+        if close:
+            self.conn.close()
 
 
 def _wake(ready: asyncio.Future[None]) -> None:
@@ -98,6 +106,9 @@ class QueryPool:
         self.generation = generation
         self.limits = limits or Limits()
         self._ctx = mp.get_context("forkserver")
+        # Children start from an interpreter that has imported the worker (when this pool
+        # starts the forkserver; an ingest's pool may have started it already).
+        self._ctx.set_forkserver_preload(["graph.sparql_worker"])
         self._procs: list[_Proc | None] = [None] * max(1, self.limits.concurrency)
         self._busy: set[int] = set()
         self._lock = threading.Lock()
@@ -107,6 +118,14 @@ class QueryPool:
         self._io = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sparql-pool")
         self.killed = 0  # processes killed (a limit reached, a client gone): tests, diagnostics
         self.closed = False
+
+    def warm(self) -> None:
+        """Make the current checkpoint and start every query process now (a server starting),
+        so that the first queries do not wait for them; a failure is left to the first query."""
+        with contextlib.suppress(QueryFailed, StoreError, OSError):
+            self._source()
+            for k in range(len(self._procs)):
+                self._proc(k)
 
     # ----------------------------------------------------------- leases
     def lease(self) -> int | None:
@@ -125,6 +144,8 @@ class QueryPool:
             self._busy.discard(k)
 
     def _proc(self, k: int) -> _Proc:
+        if self.closed:
+            raise QueryFailed(503, "the server is stopping")
         p = self._procs[k]
         if p is None or not p.proc.is_alive():
             if p is not None:
@@ -151,6 +172,8 @@ class QueryPool:
         """What processes read at the current generation: made once per generation."""
         gen = self.generation()
         with self._snap_lock:
+            if self.closed:
+                raise QueryFailed(503, "the server is stopping")
             if self._snapshot is not None and self._snapshot[0] == gen:
                 return self._snapshot[1]
             st = self.store
@@ -187,7 +210,7 @@ class QueryPool:
 
     def _sweep(self) -> None:
         """Remove the checkpoints and copies no process reads any more."""
-        if self._dir is None:
+        if self._dir is None or self.closed:
             return
         with self._snap_lock:
             keep = {p.source.location for p in self._procs if p is not None and p.source is not None}
@@ -207,15 +230,20 @@ class QueryPool:
         Raises QueryFailed(503) past the time limit or when the process dies (its memory
         cap); stopping the iteration early (``aclose``, a cancelled task) kills the process."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.limits.timeout
         done = False
         try:
-            source = await asyncio.wait_for(loop.run_in_executor(self._io, self._source), self.limits.timeout)
+            # A process starting or a checkpoint being made is not the query's time.
+            source = await asyncio.wait_for(loop.run_in_executor(self._io, self._source), START_TIMEOUT_S)
             p = await loop.run_in_executor(self._io, self._proc, k)
             p.source = source
             lim = self.limits
             req = Request(source, query, media, lim.max_rows, lim.max_bytes, lim.timeout)
             await loop.run_in_executor(self._io, p.conn.send, req)
+            started = await self._recv(p, loop.time() + START_TIMEOUT_S)
+            if started[0] == "error":
+                done = True
+                raise QueryFailed(started[1], started[2])
+            deadline = loop.time() + self.limits.timeout
             while True:
                 msg = await self._recv(p, deadline)
                 if msg[0] == "error":
@@ -233,10 +261,8 @@ class QueryPool:
         finally:
             if done:
                 self.release(k)
-            else:  # killed and replaced, then released, even if this task is being cancelled
-                job = loop.run_in_executor(self._io, self._replace, k)
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.shield(job)
+            else:  # killed, replaced and released in the background: the answer need not wait
+                loop.run_in_executor(self._io, self._replace, k)
 
     async def _recv(self, p: _Proc, deadline: float) -> tuple[Any, ...]:
         loop = asyncio.get_running_loop()
@@ -249,9 +275,14 @@ class QueryPool:
                 await asyncio.wait_for(ready, max(0.0, deadline - loop.time()))
             finally:
                 loop.remove_reader(fd)
+                # uvloop leaves a watched descriptor non-blocking: a message longer than what
+                # the pipe holds yet would fail half read.
+                os.set_blocking(fd, True)
         try:
             msg: tuple[Any, ...] = conn.recv()
         except (EOFError, OSError):
+            if self.closed:
+                raise QueryFailed(503, "the server is stopping") from None
             raise QueryFailed(
                 503,
                 f"the query process stopped (over the {self.limits.memory_mb} MB a query may use?)",
@@ -261,10 +292,8 @@ class QueryPool:
     def close(self) -> None:
         """Kill every query process and remove the store's checkpoints."""
         self.closed = True
-        for k, p in enumerate(self._procs):
+        for p in self._procs:
             if p is not None:
-                p.kill()
-            self._procs[k] = None
-        self._io.shutdown(wait=False, cancel_futures=True)
+                p.kill(close=False)
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)

@@ -3,7 +3,8 @@
 Reads: over a pipe, one request at a time: the :class:`Source` to read (a
 checkpoint of the on-disk store, opened read-only; an N-Quads copy of an
 in-memory store; or a remote SPARQL server), the query, the media type to
-write and the caps. Writes back: ``("data", bytes)`` chunks, then
+write and the caps. Writes back: ``("started",)`` once the source is open,
+``("data", bytes)`` chunks, then
 ``("end", rows, truncated)``; or ``("error", status, detail)`` when the
 query cannot run (400: malformed; 503: the store cannot be read).
 
@@ -111,6 +112,7 @@ def serve(conn: Connection, memory_bytes: int) -> None:
             if req.source != opened:
                 store, opened = None, None
                 store, opened = _open(req.source, req), req.source
+            conn.send(("started",))  # the time limit counts from here, not from the process start
             _run(store, req, conn)
         except SyntaxError as e:  # pyoxigraph's parser
             conn.send(("error", 400, f"invalid SPARQL query: {e}"))
