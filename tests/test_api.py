@@ -351,8 +351,8 @@ def test_bad_params_are_422(client: TestClient, ids: dict[str, str], url: str, p
     assert param in body["detail"]
 
 
-def test_blank_ref_is_422(client: TestClient) -> None:
-    assert_problem(client.get("/api/resolve", params={"ref": "   "}), 422)
+def test_empty_ref_is_422(client: TestClient) -> None:
+    assert_problem(client.get("/api/resolve", params={"ref": ""}), 422)
 
 
 def test_unknown_route_and_method(client: TestClient) -> None:
@@ -510,3 +510,57 @@ def test_the_fast_route_fails_as_any_route_does(monkeypatch: pytest.MonkeyPatch)
         body = assert_problem(c.get(f"/api/plans/{pid}/descendants"), 503)
     assert "unavailable" in body["detail"]
     assert next(r for r in app.router.routes if isinstance(r, TraversalRoute)).served == 0
+
+
+# -- every list is paged ------------------------------------------------------------
+
+
+def test_traversal_pages_cover_the_whole_list(client: TestClient, ids: dict[str, str]) -> None:
+    root = ids["70-KL/TW"]
+    whole = client.get(f"/api/plans/{root}/descendants")
+    assert whole.status_code == 200 and whole.headers["x-total-count"] == str(len(whole.json()))
+    assert "link" not in whole.headers
+    items, offset, pages = [], 0, 0
+    url = f"/api/plans/{root}/descendants?limit=2"
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200 and len(r.json()) <= 2
+        items += r.json()
+        pages += 1
+        link = r.headers.get("link")
+        url = link.split(">")[0].lstrip("<") if link else None
+        offset += 2
+    assert items == whole.json() and pages == (len(items) + 1) // 2
+    r = client.get(f"/api/plans/{root}/descendants", params={"limit": 1, "offset": 1, "max_depth": 1})
+    assert r.json() == client.get(f"/api/plans/{root}/descendants?max_depth=1").json()[1:2]
+    r = client.get(f"/api/plans/{root}/descendants", params={"offset": 1000})
+    assert r.status_code == 200 and r.json() == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/plans/{}/children", "/api/plans/{}/ancestors", "/api/bodies", "/api/campaigns"],
+)
+def test_lists_are_paged_with_a_total(client: TestClient, ids: dict[str, str], path: str) -> None:
+    url = path.format(ids["15-KH/HU"] if "ancestors" in path else ids["241-KH/TU"])
+    whole = client.get(url).json()
+    r = client.get(url, params={"limit": 1, "offset": 1})
+    assert r.status_code == 200 and r.json() == whole[1:2]
+    assert r.headers["x-total-count"] == str(len(whole))
+    assert ("link" in r.headers) == (len(whole) > 2)
+
+
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=10001", "offset=-1", "offset=1000000001", "limit=x", "max_depth=0"]
+)
+def test_page_parameters_out_of_range_are_422(client: TestClient, ids: dict[str, str], query: str) -> None:
+    for path in (f"/api/plans/{ids['70-KL/TW']}/descendants", "/api/bodies"):
+        if "max_depth" in query and "bodies" in path:
+            continue
+        assert_problem(client.get(f"{path}?{query}"), 422)
+
+
+def test_a_reference_of_no_text_names_nothing(client: TestClient) -> None:
+    for ref in (" ", "\x01\x02", "\u200b", "\t\n"):
+        r = client.get("/api/resolve", params={"ref": ref})
+        assert r.status_code == 200 and r.json()["ids"] == []
