@@ -11,6 +11,7 @@ from api.paging import MAX_OFFSET, MAX_PAGE, Limit, Offset, page, traversal_page
 from api.schemas import Level, PlanAtDepth, PlanDetail, PlanPage, PlanSummary, System, problem_responses
 from graph.errors import NotFound
 from graph.inputs import clean_text
+from graph.sources import public_source
 
 router = APIRouter(prefix="/api/plans", tags=["plans"])
 
@@ -50,7 +51,8 @@ def get_plan(id: PlanId, lin: LineageDep) -> dict[str, Any]:
         plan = lin.plan(id)
         if plan is None:
             raise NotFound(id)
-    return plan
+    # a store written before sources were kept as file names still holds the ingesting path
+    return plan | {"source": public_source(plan.get("source"))}
 
 
 @router.get("/{id}/children", response_model=list[PlanSummary], responses=problem_responses(404, 422))
