@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 
 from api.docs import add_docs
 from api.fastpath import TraversalRoute
-from api.limits import RequestLimits
+from api.limits import RequestLimits, document_limits
 from api.problems import install_problem_handlers
 from api.routes import bodies, campaigns, plans, resolve, sparql, stats
 from graph.service import Lineage
@@ -61,12 +61,21 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     for module in (plans, resolve, campaigns, bodies, sparql, stats):
         _summaries_from_docstrings(module.router)
         app.include_router(module.router)
+    _document_sparql_limits(app, pool.limits)
     add_docs(app, app.openapi_url or "/openapi.json")
     add_views(app)
     # First in the router: plain traversal GETs answered from prepared bytes (api.fastpath);
     # whatever it does not match goes on to the documented routes.
     app.router.routes.insert(0, TraversalRoute())
     app.add_middleware(RequestLimits)  # 414 / 431 as problem+json before any route
+    make_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_limits(make_schema())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 
@@ -80,6 +89,20 @@ def sparql_limits(settings: Any | None) -> Limits:
         concurrency=getattr(settings, "sparql_concurrency", d.concurrency),
         memory_mb=getattr(settings, "sparql_memory_mb", d.memory_mb),
     )
+
+
+def _document_sparql_limits(app: FastAPI, lim: Limits) -> None:
+    """The bounds this server's SPARQL endpoint enforces, in its OpenAPI description."""
+    text = (
+        f"\n\nBounds: {lim.concurrency} queries at once (beyond: 503 with Retry-After); "
+        f"each stopped after {lim.timeout:g} s (503); at most {lim.max_rows} rows and "
+        f"{lim.max_bytes} bytes per answer (a capped answer is a complete document; "
+        "`X-Result-Truncated: rows|bytes` when known before the first byte). Updates, SERVICE "
+        "and LOAD are refused (403)."
+    )
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path == "/api/sparql" and route.methods & {"GET", "POST"}:
+            route.description = (route.description or "") + text
 
 
 def _summaries_from_docstrings(router: APIRouter) -> None:

@@ -12,13 +12,15 @@ whatever server runs the app.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.problems import problem
 
-__all__ = ["MAX_HEADER_BYTES", "MAX_HEADERS_BYTES", "MAX_URL_BYTES", "RequestLimits"]
+__all__ = ["MAX_HEADER_BYTES", "MAX_HEADERS_BYTES", "MAX_URL_BYTES", "RequestLimits", "document_limits"]
 
-MAX_URL_BYTES = 8192  # path and query string
+MAX_URL_BYTES = 16384  # path and query string: 1,000 characters of any text, percent-encoded, fit
 MAX_HEADER_BYTES = 8192  # one header, name and value
 MAX_HEADERS_BYTES = 32768  # all of them
 
@@ -43,3 +45,21 @@ class RequestLimits:
                 )
                 return await problem(431, detail)(scope, receive, send)
         await self.app(scope, receive, send)
+
+
+def document_limits(spec: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI ``spec`` with 414 and 431 on every operation: any request may get them."""
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for item in spec.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            for status, text in (
+                ("414", f"URL longer than {MAX_URL_BYTES} bytes"),
+                ("431", f"a header over {MAX_HEADER_BYTES} bytes, or all over {MAX_HEADERS_BYTES}"),
+            ):
+                op["responses"].setdefault(
+                    status,
+                    {"description": text, "content": {"application/problem+json": {"schema": problem_ref}}},
+                )
+    return spec

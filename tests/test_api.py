@@ -304,7 +304,10 @@ def test_sparql_options_lists_the_methods_served(client: TestClient) -> None:
 
 def test_sparql_bad_requests(client: TestClient) -> None:
     assert_problem(client.get("/api/sparql", params={"query": "SELEKT nonsense"}), 400)
-    assert_problem(client.get("/api/sparql"), 400)
+    assert_problem(client.get("/api/sparql"), 422)  # the schema's required parameter
+    assert_problem(client.get("/api/sparql?query="), 422)
+    assert_problem(client.get("/api/sparql?query=%20%0A"), 422)
+    assert_problem(client.post("/api/sparql", data={"query": ""}), 400)
     r = client.post("/api/sparql", content=b"x", headers={"Content-Type": "text/plain"})
     assert_problem(r, 415)
     r = client.post("/api/sparql", content=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"})

@@ -26,10 +26,9 @@ from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTr
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from api.routes.sparql import negotiate
 from graph.errors import QueryError, StoreError
-from graph.formats import GRAPH_FORMATS, RESULT_FORMATS
 from graph.service import Lineage
-from graph.sparql_results import Outcome, stream
 from graph.sparql_store import SparqlStore, parse_spec
 from graph.store import OxigraphStore, Store, open_store
 from ingest import extract_file
@@ -284,12 +283,12 @@ def answers(lin: Lineage) -> dict[str, Any]:
     """The key lineage answers as JSON-ready data (compared between stores)."""
     root = kl70(lin)
     seeds = seed_ids(lin)
-    body = _written(
+    body, mt = negotiate(
         lin.sparql(
             "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
             "SELECT ?d ?n WHERE { ?d a eli:LegalResource OPTIONAL { ?d eli:id_local ?n } } ORDER BY ?d ?n"
         ),
-        "application/sparql-results+json",
+        None,
     )
     return {
         "descendants": lin.descendants(root),
@@ -298,7 +297,7 @@ def answers(lin: Lineage) -> dict[str, Any]:
         "resolve_241_bac_kan": lin.resolve("241-KH/TU Bắc Kạn"),
         "cascade": lin.cascade(root),
         "stats": lin.stats(),
-        "sparql": json.loads(body),
+        "sparql": [mt, json.loads(body)],
         "csv": lin.export("csv").decode(),
     }
 
@@ -329,21 +328,16 @@ def test_reingest_changes_nothing(seeded: Lineage, seed_records: list[Any]) -> N
     assert sorted(seeded.store.dump("nq").splitlines()) == before
 
 
-def _written(result: Any, media: str) -> bytes:
-    """A query's result as the SPARQL endpoint writes it (graph.sparql_results), uncapped."""
-    fmt = RESULT_FORMATS.get(media) or GRAPH_FORMATS[media]
-    return b"".join(stream(result, fmt, 10**9, 10**12, Outcome()))
-
-
 def test_sparql_select_works_and_updates_are_refused(seeded: Lineage) -> None:
-    body = _written(
-        seeded.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), "application/sparql-results+json"
+    body, mt = negotiate(seeded.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), None)
+    assert (
+        mt == "application/sparql-results+json"
+        and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 100
     )
-    assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 100
-    body = _written(
+    body, mt = negotiate(
         seeded.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"), "application/n-triples"
     )
-    assert len(Graph().parse(data=body, format="nt")) == 3
+    assert mt == "application/n-triples" and len(Graph().parse(data=body, format="nt")) == 3
     for q in ("INSERT DATA { <http://a> <http://b> <http://c> }", "DROP ALL", "SELECT WHERE nonsense"):
         with pytest.raises(QueryError):
             seeded.sparql(q)

@@ -4,7 +4,8 @@ GET ``?query=``; POST either a form (``query=``) or the query itself as
 ``application/sparql-query``. The ``Accept`` header picks the result format
 (:func:`negotiate`). Before anything runs, :func:`graph.sparql.check_query`
 refuses updates (also ``update=`` beside a query, in the URL or the form, and
-``application/sparql-update``), ``SERVICE`` and ``LOAD``: a 403.
+``application/sparql-update``), ``SERVICE`` and ``LOAD``: a 403. A dataset
+(``default-graph-uri``, ``named-graph-uri``) is not supported: a 400 (use FROM).
 
 The query then runs in a process of the bounded executor
 (:class:`graph.sparql_pool.QueryPool`, on ``app.state.sparql``), never in the
@@ -24,19 +25,23 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request, Response
+from pyoxigraph import QueryTriples
 from starlette.types import Receive, Scope, Send
 
 from api.problems import ProblemError, problem
 from api.schemas import problem_responses
 from graph.errors import QueryError
-from graph.formats import media_type
+from graph.formats import GRAPH_FORMATS, RESULT_FORMATS, media_type
 from graph.sparql import QueryRefused, check_query
 from graph.sparql_pool import QueryFailed, QueryPool
+from graph.sparql_results import Outcome, stream
+from graph.storage import QueryResult
 
 router = APIRouter(prefix="/api/sparql", tags=["sparql"])
 log = logging.getLogger(__name__)
 
 MAX_QUERY_BYTES = 1_000_000
+MAX_GET_QUERY_CHARS = 1000  # percent-encoded, still within api.limits.MAX_URL_BYTES
 RETRY_AFTER = "2"
 _READ_ONLY = "this endpoint is read-only: SPARQL UPDATE is not accepted"
 # What the endpoint offers (the first is the default): a subset of graph.formats' media types.
@@ -61,12 +66,24 @@ _QUERY_DOC = (
 )
 
 
-def negotiate(form: str, accept: str | None) -> str:
+def choose_media(form: str, accept: str | None) -> str:
     """The first offered media type ``accept`` lists for a query of this form (in the
     header's order, q-values aside), else the form's default."""
     wanted = [media_type(a) for a in (accept or "").split(",") if a.strip()]
     offers = GRAPH_OFFERS if form in ("construct", "describe") else RESULT_OFFERS
     return next((a for a in wanted if a in offers), offers[0])
+
+
+def negotiate(result: QueryResult, accept: str | None) -> tuple[bytes, str]:
+    """A whole result (of :meth:`graph.service.Lineage.sparql`, in this process) written as
+    the endpoint writes it, uncapped, in the media type ``accept`` picks: the body and its
+    media type. For callers in the same process (tests, scripts); the endpoint streams."""
+    media = choose_media("construct" if isinstance(result, QueryTriples) else "select", accept)
+    fmt = RESULT_FORMATS.get(media) or GRAPH_FORMATS[media]
+    try:
+        return b"".join(stream(result, fmt, 1 << 62, 1 << 62, Outcome())), media
+    except (OSError, ValueError, SyntaxError) as e:  # evaluation errors surface while writing
+        raise QueryError(f"query failed: {e}") from e
 
 
 class SparqlAnswer(Response):
@@ -158,7 +175,9 @@ def _answer(request: Request, query: str | None, dataset: bool) -> Response:
             "try again shortly",
             {"Retry-After": RETRY_AFTER},
         )
-    return SparqlAnswer(pool, slot, query, negotiate(form, request.headers.get("accept")), request.url.path)
+    return SparqlAnswer(
+        pool, slot, query, choose_media(form, request.headers.get("accept")), request.url.path
+    )
 
 
 def _refuse_update(params: Any) -> None:
@@ -169,13 +188,22 @@ def _refuse_update(params: Any) -> None:
 @router.get("", responses=_RESULTS, response_class=Response)
 async def sparql_get(
     request: Request,
-    query: Annotated[str | None, Query(description=_QUERY_DOC)] = None,
-    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
-    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    query: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_GET_QUERY_CHARS,
+            pattern=r"\S",
+            description=f"{_QUERY_DOC}; in the URL at most {MAX_GET_QUERY_CHARS} characters (POST for more)",
+        ),
+    ],
 ) -> Any:
     """Run a read-only SPARQL query given in the URL."""
     _refuse_update(request.query_params)
-    return _answer(request, query, bool(default_graph_uri or named_graph_uri))
+    params = request.query_params
+    return _answer(
+        request, query, bool(params.getlist("default-graph-uri") or params.getlist("named-graph-uri"))
+    )
 
 
 @router.post(
@@ -189,11 +217,20 @@ async def sparql_get(
                 "application/x-www-form-urlencoded": {
                     "schema": {
                         "type": "object",
-                        "properties": {"query": {"type": "string", "description": _QUERY_DOC}},
+                        "properties": {
+                            "query": {
+                                "type": "string",
+                                "minLength": 1,
+                                "pattern": r"\S",
+                                "description": _QUERY_DOC,
+                            }
+                        },
                         "required": ["query"],
                     }
                 },
-                "application/sparql-query": {"schema": {"type": "string", "description": _QUERY_DOC}},
+                "application/sparql-query": {
+                    "schema": {"type": "string", "minLength": 1, "pattern": r"\S", "description": _QUERY_DOC}
+                },
             },
         }
     },
