@@ -14,99 +14,26 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 import pytest
+from live_server import CONCURRENCY, MAX_ROWS, TIMEOUT_S, ingest, post, serve
 from oxigraph_server import find_oxigraph, oxigraph_server, require_oxigraph
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "data" / "seeds"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HUGE = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } LIMIT 2000000"
-TIMEOUT_S = 2.0
-MAX_ROWS = 2_000
-CONCURRENCY = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _ingest(store: str) -> None:
-    p = subprocess.run(
-        [sys.executable, "-m", "lineage.cli", "ingest", str(SEEDS), "--store", store],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert p.returncode == 0, p.stderr
-
-
-@contextmanager
-def serve(store: str, tmp: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``lineage serve`` on a free port with the given LINEAGE_* settings; stopped after."""
-    port = _free_port()
-    full = {
-        **os.environ,
-        "LINEAGE_SPARQL_TIMEOUT": str(TIMEOUT_S),
-        "LINEAGE_SPARQL_MAX_ROWS": str(MAX_ROWS),
-        "LINEAGE_SPARQL_CONCURRENCY": str(CONCURRENCY),
-        "LINEAGE_INDEX": str(tmp / f"index-{port}"),
-        **env,
-    }
-    log = open(tmp / f"serve-{port}.log", "wb")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lineage.cli", "serve", "--store", store, "--port", str(port)],
-        cwd=ROOT,
-        env=full,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, (tmp / f"serve-{port}.log").read_text()
-            try:
-                if httpx.get(base + "/api/stats", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-        # every query process started and its store opened: the timings below are the queries'
-        with ThreadPoolExecutor(CONCURRENCY) as ex:
-            assert {r.status_code for r, _ in ex.map(lambda _: post(base, "ASK {}"), range(CONCURRENCY))} == {
-                200
-            }
-        yield base, proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     st = str(tmp_path_factory.mktemp("bounds") / "store")
-    _ingest(st)
+    ingest(st)
     return st
 
 
@@ -191,12 +118,6 @@ def stats_latency(base: str) -> float:
     r = httpx.get(base + "/api/stats", timeout=30)
     assert r.status_code == 200
     return time.perf_counter() - t
-
-
-def post(base: str, query: str, timeout: float = 60) -> tuple[httpx.Response, float]:
-    t = time.perf_counter()
-    r = httpx.post(base + "/api/sparql", data={"query": query}, timeout=timeout)
-    return r, time.perf_counter() - t
 
 
 # -- the issue's cases ---------------------------------------------------------------
@@ -326,7 +247,7 @@ def test_heavy_queries_beyond_the_limit_get_503_and_stats_stay_fast(server: tupl
 
 def test_sigterm_stops_the_server_within_seconds_whatever_runs(tmp_path: Path) -> None:
     store = str(tmp_path / "store")  # its own: the module's server holds the other one
-    _ingest(store)
+    ingest(store)
     with (
         serve(store, tmp_path, LINEAGE_SPARQL_TIMEOUT="60") as (base, proc),
         ThreadPoolExecutor(CONCURRENCY) as ex,
@@ -361,7 +282,7 @@ def _state(pid: int) -> str:
 def test_the_same_bounds_hold_with_a_sparql_server_behind(tmp_path: Path) -> None:
     require_oxigraph()
     with oxigraph_server(tmp_path / "oxigraph") as spec:
-        _ingest(spec)
+        ingest(spec)
         with serve(spec, tmp_path) as (base, _proc):
             r, took = post(base, RUNAWAY)
             assert r.status_code == 503 and "time limit" in r.json()["detail"], r.text

@@ -60,6 +60,12 @@ _RESULTS = {
     },
     **problem_responses(400, 403, 413, 415, 422, 503),
 }
+EXAMPLE_QUERIES = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "PREFIX eli: <http://data.europa.eu/eli/ontology#> SELECT ?d WHERE { ?d a eli:LegalResource } LIMIT 10",
+    "ASK { ?s ?p ?o }",
+    "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 5",
+)
 _QUERY_DOC = (
     "a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE); no SERVICE, no update; "
     f"at most {MAX_QUERY_BYTES} bytes"
@@ -195,6 +201,7 @@ async def sparql_get(
             max_length=MAX_GET_QUERY_CHARS,
             pattern=r"\S",
             description=f"{_QUERY_DOC}; in the URL at most {MAX_GET_QUERY_CHARS} characters (POST for more)",
+            examples=list(EXAMPLE_QUERIES),
         ),
     ],
 ) -> Any:
