@@ -7,7 +7,6 @@ from ``app.state`` through :data:`api.deps.LineageDep`.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -41,7 +40,7 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=pool.warm, name="sparql-warm", daemon=True).start()
+        pool.warm()
         yield
         pool.close()  # a stopping server kills its query processes, whatever they run
 

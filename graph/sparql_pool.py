@@ -31,6 +31,8 @@ import contextlib
 import multiprocessing as mp
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -41,7 +43,7 @@ from typing import Any
 
 from graph.errors import StoreError
 from graph.sparql_store import SparqlStore
-from graph.sparql_worker import Request, Source, serve
+from graph.sparql_worker import Request, Source
 from graph.storage import Store
 from graph.store import OxigraphStore
 
@@ -59,6 +61,7 @@ class Limits:
     memory_mb: int = 4096  # address space of a query process
 
 
+_ROOT = Path(__file__).resolve().parent.parent  # where `graph` is imported from, for the children
 # The most a query waits for its process to start and open the store (not its own time).
 START_TIMEOUT_S = 60.0
 
@@ -73,22 +76,36 @@ class QueryFailed(Exception):
 
 
 class _Proc:
-    """One query process and the pipe to it."""
+    """One query process (a fresh interpreter running :mod:`graph.sparql_worker`) and the pipe to it.
 
-    def __init__(self, ctx: Any, memory_bytes: int) -> None:
-        parent, child = ctx.Pipe()
-        self.proc = ctx.Process(target=serve, args=(child, memory_bytes), daemon=True, name="sparql-query")
-        self.proc.start()
+    Why not ``multiprocessing.Process``: its children re-run the parent's main script when
+    it has no ``__main__`` guard (a user's script serving the app), and share a forkserver
+    with the ingest workers; a plain child process imports the worker module alone."""
+
+    def __init__(self, memory_bytes: int) -> None:
+        parent, child = mp.Pipe()
+        fd = child.fileno()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "graph.sparql_worker", str(fd), str(memory_bytes)],
+            pass_fds=(fd,),
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
         child.close()
         self.conn = parent
         self.source: Source | None = None  # what it was last told to read
 
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
     def kill(self, close: bool = True) -> None:
         """Kill the process; ``close=False`` keeps the pipe open, so a reader waiting on it
         wakes up to the end of file (the server stopping) instead of waiting on a dead pipe."""
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError):
             self.proc.kill()
-        self.proc.join(timeout=5)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=5)
         if close:
             self.conn.close()
 
@@ -105,10 +122,6 @@ class QueryPool:
         self.store = store
         self.generation = generation
         self.limits = limits or Limits()
-        self._ctx = mp.get_context("forkserver")
-        # Children start from an interpreter that has imported the worker (when this pool
-        # starts the forkserver; an ingest's pool may have started it already).
-        self._ctx.set_forkserver_preload(["graph.sparql_worker"])
         self._procs: list[_Proc | None] = [None] * max(1, self.limits.concurrency)
         self._busy: set[int] = set()
         self._lock = threading.Lock()
@@ -120,8 +133,14 @@ class QueryPool:
         self.closed = False
 
     def warm(self) -> None:
-        """Make the current checkpoint and start every query process now (a server starting),
-        so that the first queries do not wait for them; a failure is left to the first query."""
+        """Make the current checkpoint and start every query process now, in the background (a
+        server starting), so that the first queries do not wait; a failure is left to them.
+
+        Processes are always started from this pool's own threads, which live as long as the
+        pool: a query process dies with the thread that started it (``PR_SET_PDEATHSIG``)."""
+        self._io.submit(self._warm)
+
+    def _warm(self) -> None:
         with contextlib.suppress(QueryFailed, StoreError, OSError):
             self._source()
             for k in range(len(self._procs)):
@@ -147,10 +166,10 @@ class QueryPool:
         if self.closed:
             raise QueryFailed(503, "the server is stopping")
         p = self._procs[k]
-        if p is None or not p.proc.is_alive():
+        if p is None or not p.alive():
             if p is not None:
                 p.kill()
-            p = self._procs[k] = _Proc(self._ctx, self.limits.memory_mb * 1024 * 1024)
+            p = self._procs[k] = _Proc(self.limits.memory_mb * 1024 * 1024)
         return p
 
     def _replace(self, k: int) -> None:

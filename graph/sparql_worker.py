@@ -21,9 +21,12 @@ checkpoint (hard links, made in a fraction of a second) guarantees.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import resource
+import signal
+import sys
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any
@@ -36,7 +39,7 @@ from graph.formats import GRAPH_FORMATS, RESULT_FORMATS
 from graph.sparql_results import Outcome, stream
 from graph.sparql_store import SparqlEndpoints, SparqlStore
 
-__all__ = ["Request", "Source", "serve"]
+__all__ = ["Request", "Source", "main", "serve"]
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,10 @@ def _run(store: Any, req: Request, conn: Connection) -> None:
 
 
 def _confine(memory_bytes: int) -> None:
-    """A memory cap on this process, and a lower priority than the server's."""
+    """A memory cap on this process, a lower priority than the server's, and death with it
+    (Linux: a server killed outright takes its query processes along)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if memory_bytes > 0:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -122,3 +128,12 @@ def serve(conn: Connection, memory_bytes: int) -> None:
             conn.send(("error", 503, "the query needed more memory than a query may use"))
         except (OSError, StoreError, ValueError) as e:
             conn.send(("error", 503, f"the store could not answer: {e}"))
+
+
+def main(argv: list[str]) -> None:
+    """``python -m graph.sparql_worker FD MEMORY_BYTES``: serve the pipe inherited as ``FD``."""
+    serve(Connection(int(argv[0])), int(argv[1]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
