@@ -89,10 +89,8 @@ def busy_cores(pid: int, seconds: float = 1.0) -> float:
 
 
 def query_processes(pid: int) -> list[int]:
-    """The server's SPARQL query processes: the children of its forkserver."""
-    kids = _children()
-    servers = [k for k in kids.get(pid, []) if b"forkserver" in _cmdline(k)]
-    return sorted(q for f in servers for q in kids.get(f, []) if _alive(q))
+    """The server's SPARQL query processes (children running graph.sparql_worker)."""
+    return sorted(q for q in _children().get(pid, []) if b"graph.sparql_worker" in _cmdline(q) and _alive(q))
 
 
 def _cmdline(pid: int) -> bytes:
