@@ -200,7 +200,7 @@ def _triples(
     size = 0  # bytes written or, for unbatchable formats, an estimate from N-Triples lengths
     buf = bytearray()
     for t in result:
-        if out.rows >= max_rows:
+        if out.rows + len(batch) >= max_rows:
             out.truncated = "rows"
             break
         if not batchable:
