@@ -53,10 +53,29 @@ RESULT_OFFERS = (
     "text/tab-separated-values",
 )
 GRAPH_OFFERS = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+_SPARQL_JSON = {  # SPARQL 1.1 Query Results JSON: a SELECT's bindings or an ASK's boolean
+    "type": "object",
+    "required": ["head"],
+    "properties": {
+        "head": {"type": "object"},
+        "results": {
+            "type": "object",
+            "properties": {"bindings": {"type": "array", "items": {"type": "object"}}},
+        },
+        "boolean": {"type": "boolean"},
+    },
+}
+_ANSWER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "application/sparql-results+json": _SPARQL_JSON,
+    "application/json": _SPARQL_JSON,
+    "application/ld+json": {"type": ["array", "object"]},
+}
 _RESULTS = {
     200: {
         "description": "Query results in the negotiated format (rows and bytes capped; see the endpoint)",
-        "content": {mt: {"schema": {"type": "string"}} for mt in RESULT_OFFERS + GRAPH_OFFERS},
+        "content": {
+            mt: {"schema": _ANSWER_SCHEMAS.get(mt, {"type": "string"})} for mt in RESULT_OFFERS + GRAPH_OFFERS
+        },
     },
     **problem_responses(400, 403, 413, 415, 422, 503),
 }
