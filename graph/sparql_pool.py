@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import multiprocessing as mp
 import os
 import shutil
@@ -113,6 +114,9 @@ class _Proc:
 def _wake(ready: asyncio.Future[None]) -> None:
     if not ready.done():
         ready.set_result(None)
+
+
+_POOLS = itertools.count(1)
 
 
 class QueryPool:
@@ -218,12 +222,17 @@ class QueryPool:
 
     @staticmethod
     def _make_dir(st: OxigraphStore) -> Path:
-        """Beside an on-disk store (same file system: checkpoints are hard links), else a temp dir.
-        Whatever a previous server left there is removed."""
+        """Beside an on-disk store (same file system: checkpoints are hard links), else a temp dir;
+        one per pool (``PID-N``). What pools of dead processes left there is removed."""
         if st.path is None:
             return Path(tempfile.mkdtemp(prefix="lineage-sparql-"))
-        d = st.path.with_name(st.path.name + ".sparql")
-        shutil.rmtree(d, ignore_errors=True)
+        base = st.path.with_name(st.path.name + ".sparql")
+        if base.is_dir():
+            for old in base.iterdir():
+                pid = old.name.split("-")[0]
+                if not (pid.isdigit() and Path(f"/proc/{pid}").exists()):
+                    shutil.rmtree(old, ignore_errors=True)
+        d = base / f"{os.getpid()}-{next(_POOLS)}"
         d.mkdir(parents=True)
         return d
 
@@ -316,3 +325,6 @@ class QueryPool:
                 p.kill(close=False)
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
+            if self._dir.parent.name.endswith(".sparql"):  # the store's folder, once no pool uses it
+                with contextlib.suppress(OSError):
+                    self._dir.parent.rmdir()
