@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.problems import ProblemError
+from api.problems import ProblemError, echo
 from graph.errors import NotFound
 from graph.inputs import plausible_id
 from graph.service import Lineage
@@ -55,11 +55,11 @@ def unknown_is_404(kind: str, ident: str) -> Iterator[None]:
     """Turn a service NotFound (or an id that cannot exist, :func:`graph.inputs.plausible_id`)
     into a 404 naming the id, without reaching the store."""
     if not plausible_id(ident):
-        raise ProblemError(404, f"no {kind} with id {ident!r}")
+        raise ProblemError(404, f"no {kind} with id {echo(ident)!r}")
     try:
         yield
     except NotFound as e:
-        raise ProblemError(404, f"no {kind} with id {ident!r}") from e
+        raise ProblemError(404, f"no {kind} with id {echo(ident)!r}") from e
 
 
 # Documents the scheme in OpenAPI (/docs gets an "Authorize" button); the check is ours.

@@ -30,11 +30,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
+from api.paging import MAX_PAGE, json_page, page_headers
+
 __all__ = ["TraversalRoute"]
 
 _PREFIX = "/api/plans/"
 _RELATIONS = {"descendants": True, "ancestors": False}
 _KEY = "lineage.traversal"  # where matches() leaves (id, down) for handle()
+_SMALL = 1 << 20  # bytes: an answer counted on the event loop
 
 
 class TraversalRoute(BaseRoute):
@@ -62,8 +65,15 @@ class TraversalRoute(BaseRoute):
         body = lin.prepared_traversal_json(pid, down, None)  # a look-up: fine on the event loop
         if body is None:  # the walk and the join: in the thread pool
             body = await run_in_threadpool(lin.traversal_json, pid, down, None)
+        # The first page (api.paging), as the documented route answers without limit/offset:
+        # the same bytes when the list fits in it; counting a big answer is not for the loop.
+        if len(body) > _SMALL:
+            body, total = await run_in_threadpool(json_page, body, MAX_PAGE, 0)
+        else:
+            body, total = json_page(body, MAX_PAGE, 0)
+        headers = page_headers(scope["path"], {}, total, MAX_PAGE, 0)
         self.served += 1
-        await Response(body, media_type="application/json")(scope, receive, send)
+        await Response(body, media_type="application/json", headers=headers)(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> Any:
         raise NoMatchFound(name, path_params)

@@ -13,6 +13,10 @@ traceback. The handlers are installed by :func:`install_problem_handlers`:
 - Starlette ``HTTPException``            -> its status (unknown route 404, 405 ...)
 - ``RequestValidationError``             -> 422 with the ``errors`` list
 - anything else                          -> 500 with a generic detail
+
+What a client sent comes back at most as a short prefix (:func:`echo`, ``instance``
+and rejected ``input`` values included), so an error never mirrors a huge or
+hostile request.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph.errors import LineageError, NotFound, QueryError, StoreError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+ECHO_CHARS = 60  # the most of a client's input an error repeats
+MAX_DETAIL_CHARS = 500
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +61,20 @@ def problem(
         title = HTTPStatus(status).phrase
     except ValueError:
         title = "Error"
+    if len(detail) > MAX_DETAIL_CHARS:
+        detail = detail[: MAX_DETAIL_CHARS - 1] + "…"
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if instance is not None:
-        body["instance"] = instance
+        body["instance"] = echo(instance, 2 * ECHO_CHARS)
     body.update(extra)
     if status in (204, 304) or status < 200:
         return Response(status_code=status, headers=headers)
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def echo(value: str, limit: int = ECHO_CHARS) -> str:
+    """At most ``limit`` characters of what a client sent, marked when cut."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _instance(request: Request) -> str:
@@ -69,11 +82,11 @@ def _instance(request: Request) -> str:
 
 
 def _safe_input(value: Any) -> Any:
-    """Echo a rejected input only when it is small and plainly JSON."""
+    """Echo a rejected input only when it is plainly JSON, and then only a short prefix."""
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
-        return value if len(value) <= 200 else value[:200] + "…"
+        return echo(value)
     return None
 
 
@@ -105,7 +118,7 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 
 
 async def _on_not_found(request: Request, exc: Exception) -> Response:
-    return problem(404, str(exc) or "not found", _instance(request))
+    return problem(404, echo(str(exc) or "not found", 2 * ECHO_CHARS), _instance(request))
 
 
 async def _on_query_error(request: Request, exc: Exception) -> Response:
@@ -127,10 +140,10 @@ async def _on_http(request: Request, exc: Exception) -> Response:
     status = exc.status_code
     detail = exc.detail
     if status == 404 and detail == HTTPStatus.NOT_FOUND.phrase:
-        detail = f"no route {request.url.path}"
+        detail = f"no route {echo(request.url.path)}"
     elif status == 405 and detail == HTTPStatus.METHOD_NOT_ALLOWED.phrase:
         allow = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
-        detail = f"method {request.method} not allowed on {request.url.path}"
+        detail = f"method {echo(request.method, 20)} not allowed on {echo(request.url.path)}"
         if allow:
             detail += f"; allowed: {allow}"
     return problem(status, str(detail), _instance(request), dict(exc.headers or {}))

@@ -179,5 +179,8 @@ _DESCRIPTIONS = {
     406: "No acceptable representation",
     413: "Request too large",
     415: "Unsupported media type",
+    414: "URL too long",
     422: "Invalid parameters",
+    431: "Request headers too large",
+    503: "Busy or over a limit (SPARQL: all query processes busy, with Retry-After; or the time limit)",
 }

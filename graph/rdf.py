@@ -33,7 +33,7 @@ from graph.identity import (
     number_norm,
     plan_id,
 )
-from graph.sources import all_evidence, source_sha, stated_ref_keys
+from graph.sources import all_evidence, public_source, source_sha, stated_ref_keys
 from graph.terms import (
     DOC_CLASS,
     LEVEL_CONCEPT,
@@ -330,7 +330,10 @@ def build(
     w.add(src, _RDF.type, _LIN.SourceDocument)
     w.add(src, _RDF.type, _PROV.Entity)
     w.add(src, _DCTERMS.identifier, Literal(sha))
-    blob = record_json if record_json is not None else json.dumps(record.to_json(), ensure_ascii=False)
+    if record_json is None:  # the record as clients may see it: its file name, no machine path
+        public = record.to_json() | {"source": public_source(record.source)}
+        record_json = json.dumps(public, ensure_ascii=False)
+    blob = record_json
     w.add(src, _LIN.recordJson, Literal(blob, datatype=RDF_JSON))
     w.add(act, _RDF.type, _LIN.ExtractionActivity)
     w.add(act, _RDF.type, _PROV.Activity)

@@ -2,7 +2,8 @@
 
 Reads: an :class:`ingest.model.PlanRecord`. Returns: the SHA-256 naming its
 source (and so its named graph), the complete document keys it states, and a
-walk over its references (chains included) and their evidence.
+walk over its references (chains included) and their evidence; and what a client
+may learn of where it came from (:func:`public_source`).
 
 Why apart from :mod:`graph.rdf`: a bulk ingest's first pass needs only these
 (which graph a file becomes, which keys to catalogue before any graph is
@@ -14,11 +15,24 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from pathlib import PurePosixPath, PureWindowsPath
 
 from graph.identity import UNKNOWN, DocKey, doc_key
 from ingest.model import Evidence, PlanRecord, Ref
 
-__all__ = ["all_evidence", "source_sha", "stated_keys", "stated_ref_keys", "walk"]
+__all__ = ["all_evidence", "public_source", "source_sha", "stated_keys", "stated_ref_keys", "walk"]
+
+
+def public_source(source: str | None) -> str | None:
+    """The file name of a record's source, without the folders of the machine that read it.
+
+    A record keeps the path it was read from (``lineage extract`` prints it as given);
+    what the store keeps and the API serves is the name alone: the layout of the
+    ingesting machine is nobody's business, and the curation file names documents
+    by file name too. Either separator is cut (a store may come from Windows)."""
+    if not source:
+        return source
+    return PureWindowsPath(PurePosixPath(source).name).name or None
 
 
 def source_sha(record: PlanRecord) -> str:

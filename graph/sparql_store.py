@@ -97,6 +97,8 @@ class SparqlEndpoints:
     graph_prefix: str | None = None
     timeout: float = 60.0
     auth: str | None = field(default=None, repr=False)  # "Basic ..." header value
+    # The most bytes read from one answer (None: no cap); the bounded SPARQL endpoint sets it.
+    max_response: int | None = None
 
 
 def parse_spec(spec: str) -> SparqlEndpoints:
@@ -192,7 +194,11 @@ class SparqlStore:
         where = url.split("?")[0]  # the endpoint, without options or graph names
         try:
             with urllib.request.urlopen(req, timeout=self.endpoints.timeout) as resp:
-                return resp.status, media_type(resp.headers.get("Content-Type")), resp.read()
+                cap = self.endpoints.max_response
+                body = resp.read() if cap is None else resp.read(cap + 1)
+                if cap is not None and len(body) > cap:
+                    raise QueryError(f"the SPARQL server's answer is larger than {cap} bytes: add a LIMIT")
+                return resp.status, media_type(resp.headers.get("Content-Type")), body
         except urllib.error.HTTPError as e:
             with e:
                 body = e.read()

@@ -306,8 +306,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Commands on the store come through us while the file says so (lineage.remote); uvicorn
     # stops on SIGTERM, then raises it again: let that unwind and remove the file.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    # SIGTERM: stop accepting, give the requests in flight ``shutdown_timeout`` seconds, then
+    # cancel them; the app's shutdown kills its SPARQL query processes, whatever they run.
+    pool = app.state.sparql
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, which also kills the SPARQL query processes on the first signal:
+        the queries in flight end at once (a 503) instead of holding the graceful shutdown."""
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            pool.close()
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, timeout_graceful_shutdown=settings.shutdown_timeout
+    )
     with sock, discovery.announced(settings.server_file, me):
-        uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
+        Server(config).run(sockets=[sock])
     return 0
 
 

@@ -2,9 +2,14 @@
 
 Read once from arguments and the environment (``LINEAGE_STORE``,
 ``LINEAGE_BASE``, ``LINEAGE_CURATION``, ``LINEAGE_INDEX``, ``LINEAGE_WORKERS``,
-``LINEAGE_TRAVERSAL``; for writes through a server ``LINEAGE_TOKEN``,
-``LINEAGE_UPLOAD_MAX_BYTES``, ``LINEAGE_UPLOAD_MAX_FILES``);
-passed explicitly to what needs them, never global.
+``LINEAGE_TRAVERSAL``), for writes through a server (``LINEAGE_TOKEN``,
+``LINEAGE_UPLOAD_MAX_BYTES``, ``LINEAGE_UPLOAD_MAX_FILES``), and the bounds of the
+server: the SPARQL endpoint's time limit, caps and concurrency
+(``LINEAGE_SPARQL_TIMEOUT`` seconds, ``LINEAGE_SPARQL_MAX_ROWS``,
+``LINEAGE_SPARQL_MAX_BYTES``, ``LINEAGE_SPARQL_CONCURRENCY``,
+``LINEAGE_SPARQL_MEMORY_MB``) and how long a stopping server waits for the
+requests in flight (``LINEAGE_SHUTDOWN_TIMEOUT`` seconds); passed explicitly to
+what needs them, never global.
 """
 
 from __future__ import annotations
@@ -25,6 +30,27 @@ class SettingsError(ValueError):
     """A setting the user gave that cannot be used (the CLI prints it as one line)."""
 
 
+# (setting, type, smallest value) read from LINEAGE_<SETTING>
+_BOUNDS = (
+    ("sparql_timeout", float, 0.1),
+    ("sparql_max_rows", int, 1),
+    ("sparql_max_bytes", int, 1024),
+    ("sparql_concurrency", int, 1),
+    ("sparql_memory_mb", int, 0),
+    ("shutdown_timeout", float, 0.0),
+)
+
+
+def _bound(name: str, raw: str, kind: type, low: float) -> float | int:
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        raise SettingsError(f"LINEAGE_{name.upper()} must be a number, not {raw[:40]!r}") from None
+    if not value >= low or value != value:
+        raise SettingsError(f"LINEAGE_{name.upper()} must be at least {low}, not {raw[:40]!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     store: str
@@ -43,6 +69,14 @@ class Settings:
     # Upload bounds of `lineage serve`; None: the server's defaults (api.uploads).
     upload_max_bytes: int | None = None  # one request's body, all its files together
     upload_max_files: int | None = None  # files in one request
+
+    # The SPARQL endpoint's bounds (graph.sparql_pool.Limits), and the graceful-shutdown wait.
+    sparql_timeout: float = 5.0
+    sparql_max_rows: int = 100_000
+    sparql_max_bytes: int = 32 * 1024 * 1024
+    sparql_concurrency: int = 2
+    sparql_memory_mb: int = 4096
+    shutdown_timeout: float = 3.0
 
     @property
     def server_file(self) -> Path | None:
@@ -81,6 +115,10 @@ class Settings:
         kw.setdefault("token", (os.environ.get("LINEAGE_TOKEN") or "").strip() or None)
         kw.setdefault("upload_max_bytes", _positive("LINEAGE_UPLOAD_MAX_BYTES"))
         kw.setdefault("upload_max_files", _positive("LINEAGE_UPLOAD_MAX_FILES"))
+        for name, kind, low in _BOUNDS:
+            raw = os.environ.get("LINEAGE_" + name.upper())
+            if raw is not None and raw.strip():
+                kw.setdefault(name, _bound(name, raw, kind, low))
         return cls(store=spec, base=base, curation=curation, index=index, **kw)
 
 

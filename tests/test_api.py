@@ -233,21 +233,81 @@ def test_sparql_post_form_and_direct(client: TestClient) -> None:
     assert r.status_code == 200, r.text
 
 
-def test_sparql_refuses_updates(client: TestClient) -> None:
-    update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
-    assert_problem(client.get("/api/sparql", params={"query": update}), 400)
-    assert_problem(client.post("/api/sparql", data={"query": update}), 400)
+UPDATES = [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "insert data { <urn:a> <urn:b> <urn:c> }",
+    "# a comment first\n  DrOp ALL",
+    "PREFIX ex: <http://example.org/> BASE <http://b/> DELETE WHERE { ?s ?p ?o }",
+    "#x\nCLEAR ALL",
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
+    "CREATE GRAPH <urn:g>",
+    "COPY DEFAULT TO <urn:g>",
+]
+
+
+@pytest.mark.parametrize("update", UPDATES)
+def test_sparql_refuses_updates_in_every_form(client: TestClient, update: str) -> None:
+    """403 whether the update comes as query= (URL or form), update=, or application/sparql-update."""
+    assert_problem(client.get("/api/sparql", params={"query": update}), 403)
+    assert_problem(client.post("/api/sparql", data={"query": update}), 403)
+    r = client.post(
+        "/api/sparql", content=update.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
+    assert_problem(r, 403)
     assert_problem(client.post("/api/sparql", data={"update": update}), 403)
     r = client.post("/api/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+    assert_problem(r, 403)
+    # an update beside a harmless query is refused too, not ignored
+    assert_problem(client.get("/api/sparql", params={"query": "ASK {}", "update": update}), 403)
+    assert_problem(client.post("/api/sparql", data={"query": "ASK {}", "update": update}), 403)
+    r = client.post("/api/sparql?update=DROP%20ALL", data={"query": "ASK {}"})
     assert_problem(r, 403)
     # nothing was written
     r = client.get("/api/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"})
     assert r.status_code == 200 and b"true" not in r.content
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "select * { sErViCe SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "# SERVICE in a comment is harmless, this one is not\nSELECT * {SERVICE<http://x/>{}}",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?s<?o) SERVICE ?svc { ?a ?b ?c } }",
+        "PREFIX s: <http://x/> ASK { service s:e { } }",
+    ],
+)
+def test_sparql_refuses_service(client: TestClient, query: str) -> None:
+    body = assert_problem(client.get("/api/sparql", params={"query": query}), 403)
+    assert "SERVICE" in body["detail"]
+
+
+def test_sparql_keywords_inside_strings_iris_and_names_are_data(client: TestClient) -> None:
+    for q in (
+        'SELECT ("SERVICE <http://x/> {}" AS ?x) WHERE {}',
+        "SELECT ('''DROP ALL''' AS ?x) WHERE {}",
+        "SELECT ?service ?drop WHERE { ?service <http://x/INSERT> ?drop }",
+        "PREFIX load: <http://x/> SELECT * WHERE { ?s load:SERVICE ?o }",
+        'SELECT * WHERE { ?s ?p "x"@add }',
+    ):
+        r = client.get("/api/sparql", params={"query": q})
+        assert r.status_code == 200, (q, r.text)
+
+
+def test_sparql_options_lists_the_methods_served(client: TestClient) -> None:
+    r = client.options("/api/sparql")
+    assert r.status_code == 204
+    assert {m.strip() for m in r.headers["allow"].split(",")} >= {"GET", "POST"}
+
+
 def test_sparql_bad_requests(client: TestClient) -> None:
     assert_problem(client.get("/api/sparql", params={"query": "SELEKT nonsense"}), 400)
-    assert_problem(client.get("/api/sparql"), 400)
+    assert_problem(client.get("/api/sparql"), 422)  # the schema's required parameter
+    assert_problem(client.get("/api/sparql?query="), 422)
+    assert_problem(client.get("/api/sparql?query=%20%0A"), 422)
+    assert_problem(client.post("/api/sparql", data={"query": ""}), 400)
     r = client.post("/api/sparql", content=b"x", headers={"Content-Type": "text/plain"})
     assert_problem(r, 415)
     r = client.post("/api/sparql", content=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"})
@@ -294,8 +354,8 @@ def test_bad_params_are_422(client: TestClient, ids: dict[str, str], url: str, p
     assert param in body["detail"]
 
 
-def test_blank_ref_is_422(client: TestClient) -> None:
-    assert_problem(client.get("/api/resolve", params={"ref": "   "}), 422)
+def test_empty_ref_is_422(client: TestClient) -> None:
+    assert_problem(client.get("/api/resolve", params={"ref": ""}), 422)
 
 
 def test_unknown_route_and_method(client: TestClient) -> None:
@@ -453,3 +513,57 @@ def test_the_fast_route_fails_as_any_route_does(monkeypatch: pytest.MonkeyPatch)
         body = assert_problem(c.get(f"/api/plans/{pid}/descendants"), 503)
     assert "unavailable" in body["detail"]
     assert next(r for r in app.router.routes if isinstance(r, TraversalRoute)).served == 0
+
+
+# -- every list is paged ------------------------------------------------------------
+
+
+def test_traversal_pages_cover_the_whole_list(client: TestClient, ids: dict[str, str]) -> None:
+    root = ids["70-KL/TW"]
+    whole = client.get(f"/api/plans/{root}/descendants")
+    assert whole.status_code == 200 and whole.headers["x-total-count"] == str(len(whole.json()))
+    assert "link" not in whole.headers
+    items, offset, pages = [], 0, 0
+    url = f"/api/plans/{root}/descendants?limit=2"
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200 and len(r.json()) <= 2
+        items += r.json()
+        pages += 1
+        link = r.headers.get("link")
+        url = link.split(">")[0].lstrip("<") if link else None
+        offset += 2
+    assert items == whole.json() and pages == (len(items) + 1) // 2
+    r = client.get(f"/api/plans/{root}/descendants", params={"limit": 1, "offset": 1, "max_depth": 1})
+    assert r.json() == client.get(f"/api/plans/{root}/descendants?max_depth=1").json()[1:2]
+    r = client.get(f"/api/plans/{root}/descendants", params={"offset": 1000})
+    assert r.status_code == 200 and r.json() == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/plans/{}/children", "/api/plans/{}/ancestors", "/api/bodies", "/api/campaigns"],
+)
+def test_lists_are_paged_with_a_total(client: TestClient, ids: dict[str, str], path: str) -> None:
+    url = path.format(ids["15-KH/HU"] if "ancestors" in path else ids["241-KH/TU"])
+    whole = client.get(url).json()
+    r = client.get(url, params={"limit": 1, "offset": 1})
+    assert r.status_code == 200 and r.json() == whole[1:2]
+    assert r.headers["x-total-count"] == str(len(whole))
+    assert ("link" in r.headers) == (len(whole) > 2)
+
+
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=10001", "offset=-1", "offset=1000000001", "limit=x", "max_depth=0"]
+)
+def test_page_parameters_out_of_range_are_422(client: TestClient, ids: dict[str, str], query: str) -> None:
+    for path in (f"/api/plans/{ids['70-KL/TW']}/descendants", "/api/bodies"):
+        if "max_depth" in query and "bodies" in path:
+            continue
+        assert_problem(client.get(f"{path}?{query}"), 422)
+
+
+def test_a_reference_of_no_text_names_nothing(client: TestClient) -> None:
+    for ref in (" ", "\x01\x02", "\u200b", "\t\n"):
+        r = client.get("/api/resolve", params={"ref": ref})
+        assert r.status_code == 200 and r.json()["ids"] == []

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import LineageDep
-from api.problems import ProblemError
 from api.schemas import ResolveOut, problem_responses
 from graph.inputs import clean_text
 
@@ -22,8 +21,8 @@ def resolve(
 ) -> dict[str, Any]:
     """The ids a free-text reference names, best first."""
     text = clean_text(ref)
-    if text is None:
-        raise ProblemError(422, "ref: must contain text")
+    if text is None:  # only spaces or characters that do not print: it names nothing
+        return {"ref": "", "ids": [], "items": []}
     ids = lin.resolve(text, limit=limit)
     items = [lin.summary(i) for i in ids]
     return {"ref": text, "ids": ids, "items": items}
