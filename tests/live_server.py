@@ -138,7 +138,9 @@ def serving(
 
 
 @contextmanager
-def serve(store: str, tmp: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def serve(
+    store: str, tmp: Path, token: str | None = None, **env: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``serving`` with the bound tests' small SPARQL settings, every query process started and
     its store opened (so the timings the tests take are the queries')."""
     settings = {
@@ -148,7 +150,7 @@ def serve(store: str, tmp: Path, **env: str) -> Iterator[tuple[str, subprocess.P
         "LINEAGE_INDEX": str(tmp / f"index-{time.monotonic_ns()}"),
         **env,
     }
-    with serving(store, **settings) as (base, proc):
+    with serving(store, token, **settings) as (base, proc):
         with ThreadPoolExecutor(CONCURRENCY) as ex:
             codes = {r.status_code for r, _ in ex.map(lambda _: post(base, "ASK {}"), range(CONCURRENCY))}
         assert codes == {200}

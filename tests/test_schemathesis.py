@@ -21,6 +21,9 @@ from live_server import ROOT, ingest, serve
 
 EXAMPLES = 25  # per operation and phase
 SEED = 13
+# Writes on, and schemathesis holds the token: the upload route is tested with what it
+# generates (bodies, files, names), and its checks of a missing or wrong token apply.
+TOKEN = "schemathesis-token-0123456789abcdef"
 
 
 def _schemathesis() -> str | None:
@@ -36,7 +39,7 @@ def test_schemathesis_finds_no_failure(tmp_path: Path) -> None:
         pytest.skip("schemathesis is not installed")
     store = str(tmp_path / "store")
     ingest(store)
-    with serve(store, tmp_path) as (base, _proc):
+    with serve(store, tmp_path, token=TOKEN) as (base, _proc):
         p = subprocess.run(
             [
                 st,
@@ -53,10 +56,14 @@ def test_schemathesis_finds_no_failure(tmp_path: Path) -> None:
                 str(SEED),
                 "--generation-database",
                 "none",
+                # one worker: CPython 3.11's ast.parse is not safe across threads, and
+                # hypothesis parses lambdas while describing strategies
                 "--workers",
-                "2",
+                "1",
                 "--request-timeout",
                 "30",
+                "--header",
+                f"Authorization: Bearer {TOKEN}",
             ],
             capture_output=True,
             text=True,

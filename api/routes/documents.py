@@ -83,6 +83,7 @@ _BODY = {
                     "properties": {
                         "file": {
                             "type": "array",
+                            "minItems": 1,
                             "items": {"type": "string", "format": "binary"},
                             "description": "one or more documents (.txt, .md, .docx, .pdf, ...)",
                         }
@@ -98,7 +99,7 @@ _PROBLEMS = {
     403: "Wrong token, or writes are off (the server has no LINEAGE_TOKEN)",
     413: "Over the upload size limit (LINEAGE_UPLOAD_MAX_BYTES) or file count",
     415: "Not multipart/form-data",
-    422: "No `file` field",
+    422: "No `file` field, or one that is not a file (no file name)",
     503: "Too many uploads queued (Retry-After), or the server's curation file is unusable",
 }
 
@@ -148,7 +149,10 @@ async def upload_documents(request: Request, lin: LineageDep) -> dict[str, Any]:
             files, unnamed = await spool(request, folder, max_bytes, max_files)
         except UploadRejected as e:
             raise ProblemError(e.status, e.detail) from e
-        if not files and not unnamed:
+        if unnamed:  # a plain form value under "file": the request is malformed, not a document
+            detail = f"{unnamed} `file` field(s) without a file name: send each document as a file"
+            raise ProblemError(422, detail)
+        if not files:
             raise ProblemError(422, "no `file` field: send each document as a `file` field")
         work = partial(
             ingest_uploads,
@@ -164,9 +168,7 @@ async def upload_documents(request: Request, lin: LineageDep) -> dict[str, Any]:
             raise ProblemError(503, "the server's curation file is unusable; its log says why") from e
     finally:
         await anyio.to_thread.run_sync(partial(shutil.rmtree, folder, ignore_errors=True))
-    out = report.to_json()
-    out["failed"] += [{"file": "", "reason": "a file field without a file name"}] * unnamed
-    return out
+    return report.to_json()
 
 
 # The page beside the route it sends to: the limits it shows are the ones enforced here.
