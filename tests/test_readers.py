@@ -127,7 +127,6 @@ def test_pdf_paragraphs_come_back_as_one_line_each() -> None:
     [
         ("encrypted.pdf", "encrypted PDF: it needs a password to open"),
         ("empty.pdf", "empty PDF: no text on any page"),
-        ("scanned.pdf", "no text layer (scanned?); OCR is not supported"),
         ("truncated.pdf", "corrupt PDF: truncated"),
         ("garbage.pdf", "corrupt PDF: PDFSyntaxError"),
         ("truncated.docx", "corrupt .docx: not a valid zip package"),
