@@ -67,14 +67,15 @@ class OcrSettings:
     dpi: int = 300
     psm: int = 4
     seal: bool = True
+    whiten: bool = True
     denoise: bool = True
     binarise: bool = False
     deskew: bool = True
     lang: str = "vie"
 
     def key(self) -> str:
-        steps = (self.seal, self.denoise, self.binarise, self.deskew)
-        flags = "".join(c for c, on in zip("sndk", steps, strict=True) if on)
+        steps = (self.seal, self.whiten, self.denoise, self.binarise, self.deskew)
+        flags = "".join(c for c, on in zip("swndk", steps, strict=True) if on)
         return f"v{CACHE_FORMAT}-{self.lang}-r{self.dpi}-p{self.psm}-{flags or 'raw'}"
 
 
@@ -222,7 +223,12 @@ def _read_page(path: Path, index: int, settings: OcrSettings) -> OcrPage:
     start = time.perf_counter()
     img = _render(path, index, settings.dpi)
     ready, angle = prepare(
-        img, seal=settings.seal, denoise=settings.denoise, binarise=settings.binarise, deskew=settings.deskew
+        img,
+        seal=settings.seal,
+        whiten_paper=settings.whiten,
+        denoise=settings.denoise,
+        binarise=settings.binarise,
+        deskew=settings.deskew,
     )
     words = _tesseract(ready, settings)
     seconds = round(time.perf_counter() - start, 3)

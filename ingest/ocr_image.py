@@ -10,7 +10,10 @@ and the README's "Scanned documents"):
   reads as a ring of letters and a blot over the signer's name. Red ink is
   light in the red channel and black ink is dark in every channel, so the page
   seen through its red channel keeps the text and drops the seal, even where
-  the two overlap (the stamp multiplies onto the ink: dark stays dark).
+  the two overlap (the stamp multiplies onto the ink: dark stays dark); what
+  is clearly red in colour (the ring's darker edges) is turned to paper too.
+- **whiten**: the paper's grain and what the red channel leaves of the seal
+  (a light grey ring) are lifted to white, the ink kept as it is.
 - **denoise**: a 3x3 median filter takes out dust specks of one or two pixels,
   which Tesseract otherwise reads as dots, commas or diacritics.
 - **binarise**: Otsu's threshold on the whole page (the paper is even).
@@ -25,8 +28,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageFilter
 
-__all__ = ["deskew_angle", "otsu", "prepare", "without_seal"]
+__all__ = ["deskew_angle", "otsu", "prepare", "whiten", "without_seal"]
 
+# A pixel whose red exceeds its green and blue by more than this is seal ink.
+RED = 40
 # Skew angles searched, in degrees: scans are rarely more than 3 degrees off.
 MAX_SKEW = 3.0
 
@@ -35,8 +40,11 @@ def without_seal(img: Image.Image) -> Image.Image:
     """Greyscale through the red channel when the page has colour: red ink turns to paper."""
     if img.mode in ("L", "1", "I;16", "I", "F"):
         return img.convert("L")
-    rgb = img.convert("RGB")
-    return rgb.getchannel("R")
+    a = np.asarray(img.convert("RGB")).astype(np.int16)
+    red = a[..., 0]
+    redness = red - np.maximum(a[..., 1], a[..., 2])
+    # clearly red and not dark (stamp ink, also its darker edges): paper; ink under the stamp is dark
+    return Image.fromarray(np.where((redness > RED) & (red > 110), 255, red).astype(np.uint8))
 
 
 def otsu(gray: np.ndarray) -> int:
@@ -54,6 +62,19 @@ def otsu(gray: np.ndarray) -> int:
         between = (mean_all * w0 / total - m0) ** 2 / (w0 * w1)
     between = np.nan_to_num(between)
     return int(np.argmax(between))
+
+
+def whiten(gray: Image.Image) -> Image.Image:
+    """Paper to white: levels stretched so that whatever is lighter than halfway from the ink/paper
+    threshold to the paper becomes white (the grain of the paper, what is left of the seal's ring)."""
+    a = np.asarray(gray)
+    t = otsu(a)
+    light = a[a > t]
+    if light.size == 0:
+        return gray
+    paper = float(np.median(light))
+    white = max(t + 0.5 * (paper - t), 1.0)
+    return Image.fromarray(np.clip(a.astype(np.float32) * (255.0 / white), 0, 255).astype(np.uint8))
 
 
 def _projection_score(ink: Image.Image, angle: float) -> float:
@@ -75,10 +96,18 @@ def deskew_angle(gray: Image.Image) -> float:
 
 
 def prepare(
-    img: Image.Image, *, seal: bool = True, denoise: bool = True, binarise: bool = False, deskew: bool = True
+    img: Image.Image,
+    *,
+    seal: bool = True,
+    whiten_paper: bool = True,
+    denoise: bool = True,
+    binarise: bool = False,
+    deskew: bool = True,
 ) -> tuple[Image.Image, float]:
     """The page ready for Tesseract, and the angle it was turned by (0 when not deskewed)."""
     gray = without_seal(img) if seal else img.convert("L")
+    if whiten_paper:
+        gray = whiten(gray)
     if denoise:
         gray = gray.filter(ImageFilter.MedianFilter(3))
     angle = 0.0

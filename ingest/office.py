@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ingest.errors import DocumentError
 
-__all__ = ["OFFICE_SUFFIXES", "missing_tool", "read_office", "shutdown"]
+__all__ = ["OFFICE_SUFFIXES", "missing_tool", "read_office", "running_pid", "shutdown"]
 
 OFFICE_SUFFIXES = frozenset({".doc", ".odt", ".rtf"})
 _BRIDGE = Path(__file__).with_name("office_bridge.py")
@@ -133,7 +133,12 @@ class _Converter:
             if proc is not None and proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(proc.pid, signal.SIGKILL)
+            if proc is not None:
                 proc.wait()
+                for pipe in (proc.stdin, proc.stdout):
+                    if pipe is not None:
+                        with contextlib.suppress(OSError):
+                            pipe.close()
         self.bridge = self.office = None
         if self.tmp is not None:
             self.tmp.cleanup()
@@ -164,6 +169,12 @@ class _Converter:
 
 _CONVERTER = _Converter()
 atexit.register(_CONVERTER.stop)
+
+
+def running_pid() -> int | None:
+    """The process id (and process group) of this process's LibreOffice, None when none runs."""
+    office = _CONVERTER.office
+    return office.pid if office is not None and office.poll() is None else None
 
 
 def shutdown() -> None:
