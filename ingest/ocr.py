@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ingest.errors import DocumentError
 from ingest.layout import Glyph, PageMap, lay_out, lines_of
-from ingest.ocr_fix import fix_confusables
+from ingest.ocr_fix import fix_words
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -67,7 +67,7 @@ class OcrSettings:
     dpi: int = 300
     psm: int = 4
     seal: bool = True
-    whiten: bool = True
+    whiten: bool = False
     denoise: bool = True
     binarise: bool = False
     deskew: bool = True
@@ -105,7 +105,8 @@ class OcrText:
 
 
 @cache
-def _languages(exe: str) -> frozenset[str]:
+def _languages(exe: str, tessdata: str | None) -> frozenset[str]:
+    """The languages ``exe`` has data for (``tessdata``: the TESSDATA_PREFIX it runs with)."""
     try:
         out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
@@ -118,7 +119,7 @@ def missing_tool(pdf: bool, lang: str = "vie") -> str | None:
     exe = shutil.which("tesseract")
     if exe is None:
         return "OCR needs tesseract, which is not installed (Debian package tesseract-ocr)"
-    if lang not in _languages(exe):
+    if lang not in _languages(exe, os.environ.get("TESSDATA_PREFIX")):
         return f"OCR needs Tesseract's '{lang}' language data (Debian package tesseract-ocr-{lang})"
     if pdf and shutil.which("pdftoppm") is None:
         return "OCR of a PDF needs pdftoppm, which is not installed (Debian package poppler-utils)"
@@ -285,11 +286,18 @@ def _glyphs(page: OcrPage) -> list[Glyph]:
         spans[line] = (min(a, top), max(b, bottom))
     heights = sorted(b - a for a, b in spans.values())
     usual = heights[len(heights) // 2]
+    texts = [w[0] for w in page.words]
+    fixed: list[str] = []
+    start = 0
+    for i in range(1, len(texts) + 1):  # corrections see the words of their own line
+        if i == len(texts) or page.words[i][6] != page.words[start][6]:
+            fixed += fix_words(texts[start:i])
+            start = i
     out = []
-    for text, _conf, x0, top, x1, bottom, line in page.words:
+    for text, (_t, _conf, x0, top, x1, bottom, line) in zip(fixed, page.words, strict=True):
         a, b = spans[line]
         size = 0.8 * max(b - a, usual)
-        out.append(Glyph(fix_confusables(text), x0, x1, a, b, size, (page.index, x0, top, x1, bottom)))
+        out.append(Glyph(text, x0, x1, a, b, size, (page.index, x0, top, x1, bottom)))
     return out
 
 

@@ -1,6 +1,7 @@
 """Letters OCR reads in place of digits, put back inside numbers and dates.
 
-Reads: one OCR'd word. Returns: the word, the same length, with a letter that
+Reads: one OCR'd word. Returns: the word, the same length, with a fraction or
+division slash (which Tesseract gives for "/" in "31/01/2024") made "/", and a letter that
 Tesseract confuses with a digit (O/o/Q for 0, l/I/| for 1) turned into that digit
 where it stands among digits: in a part of the word (between ``/ - . , :``) made
 only of digits and such letters, with at least one real digit.
@@ -17,8 +18,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fix_confusables"]
+__all__ = ["fix_confusables", "fix_words"]
 
+# Look-alikes Tesseract returns for the ASCII marks of numbers and dates: a fraction or division slash.
+_MARKS = str.maketrans({"\u2044": "/", "\u2215": "/"})
 _AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "l": "1", "I": "1", "|": "1"})
 _PART = re.compile(r"[^/\-.,:]+")
 _CONFUSABLE = frozenset("OoQlI|")
@@ -32,8 +35,43 @@ def _fix_part(m: re.Match[str]) -> str:
     return part
 
 
+# A date written d/m/yyyy (or with dots or hyphens), as one OCR word.
+_DATE = re.compile(r"^(\W*\d{1,2}([/.-])\d{1,2}\2)(2[1-9])(\d\d\W*)$")
+# A year after the words that introduce one ("năm 2024", "giai đoạn 2021 - 2025", "đến 2030").
+_YEAR = re.compile(r"^(\W*)(2[1-9])(\d\d\W*)$")
+_BEFORE_YEAR = frozenset({"năm", "đoạn", "đến", "từ", "-", "–"})
+
+
+def _year(head: str) -> str:
+    """"29" -> "20": a year of the twenty-second to thirtieth century is a 0 read as 6, 8 or 9."""
+    return "20" if head[1] in "689" else head
+
+
+def fix_words(words: list[str]) -> list[str]:
+    """A line's words with :func:`fix_confusables`, and impossible years in dates put back.
+
+    No administrative document is dated, nor sets targets, past 2100: "12/9/2922"
+    or "năm 2924" is a 0 read as 9, 6 or 8 (Tesseract's confusion on a dotted
+    zero), so the year's second digit is made 0. A plausible year (2036 for 2030)
+    is left: only the extraction can check it against the documents it names.
+    """
+    out: list[str] = []
+    for i, word in enumerate(words):
+        word = fix_confusables(word)
+        m = _DATE.match(word)
+        if m:
+            word = m.group(1) + _year(m.group(3)) + m.group(4)
+        elif i and words[i - 1].casefold() in _BEFORE_YEAR:
+            y = _YEAR.match(word)
+            if y:
+                word = y.group(1) + _year(y.group(2)) + y.group(3)
+        out.append(word)
+    return out
+
+
 def fix_confusables(word: str) -> str:
     """``word`` with digit look-alikes inside its numbers made digits (same length)."""
+    word = word.translate(_MARKS)
     if not any(c.isdigit() for c in word):
         return word
     return _PART.sub(_fix_part, word)

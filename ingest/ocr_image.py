@@ -99,7 +99,7 @@ def prepare(
     img: Image.Image,
     *,
     seal: bool = True,
-    whiten_paper: bool = True,
+    whiten_paper: bool = False,
     denoise: bool = True,
     binarise: bool = False,
     deskew: bool = True,

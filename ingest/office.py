@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import multiprocessing.util
 import os
 import select
 import shutil
@@ -169,6 +170,8 @@ class _Converter:
 
 _CONVERTER = _Converter()
 atexit.register(_CONVERTER.stop)
+# A pool's worker leaves by os._exit, past atexit: multiprocessing's own finalizers still run.
+multiprocessing.util.Finalize(None, _CONVERTER.stop, exitpriority=10)
 
 
 def running_pid() -> int | None:

@@ -12,12 +12,16 @@ and the standard library; :mod:`ingest.office` starts it beside one long-lived
 soffice and talks to it through pipes, so a batch of documents costs one
 LibreOffice start, not one per file.
 
+When stdin closes (the ingest process ended, however it ended) the bridge
+shuts LibreOffice down, so no soffice outlives the process that started it.
+
 Documents are opened hidden, read-only, with macros never run and links never
 updated (a hostile .doc cannot run code or fetch anything).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -85,6 +89,9 @@ def main() -> int:
             detail = " ".join(str(getattr(e, "Message", "") or e).split())[:120]
             answer = {"error": f"{type(e).__name__}{': ' + detail if detail else ''}"}
         print(json.dumps(answer), flush=True)
+    # stdin closed: the ingest process is done (or died, even by kill -9): LibreOffice goes with it
+    with contextlib.suppress(Exception):  # a LibreOffice already gone
+        desktop.terminate()
     return 0
 
 

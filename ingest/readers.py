@@ -35,7 +35,7 @@ from ingest.errors import DocumentError, NeedsOcr
 from ingest.layout import PageMap
 from ingest.text import NormalizedText, normalize_document
 
-__all__ = ["Document", "READERS", "limits", "read_document", "supported"]
+__all__ = ["Document", "READERS", "limits", "ocr_jobs", "read_document", "supported"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +151,36 @@ READERS: dict[str, Callable[[Path], _Read]] = {
 
 def supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
+
+
+def ocr_jobs(path: str | Path) -> list[tuple[str, int, str]]:
+    """The OCR work a file needs, one ``(path, page index, file sha256)`` per page; [] when none.
+
+    For a worker pool that spreads a scan's pages over its processes: map
+    :func:`ingest.ocr.ocr_page` over these (``ocr_page(*job)``), then
+    :func:`read_document` (or ``extract_file``) lays the cached pages out, OCR'ing
+    nothing again. A file that cannot be read gives [] (its reading says why).
+    """
+    from ingest.ocr import IMAGE_SUFFIXES, file_sha256, page_count
+
+    p = Path(path)
+    kind = p.suffix.lower()
+    try:
+        if kind == ".pdf":
+            from ingest.pdf_reader import read_pdf
+
+            try:
+                read_pdf(p)
+                return []
+            except NeedsOcr:
+                pass
+        elif kind not in IMAGE_SUFFIXES:
+            return []
+        _check_size(p)
+        sha = file_sha256(p)
+        return [(str(path), i, sha) for i in range(page_count(p))]
+    except Exception:  # unreadable: read_document gives the reason
+        return []
 
 
 def _check_size(path: Path) -> None:

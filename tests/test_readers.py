@@ -159,7 +159,7 @@ def _assert_reads_or_refuses(path: Path) -> None:
         assert doc.raw.strip()
 
 
-_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
+_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm", ".rtf", ".doc", ".odt", ".png", ".jpg", ".tif")
 _FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
