@@ -43,7 +43,7 @@ _BEFORE_YEAR = frozenset({"năm", "đoạn", "đến", "từ", "-", "–"})
 
 
 def _year(head: str) -> str:
-    """"29" -> "20": a year of the twenty-second to thirtieth century is a 0 read as 6, 8 or 9."""
+    """A year 29xx, 26xx or 28xx is 20xx: its 0 was read as 9, 6 or 8."""
     return "20" if head[1] in "689" else head
 
 
