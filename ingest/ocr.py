@@ -56,6 +56,8 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 CACHE_FORMAT = 1
 # Seconds one page may take in Tesseract before it is given up.
 PAGE_TIMEOUT = 120
+# An image larger than this (an A4 page at 600 dpi is 35 million) is not a page scan.
+MAX_PIXELS = 80_000_000
 # An image without a resolution of its own is taken to be an A4 page this wide (inches).
 _A4_WIDTH = 8.27
 
@@ -181,9 +183,15 @@ def _render(path: Path, index: int, dpi: int):
         img.load()
         return img
     with Image.open(path) as im:
+        if im.width * im.height > MAX_PIXELS:
+            raise DocumentError(str(path), f"image of {im.width}x{im.height} pixels is too large to OCR")
         im.seek(index)
         img = im.copy()
         own = im.info.get("dpi", (0, 0))[0]
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:  # transparent is paper, not ink
+        rgba = img.convert("RGBA")
+        img = Image.new("RGB", rgba.size, "white")
+        img.paste(rgba, mask=rgba.getchannel("A"))
     own = own if 72 <= own <= 1200 else img.width / _A4_WIDTH
     scale = dpi / own
     if abs(scale - 1) > 0.1:  # Tesseract reads best at the resolution it was tuned for

@@ -39,6 +39,8 @@ def _fix_part(m: re.Match[str]) -> str:
 _DATE = re.compile(r"^(\W*\d{1,2}([/.-])\d{1,2}\2)(2[1-9])(\d\d\W*)$")
 # A year after the words that introduce one ("năm 2024", "giai đoạn 2021 - 2025", "đến 2030").
 _YEAR = re.compile(r"^(\W*)(2[1-9])(\d\d\W*)$")
+# A dot or comma glued before a word's first letter: a speck of dust, never Vietnamese punctuation.
+_SPECK = re.compile(r"^[.,:;`]+(?=[^\W\d_])")
 _BEFORE_YEAR = frozenset({"năm", "đoạn", "đến", "từ", "-", "–"})
 
 
@@ -48,7 +50,8 @@ def _year(head: str) -> str:
 
 
 def fix_words(words: list[str]) -> list[str]:
-    """A line's words with :func:`fix_confusables`, and impossible years in dates put back.
+    """A line's words with :func:`fix_confusables`, specks before a word dropped (".Căn cứ"),
+    and impossible years in dates put back.
 
     No administrative document is dated, nor sets targets, past 2100: "12/9/2922"
     or "năm 2924" is a 0 read as 9, 6 or 8 (Tesseract's confusion on a dotted
@@ -57,7 +60,7 @@ def fix_words(words: list[str]) -> list[str]:
     """
     out: list[str] = []
     for i, word in enumerate(words):
-        word = fix_confusables(word)
+        word = fix_confusables(_SPECK.sub("", word))
         m = _DATE.match(word)
         if m:
             word = m.group(1) + _year(m.group(3)) + m.group(4)
