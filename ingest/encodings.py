@@ -30,7 +30,7 @@ import unicodedata
 
 from ingest.errors import DocumentError
 
-__all__ = ["decode_text", "garbled", "vietnamese_ratio"]
+__all__ = ["decode_text", "garbled", "tcvn3_font_text", "vietnamese_ratio"]
 
 # TCVN 5712:1993 (VN1, whose lower half is TCVN3/ABC) byte -> character, as glibc's iconv maps it.
 _TCVN3 = (
@@ -183,3 +183,24 @@ def decode_text(data: bytes, path: str) -> str:
     if _control_heavy(text):
         raise DocumentError(path, "binary file, not text")
     return text
+
+
+def tcvn3_font_text(text: str) -> str | None:
+    """A text drawn in a TCVN3 font (.VnTime) but read as Windows-1252 ("KÕ ho¹ch"), in Unicode.
+
+    Old PDFs and office files set Vietnamese in fonts whose byte codes are TCVN3
+    letters; their text layer then reads as Latin-1 junk. When the same codes
+    read as TCVN3 give Vietnamese (and the text as it is does not), that is the
+    text; otherwise None.
+    """
+    data = bytearray()
+    for ch in text:
+        try:
+            data += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 255:
+                return None  # a character no single-byte font code gives: not this case
+            data.append(ord(ch))
+    fixed = unicodedata.normalize("NFC", "".join(_TCVN3[b] for b in data))
+    ratio, odd = vietnamese_ratio(fixed)
+    return fixed if ratio >= 0.6 and odd < 0.01 and not garbled(fixed) else None

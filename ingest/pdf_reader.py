@@ -17,6 +17,9 @@ A file whose pages carry images and no usable text (no text layer, or one
 that is not language: see :func:`ingest.encodings.garbled`) raises
 :class:`~ingest.errors.NeedsOcr`, which the readers turn into OCR.
 
+A text layer set in a TCVN3 font (.VnTime, read as "KÕ ho¹ch") is turned into
+Unicode (:func:`ingest.encodings.tcvn3_font_text`).
+
 Ligatures (ﬁ, ﬂ) are spelt out; combining marks stay with their letter.
 """
 
@@ -27,7 +30,7 @@ import unicodedata
 import warnings
 from pathlib import Path
 
-from ingest.encodings import garbled
+from ingest.encodings import garbled, tcvn3_font_text
 from ingest.errors import DocumentError, NeedsOcr
 from ingest.layout import Glyph, Line, lay_out, lines_of
 
@@ -129,6 +132,10 @@ def read_pdf(path: Path) -> str:
         raise DocumentError(str(path), "empty PDF: no text on any page")
     text, _ = lay_out(pages)
     text = "".join(_LIGATURES.get(ch, ch) for ch in text)
+    if garbled(text):
+        fixed = tcvn3_font_text(text)
+        if fixed is not None:
+            return fixed
     if images and (garbled(text) or len(text.strip()) < THIN_TEXT * len(pages)):
         raise NeedsOcr(str(path), "text layer is not readable text (a bad OCR layer?)")
     return text

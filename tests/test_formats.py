@@ -331,6 +331,19 @@ def test_junk_text_files_are_one_line(tmp_path: Path, data: bytes, reason: str) 
     assert e.value.reason.startswith(reason), e.value.reason
 
 
+def test_pdf_set_in_a_tcvn3_font_is_read_as_unicode(tmp_path: Path) -> None:
+    """A text layer in .VnTime codes reads as "KÕ ho¹ch"; the reader gives "Kế hoạch"."""
+    from pdf_fixtures import tiny_pdf
+
+    plain = SEED_TEXT.replace("“", '"').replace("”", '"').replace("–", "-")
+    lines = [line.strip() for line in plain.splitlines() if line.strip()][:40]
+    data = [_iconv(line[:90], "TCVN5712-1") for line in lines]
+    p = tmp_path / "vntime.pdf"
+    p.write_bytes(tiny_pdf(data))
+    raw = read_document(p).raw
+    assert "KẾ HOẠCH" in raw and "Bác Ái" in raw and "¹" not in raw
+
+
 def test_decode_text_never_guesses_utf16_from_odd_bytes() -> None:
     with pytest.raises(DocumentError):
         decode_text(b"\x80" * 1000, "x")

@@ -16,7 +16,6 @@ import os
 import shutil
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -164,47 +163,15 @@ def test_multipage_tiff_reads_every_frame(scans: Path, tmp_path: Path) -> None:
     assert len(doc.ocr_seconds) == 2
 
 
-def _pdf_with_garbage_text_layer(jpeg: bytes, width: int, height: int) -> bytes:
-    """A one-page PDF: a scanned picture under a text layer that is not language (a bad old OCR)."""
-    junk = "".join(chr(c) for c in range(0xA1, 0xFF) if chr(c).isprintable()) * 3
-    text = "".join(
-        f"BT /F1 9 Tf 40 {800 - 12 * i} Td ({junk[i * 20 : i * 20 + 60]}) Tj ET\n" for i in range(40)
-    )
-    content = f"q 595 0 0 842 0 0 cm /Im0 Do Q\n{text}".encode("latin-1")
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /XObject << /Im0 5 0 R >> /Font << /F1 6 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(zlib.compress(content))
-        + zlib.compress(content)
-        + b"\nendstream",
-        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
-        b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n"
-        % (width, height, len(jpeg))
-        + jpeg
-        + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
 def test_a_garbage_text_layer_is_ocrd_instead(scans: Path, tmp_path: Path) -> None:
+    from pdf_fixtures import tiny_pdf
     from PIL import Image
 
     img = Image.open(scans / "004_761afcc9dff63225.p2.jpg")
     jpeg = (scans / "004_761afcc9dff63225.p2.jpg").read_bytes()
+    junk = bytes(c for c in range(0xA1, 0xFF)) * 3
     pdf = tmp_path / "bad_layer.pdf"
-    pdf.write_bytes(_pdf_with_garbage_text_layer(jpeg, img.width, img.height))
+    pdf.write_bytes(tiny_pdf([junk[i * 20 : i * 20 + 60] for i in range(40)], jpeg, img.size))
     doc = read_document(pdf)
     assert doc.layout is not None  # the text came from OCR, not from the layer
     assert "¤" not in doc.raw and "thể thao" in doc.raw
