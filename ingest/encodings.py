@@ -86,7 +86,7 @@ def _is_syllable(word: str) -> bool:
 
 def vietnamese_ratio(text: str) -> tuple[float, float]:
     """(share of words that are Vietnamese syllables, share of characters no Vietnamese text has)."""
-    sample = text[:200_000]
+    sample = unicodedata.normalize("NFC", text[:200_000])
     words = _WORD.findall(sample)
     ratio = sum(map(_is_syllable, words)) / len(words) if words else 0.0
     odd = sum(1 for ch in sample if not (ch.isalnum() or ch in _PLAIN))
@@ -95,7 +95,7 @@ def vietnamese_ratio(text: str) -> tuple[float, float]:
 
 def garbled(text: str) -> bool:
     """True when text is not language: few syllables or many stray symbols (a bad text layer)."""
-    words = _WORD.findall(text[:200_000])
+    words = _WORD.findall(unicodedata.normalize("NFC", text[:200_000]))
     if len(words) < 20:
         return False  # too little to judge
     ratio, odd = vietnamese_ratio(text)
