@@ -23,6 +23,7 @@ the Debian package (:func:`missing_tool`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -123,8 +124,10 @@ def missing_tool(pdf: bool, lang: str = "vie") -> str | None:
         return "OCR needs tesseract, which is not installed (Debian package tesseract-ocr)"
     if lang not in _languages(exe, os.environ.get("TESSDATA_PREFIX")):
         return f"OCR needs Tesseract's '{lang}' language data (Debian package tesseract-ocr-{lang})"
-    if pdf and shutil.which("pdftoppm") is None:
-        return "OCR of a PDF needs pdftoppm, which is not installed (Debian package poppler-utils)"
+    if pdf and (shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None):
+        return (
+            "OCR of a PDF needs pdftoppm and pdfinfo, which are not installed (Debian package poppler-utils)"
+        )
     return None
 
 
@@ -244,6 +247,28 @@ def _read_page(path: Path, index: int, settings: OcrSettings) -> OcrPage:
     return OcrPage(index, ready.width, ready.height, settings.dpi, angle, seconds, words)
 
 
+def _cached_page_count(path: Path, sha: str) -> int:
+    """The file's page count, kept beside its OCR'd pages (a cached scan needs no tool at all)."""
+    kept = cache_dir() / sha[:2] / sha / "pages"
+    try:
+        return int(kept.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        pass
+    reason = missing_tool(_is_pdf(path))  # nothing of this file is cached: OCR will be needed
+    if reason:
+        raise DocumentError(str(path), reason)
+    try:
+        n = page_count(path)
+    except DocumentError:
+        raise
+    except Exception as e:  # Pillow's UnidentifiedImageError and friends
+        raise DocumentError(str(path), f"not a readable image ({type(e).__name__})") from e
+    with contextlib.suppress(OSError):
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(str(n), encoding="ascii")
+    return n
+
+
 def _cache_file(sha: str, index: int, settings: OcrSettings) -> Path:
     return cache_dir() / sha[:2] / sha / f"{settings.key()}-p{index}.json"
 
@@ -274,13 +299,11 @@ def ocr_page(
         raise DocumentError(str(path), f"OCR of page {index + 1} took over {PAGE_TIMEOUT} s") from e
     except Exception as e:  # a picture Pillow or Tesseract cannot take: one line, not a traceback
         raise DocumentError(str(path), f"page {index + 1} cannot be OCR'd ({type(e).__name__})") from e
-    try:  # the cache is a help, never a need: a read-only home only costs the time again
+    with contextlib.suppress(OSError):  # the cache is a help, never a need: a read-only home costs time
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(asdict(page), ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cached)
-    except OSError:
-        pass
     return page
 
 
@@ -314,13 +337,7 @@ def ocr_file(path: str | Path, settings: OcrSettings | None = None, sha: str | N
     p = Path(path)
     settings = settings or OcrSettings()
     sha = sha or file_sha256(p)
-    try:
-        n = page_count(p)
-    except DocumentError:
-        raise
-    except Exception as e:
-        raise DocumentError(str(path), f"unreadable image ({type(e).__name__})") from e
-    pages = [ocr_page(p, i, sha, settings) for i in range(n)]
+    pages = [ocr_page(p, i, sha, settings) for i in range(_cached_page_count(p, sha))]
     text, spans = lay_out([lines_of(_glyphs(pg)) for pg in pages])
     sizes = [(pg.width, pg.height) for pg in pages]
     return OcrText(text, PageMap(spans, sizes, settings.dpi, [pg.angle for pg in pages]), pages)

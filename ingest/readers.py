@@ -98,21 +98,22 @@ def _read_pdf(path: Path) -> _Read:
     try:
         return _Read(read_pdf(path))
     except NeedsOcr as e:
-        from ingest.ocr import missing_tool
-
-        reason = missing_tool(pdf=True)
-        if reason:
-            raise DocumentError(str(path), f"{e.reason}; {reason}") from e
-        return _ocr(path)
+        why = e.reason
+    try:
+        return _ocr(path)  # a tool is needed only for the pages not in the OCR cache
+    except DocumentError as e:
+        if "(Debian package " in e.reason:  # say first why OCR was needed at all
+            raise DocumentError(str(path), f"{why}; {e.reason}") from e
+        raise
 
 
 def _read_image(path: Path) -> _Read:
-    from ingest.ocr import missing_tool
-
-    reason = missing_tool(pdf=False)
-    if reason:
-        raise DocumentError(str(path), f"an image is read by OCR; {reason}")
-    return _ocr(path)
+    try:
+        return _ocr(path)
+    except DocumentError as e:
+        if "(Debian package " in e.reason:
+            raise DocumentError(str(path), f"an image is read by OCR; {e.reason}") from e
+        raise
 
 
 def _read_office(path: Path) -> _Read:
@@ -187,7 +188,7 @@ def _check_size(path: Path) -> None:
     max_bytes = limits()[0]
     size = path.stat().st_size
     if size == 0:
-        raise DocumentError(str(path), "empty file")
+        raise DocumentError(str(path), "empty document: the file is empty")
     if size > max_bytes:
         raise DocumentError(
             str(path), f"file of {size / 2**20:,.0f} MB is over the limit of {max_bytes // 2**20} MB"
