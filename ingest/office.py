@@ -40,6 +40,8 @@ __all__ = ["OFFICE_SUFFIXES", "missing_tool", "read_office", "running_pid", "shu
 
 OFFICE_SUFFIXES = frozenset({".doc", ".odt", ".rtf"})
 _BRIDGE = Path(__file__).with_name("office_bridge.py")
+# What the bridge answers when the LibreOffice it drives is gone.
+_BRIDGE_GONE = "DisposedException"
 # Seconds LibreOffice may take to start and answer the bridge.
 START_TIMEOUT = 90.0
 
@@ -145,26 +147,35 @@ class _Converter:
             self.tmp.cleanup()
             self.tmp = None
 
+    def _send(self, src: Path, dst: Path, timeout: float) -> tuple[dict | None, bool]:
+        """The bridge's answer for one document (None: no answer in time), and whether soffice died."""
+        if self.bridge is None or self.bridge.poll() is not None or self.office.poll() is not None:  # type: ignore[union-attr]
+            self.stop()
+            self._start()
+        assert self.bridge and self.bridge.stdin
+        try:
+            self.bridge.stdin.write((json.dumps({"in": str(src), "out": str(dst)}) + "\n").encode())
+            self.bridge.stdin.flush()
+        except OSError:
+            return None, True
+        answer = self._answer(timeout)
+        return answer, self.office is not None and self.office.poll() is not None
+
     def convert(self, src: Path, dst: Path, timeout: float) -> str | None:
         """Convert ``src`` to .docx at ``dst``; None when done, else the one-line reason."""
         with self.lock:
-            if self.bridge is None or self.bridge.poll() is not None or self.office.poll() is not None:  # type: ignore[union-attr]
+            answer, died = self._send(src, dst, timeout)
+            if answer is not None and _BRIDGE_GONE in str(answer.get("error", "")):
+                # LibreOffice had died before this document came (the bridge only learns it now):
+                # not this document's fault, so once more on a fresh one
                 self.stop()
-                self._start()
-            assert self.bridge and self.bridge.stdin
-            try:
-                self.bridge.stdin.write((json.dumps({"in": str(src), "out": str(dst)}) + "\n").encode())
-                self.bridge.stdin.flush()
-            except OSError:
-                self.stop()
-                return "LibreOffice stopped before it could read it"
-            answer = self._answer(timeout)
+                answer, died = self._send(src, dst, timeout)
             if answer is None:
-                crashed = self.office is not None and self.office.poll() is not None
                 self.stop()  # hung or dead: the next document gets a fresh LibreOffice
-                if crashed:
-                    return "LibreOffice crashed on it"
-                return f"LibreOffice took over {timeout:g} s on it"
+                return "LibreOffice crashed on it" if died else f"LibreOffice took over {timeout:g} s on it"
+            if _BRIDGE_GONE in str(answer.get("error", "")):
+                self.stop()
+                return "LibreOffice crashed on it"
             return None if answer.get("ok") else str(answer.get("error", "conversion failed"))
 
 
