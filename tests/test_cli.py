@@ -49,7 +49,7 @@ def test_extract_prints_the_contract_record() -> None:
     [
         ("missing.txt", None, ["missing.txt", "no such file"]),
         ("empty.txt", b"  \n", ["empty document"]),
-        ("image.png", b"\x89PNG\r\n", ["unsupported file type"]),
+        ("sheet.xlsx", b"PK\x03\x04", ["unsupported file type"]),
     ],
 )
 def test_extract_errors_are_one_clear_line(

@@ -127,7 +127,6 @@ def test_pdf_paragraphs_come_back_as_one_line_each() -> None:
     [
         ("encrypted.pdf", "encrypted PDF: it needs a password to open"),
         ("empty.pdf", "empty PDF: no text on any page"),
-        ("scanned.pdf", "no text layer (scanned?); OCR is not supported"),
         ("truncated.pdf", "corrupt PDF: truncated"),
         ("garbage.pdf", "corrupt PDF: PDFSyntaxError"),
         ("truncated.docx", "corrupt .docx: not a valid zip package"),
@@ -160,7 +159,7 @@ def _assert_reads_or_refuses(path: Path) -> None:
         assert doc.raw.strip()
 
 
-_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
+_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm", ".rtf", ".doc", ".odt", ".png", ".jpg", ".tif")
 _FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
