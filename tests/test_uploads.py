@@ -122,6 +122,7 @@ def test_failures_are_one_line_each_and_the_rest_is_ingested(client: TestClient)
         ("file", ("broken.txt", b"\x00\x01binary", "text/plain")),
         ("file", ("empty.txt", b"  \n", "text/plain")),
         ("file", ("picture.png", b"\x89PNG\r\n\x1a\n", "image/png")),
+        ("file", ("sheet.xlsx", b"PK\x03\x04", "application/octet-stream")),
         ("file", ("corrupt.docx", b"PK\x03\x04 not really", "application/octet-stream")),
         *seed_files(SEEDS[0]),
     ]
@@ -130,9 +131,10 @@ def test_failures_are_one_line_each_and_the_rest_is_ingested(client: TestClient)
     body = r.json()
     assert len(body["ingested"]) == 1
     reasons = {f["file"]: f["reason"] for f in body["failed"]}
-    assert set(reasons) == {"broken.txt", "empty.txt", "picture.png", "corrupt.docx"}
+    assert set(reasons) == {"broken.txt", "empty.txt", "picture.png", "sheet.xlsx", "corrupt.docx"}
     assert "binary" in reasons["broken.txt"] and "empty" in reasons["empty.txt"]
-    assert "unsupported file type" in reasons["picture.png"]
+    assert "not a readable image" in reasons["picture.png"]  # a truncated PNG: scans are read
+    assert "unsupported file type" in reasons["sheet.xlsx"]
     for reason in reasons.values():
         assert "\n" not in reason and "lineage-upload-" not in reason and "/tmp" not in reason
 
