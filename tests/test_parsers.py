@@ -164,7 +164,7 @@ def test_scanners_find_what_finditer_finds(parts, a, b) -> None:
     """Organs, chain ends and mentions are found by skipping ahead; the matches must be
     those of a plain scan of every position."""
     from ingest.organs import _ORGAN_SCAN, ORGAN_RE
-    from ingest.refs import _CHAIN_END_SCAN, CHAIN_END, MENTION_RE, _mention_matches
+    from ingest.refs import CHAIN_END, CHAIN_END_SCAN, MENTION_RE, _mention_matches
 
     text = "".join(w + s for w, s in parts)
     a, b = min(a, len(text)), min(max(a, b), len(text))
@@ -172,7 +172,7 @@ def test_scanners_find_what_finditer_finds(parts, a, b) -> None:
     assert spans == [(m.span(), m.groupdict()) for m in _ORGAN_SCAN.finditer(text, a, b)]
     spans = [(m.span(), m.groupdict()) for m in MENTION_RE.finditer(text, a, b)]
     assert spans == [(m.span(), m.groupdict()) for m in _mention_matches(text, a, b)]
-    assert CHAIN_END.sub("", text) == _CHAIN_END_SCAN.sub("", text)
+    assert CHAIN_END.sub("", text) == CHAIN_END_SCAN.sub("", text)
 
 
 def test_a_scanner_falls_back_to_finditer_when_any_position_may_match() -> None:

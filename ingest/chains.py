@@ -1,0 +1,180 @@
+"""Chains: the references of one "Thực hiện ..." sentence as a forest, A → B → C.
+
+Reads: normalised text and a span of it (a preamble sentence, a title). Returns:
+:func:`parse_chain`, the forest of :class:`~ingest.refs.Mention` values that
+"A về triển khai thực hiện B thực hiện C" makes (A → B → C), siblings joined by
+";" or "và" side by side; and the comparisons of mentions every later reading
+uses (:func:`same_document`, :func:`merge`, :func:`walk`).
+
+Why apart from the mention grammar: reading one mention (number, date, issuer,
+title) is a matter of patterns; nesting them is a matter of what the words
+between them say and of who can carry out whose plan (a Party committee never
+carries out a State plan, a district never a commune's).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ingest.refs import CHAIN_END_SCAN, Mention, find_mentions, norm_key
+from ingest.scan import Scanner
+from ingest.text import fold
+
+SIBLING_END = re.compile(r"(?:[;,]|\bvà|\bcùng|\bvới)\s*$", re.IGNORECASE)
+# It ends with "$" but the engine tries it at every position of the text before it.
+_SIBLING_END_SCAN = Scanner(SIBLING_END)
+
+
+def parse_chain(text: str, start: int, end: int) -> list[Mention]:
+    """The reference forest of a "Thực hiện ..." sentence ``text[start:end]``.
+
+    A mention after chain words ("về triển khai thực hiện", "thực hiện") is
+    implemented by the previous one; after ";" it starts a new top-level
+    item; after "," or "và" it is a sibling of the previous one. A mention of
+    a number already seen (an abbreviation note "(sau đây viết tắt là ...)")
+    adds nothing.
+    """
+    mentions = find_mentions(text, start, end)
+    roots: list[Mention] = []
+    parent: dict[int, Mention | None] = {}
+    seen: dict[str, list[Mention]] = {}
+    prev: Mention | None = None
+
+    def attach(mt: Mention, to: Mention | None) -> None:
+        # Climb until the link is one that exists: a higher body never carries out a
+        # lower body's plan, and a Party committee never carries out a State or Front plan.
+        while to is not None and not _can_implement(to, mt):
+            to = parent.get(id(to))
+        (to.children if to is not None else roots).append(mt)
+        parent[id(mt)] = to
+
+    for mt in mentions:
+        key = norm_key(mt.number)
+        between = text[prev.head_end : mt.start] if prev is not None else ""
+        if prev is not None and len(between.strip()) > 400:
+            break
+        chained = prev is not None and CHAIN_END_SCAN.search(between) is not None
+        # One number of two bodies is two documents: "Kế hoạch 75/KH-UBND của UBND phường
+        # Đông Sơn triển khai Kế hoạch 75/KH-UBND của UBND thành phố Thanh Hóa".
+        same = next((s for s in seen.get(key, ()) if same_document(s, mt)), None)
+        if same is not None:
+            # The same document again: a new link only when a chain names it
+            # ("224-KH/TU về thực hiện Kết luận 70" after "241-KH/TU thực hiện Kết luận 70").
+            merge(same, mt)
+            if chained and prev is not None and not same_document(prev, mt):
+                attach(mt, prev)
+                prev = mt
+            continue
+        if prev is None or ";" in between and not chained:
+            attach(mt, None)
+        elif chained:
+            attach(mt, prev)
+        elif _SIBLING_END_SCAN.search(between):
+            attach(mt, parent.get(id(_sibling_of(prev, mt, parent))))
+        else:
+            attach(mt, None)
+        seen.setdefault(key, []).append(mt)
+        prev = mt
+    for mt in walk(roots):
+        if mt.title_start is None and mt.children:
+            lead = text[mt.head_end : mt.children[0].start]
+            if CHAIN_END_SCAN.search(lead) and len(lead.strip()) < 60:
+                mt.title_start = mt.head_end + len(lead) - len(lead.lstrip(" ,\n"))
+        if mt.title is None and mt.title_start is not None and mt.children:
+            # "Kế hoạch 297 về triển khai thực hiện Kết luận 70 ...": the title runs through the chain.
+            last = max((c.end for c in walk(mt.children)), default=mt.title_start)
+            mt.title = re.sub(r"\s+", " ", text[mt.title_start : last]).strip(" ,.;:-") or None
+    return roots
+
+
+# A bare "thành phố" body ranks as a province: a plan cites it from below.
+_LEVEL_RANK = {"central": 0, "province": 1, "city": 1, "district": 2, "commune": 3}
+
+
+def _rank(m: Mention) -> int:
+    """How high the issuer sits (0 central ... 3 commune); -1 when the text does not say.
+
+    Read from the named issuer, else from an unambiguous symbol ("/TW" is central,
+    "/HU" a district committee); "/TU" is not used: district-level cities sign with it.
+    """
+    if m.organ is not None and m.organ.level in _LEVEL_RANK:
+        return _LEVEL_RANK[m.organ.level]
+    tail = re.split(r"[-/]", m.number.upper())[-1]
+    return {"TW": 0, "HU": 2, "QU": 2}.get(tail, -1)
+
+
+_SYMBOL_SYSTEM = {
+    "TW": "party",
+    "TU": "party",
+    "HU": "party",
+    "QU": "party",
+    "ĐU": "party",
+    "UBND": "state",
+    "MTTQ": "front",
+    "BTT": "front",
+}
+
+
+def _system(m: Mention) -> str | None:
+    if m.organ is not None:
+        return m.organ.system
+    for part in reversed(re.split(r"[-/]", m.number.upper())[1:]):
+        if part in _SYMBOL_SYSTEM:
+            return _SYMBOL_SYSTEM[part]
+    return None
+
+
+def _can_implement(doer: Mention, done: Mention) -> bool:
+    """Whether ``doer`` can carry out ``done``, as far as the text tells who issued them."""
+    if _rank(doer) >= 0 and _rank(done) > _rank(doer):
+        return False
+    return not (_system(doer) == "party" and _system(done) in ("state", "front", "mass_org"))
+
+
+def _sibling_of(prev: Mention, mt: Mention, parent: dict[int, Mention | None]) -> Mention:
+    """Which mention ``mt`` stands beside after "và"/",": ``prev``, unless ``prev`` is of
+    another type and a chain above it has one of ``mt``'s type.
+
+    "Kế hoạch 218 về triển khai Kết luận 70 ... và Kế hoạch 156 ..." lists two plans;
+    "Kế hoạch 88 về triển khai Kết luận 70 và Nghị quyết 05" lists what 88 carries out.
+    """
+    if prev.doc_type == mt.doc_type:
+        return prev
+    up = parent.get(id(prev))
+    while up is not None:
+        if up.doc_type == mt.doc_type:
+            return up
+        up = parent.get(id(up))
+    return prev
+
+
+def merge(into: Mention, other: Mention) -> None:
+    """What one mention of a document says completes another mention of it."""
+    into.date = into.date or other.date
+    into.organ = into.organ or other.organ
+    into.title = into.title or other.title
+
+
+def same_document(a: Mention, b: Mention) -> bool:
+    """Whether two mentions of one number name one document: not when the text gives them
+    different years or different issuers ("Kế hoạch số 62/KH-UBND" of a commune in 2022 and
+    of its district in 2024 are two plans)."""
+    if norm_key(a.number) != norm_key(b.number):
+        return False
+    if a.date and b.date and a.date[:4] != b.date[:4]:
+        return False
+    oa, ob = a.organ, b.organ
+    if oa is not None and ob is not None:
+        if oa.kind != ob.kind:
+            return False
+        if oa.place and ob.place and fold(oa.place) != fold(ob.place):
+            return False
+    return True
+
+
+def walk(mentions: list[Mention]) -> Iterator[Mention]:
+    """Every mention of a forest, depth first."""
+    for m in mentions:
+        yield m
+        yield from walk(m.children)
