@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from ingest.refs import CHAIN_END_SCAN, Mention, find_mentions, norm_key
 from ingest.scan import Scanner
 from ingest.text import fold
+from ontology.vocab import LEVELS, suffix_of
 
 SIBLING_END = re.compile(r"(?:[;,]|\bvà|\bcùng|\bvới)\s*$", re.IGNORECASE)
 # It ends with "$" but the engine tries it at every position of the text before it.
@@ -89,39 +90,36 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
 
 
 # A bare "thành phố" body ranks as a province: a plan cites it from below.
-_LEVEL_RANK = {"central": 0, "province": 1, "city": 1, "district": 2, "commune": 3}
+# How high a level sits: the vocabulary's order (central first); a bare "thành phố" body
+# ranks as a province: a plan cites it from below.
+_LEVEL_RANK = {level: i for i, level in enumerate(LEVELS) if level != "other"}
+_LEVEL_RANK["city"] = _LEVEL_RANK["province"]
+_PARTS = re.compile(r"[-/]")
 
 
 def _rank(m: Mention) -> int:
     """How high the issuer sits (0 central ... 3 commune); -1 when the text does not say.
 
-    Read from the named issuer, else from an unambiguous symbol ("/TW" is central,
-    "/HU" a district committee); "/TU" is not used: district-level cities sign with it.
+    Read from the named issuer, else from a symbol whose suffix only bodies of one
+    level sign with ("/TW" is central, "/HU" a district committee; not "/TU", which
+    district-level cities sign with too: ``level_sure`` in the vocabulary).
     """
     if m.organ is not None and m.organ.level in _LEVEL_RANK:
         return _LEVEL_RANK[m.organ.level]
-    tail = re.split(r"[-/]", m.number.upper())[-1]
-    return {"TW": 0, "HU": 2, "QU": 2}.get(tail, -1)
-
-
-_SYMBOL_SYSTEM = {
-    "TW": "party",
-    "TU": "party",
-    "HU": "party",
-    "QU": "party",
-    "ĐU": "party",
-    "UBND": "state",
-    "MTTQ": "front",
-    "BTT": "front",
-}
+    suffix = suffix_of(_PARTS.split(m.number)[-1])
+    if suffix is None or not suffix.level_sure or suffix.level is None:
+        return -1
+    return _LEVEL_RANK[suffix.level]
 
 
 def _system(m: Mention) -> str | None:
+    """The issuing system: the named issuer's, else the one the symbol's last known suffix says."""
     if m.organ is not None:
         return m.organ.system
-    for part in reversed(re.split(r"[-/]", m.number.upper())[1:]):
-        if part in _SYMBOL_SYSTEM:
-            return _SYMBOL_SYSTEM[part]
+    for part in reversed(_PARTS.split(m.number)[1:]):
+        suffix = suffix_of(part)
+        if suffix is not None:
+            return suffix.system
     return None
 
 

@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ingest.model import Evidence
-from ingest.refs import BASIS_RE, DATE_BODY, TRIGGER_RE, TYPE_WORDS, clean_number, date_of
+from ingest.refs import BASIS_RE, DATE_BODY, TRIGGER_RE, clean_number, date_of
 from ingest.text import NormalizedText
+from ontology.vocab import DOC_TYPE_WORDS
 
 _HEAD_START = re.compile(r"^[ \t]*(?:Thực\s+hiện|Căn\s+cứ|Để\s+|Triển\s+khai\s+thực\s+hiện\s+\S+\s+số)", re.M)
 _HEAD_NUMBER = re.compile(
@@ -35,7 +36,7 @@ _NGAY = re.compile("ngày", re.IGNORECASE)
 _PLACE_TAIL = re.compile(r"(?:^|\s)(?:[A-ZĐÀ-Ỹ][^\s\d/,]*\s?){1,4},$")
 _TYPE_HEADING = re.compile(
     r"^[ \t]*(?P<word>"
-    + "|".join(w.upper().replace(" ", r"\s+") for w in TYPE_WORDS)
+    + "|".join(w.upper().replace(" ", r"\s+") for w in DOC_TYPE_WORDS)
     + r")(?:(?![^\W\d_])|(?=[A-ZĐ][a-zà-ỹđ]))",
     re.MULTILINE,
 )
@@ -155,7 +156,7 @@ def _type_and_title(
     m = _TYPE_HEADING.search(t, 0, max(head_end, 1))
     if not m:
         return None, None, None, {}
-    doc_type = TYPE_WORDS.get(re.sub(r"\s+", " ", m.group("word").lower()))
+    doc_type = DOC_TYPE_WORDS.get(re.sub(r"\s+", " ", m.group("word").lower()))
     ev = {"/doc_type": Evidence.of_span(nt, m.start("word"), m.end("word"), "header:type-line")}
     # The title: the rest of the heading line and following lines, across single
     # blank lines when the next line goes on in lower case (PDF line breaks).

@@ -23,6 +23,7 @@ from ingest.organs import to_issuer
 from ingest.places import gazetteer
 from ingest.refs import BASIS_RE, TRIGGER_RE, Mention, bare_mentions, norm_key, read_tail
 from ingest.text import NormalizedText
+from ontology.vocab import suffix_of
 
 _SENT_END = re.compile(
     # (the leading look-ahead only lets the engine pass over other characters at once)
@@ -38,6 +39,7 @@ _PREAMBLE_KW = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_BREAK = re.compile(r"\n|[.;]\s")
+_PARTS = re.compile(r"[-/]")
 
 
 def preamble_mentions(
@@ -193,37 +195,21 @@ def _cites(nt: NormalizedText, exclude: set[str], context: Issuer | None) -> tup
     return tuple(out)
 
 
-_SYMBOL_BODY = {
-    "TW": ("Trung ương Đảng", "party", "central"),
-    "TU": ("Tỉnh ủy", "party", "province"),
-    "HU": ("Huyện ủy", "party", "district"),
-    "QU": ("Quận ủy", "party", "district"),
-    "TT": ("Thị ủy", "party", "district"),
-    "ĐU": ("Đảng ủy", "party", None),
-    "UBND": ("Ủy ban nhân dân", "state", None),
-    "HĐND": ("Hội đồng nhân dân", "state", None),
-    "TTG": ("Thủ tướng Chính phủ", "state", "central"),
-    "CP": ("Chính phủ", "state", "central"),
-    "MTTQ": ("Ủy ban MTTQ Việt Nam", "front", None),
-    "BVHTTDL": ("Bộ Văn hóa, Thể thao và Du lịch", "state", "central"),
-}
-
-
 def _issuer_from_symbol(number: str, context: Issuer | None) -> Issuer | None:
-    """A reference without "của ...": the body its symbol names ("KL/TW" is central Party)."""
-    parts = re.split(r"[-/]", number.upper())
-    for part in reversed(parts[1:]):
-        body = _SYMBOL_BODY.get(part)
-        if body:
-            name, system, level = body
-            if level == "central":
-                return Issuer(name=None, system=system, level="central")
-            province = context.province if context else None
-            return Issuer(
-                name=None,
-                system=system,
-                level=level,
-                province=province,
-                province_current=gazetteer().current_province(province) if province else None,
-            )
+    """A reference without "của ...": the body its symbol's last known suffix names
+    ("KL/TW" is central Party, "KH/TU" a provincial committee of the plan's province)."""
+    for part in reversed(_PARTS.split(number)[1:]):
+        suffix = suffix_of(part)
+        if suffix is None:
+            continue
+        if suffix.level == "central":
+            return Issuer(name=None, system=suffix.system, level="central")
+        province = context.province if context else None
+        return Issuer(
+            name=None,
+            system=suffix.system,
+            level=suffix.level,
+            province=province,
+            province_current=gazetteer().current_province(province) if province else None,
+        )
     return None

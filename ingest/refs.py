@@ -20,53 +20,12 @@ from functools import lru_cache
 
 from ingest.organs import OrganMatch, match_organ
 from ingest.scan import Scanner
+from ontology.vocab import DOC_TYPE_PREFIXES, DOC_TYPE_WORDS
 
 _WS = re.compile(r"\s+")
 _PARTS = re.compile(r"[-/]")
 
-TYPE_WORDS: dict[str, str] = {
-    "kế hoạch": "ke_hoach",
-    "kết luận": "ket_luan",
-    "nghị quyết": "nghi_quyet",
-    "chỉ thị": "chi_thi",
-    "quyết định": "quyet_dinh",
-    "chương trình": "chuong_trinh",
-    "đề án": "de_an",
-    "hướng dẫn": "huong_dan",
-    "công văn": "cong_van",
-    "thông báo": "thong_bao",
-    "thông tư": "thong_tu",
-    "nghị định": "nghi_dinh",
-    "luật": "luat",
-    "tờ trình": "to_trinh",
-    "báo cáo": "bao_cao",
-    "chiến lược": "chien_luoc",
-    # Party regulations and rules have no type of their own in the contract
-    "quy định": "other",
-    "quy chế": "other",
-    "thông tri": "other",
-}
-# The first letters of a symbol name the type when no word does: "241-KH/TU".
-SYMBOL_TYPES: dict[str, str] = {
-    "KH": "ke_hoach",
-    "KL": "ket_luan",
-    "NQ": "nghi_quyet",
-    "CT": "chi_thi",
-    "QĐ": "quyet_dinh",
-    "QD": "quyet_dinh",
-    "CTR": "chuong_trinh",
-    "CTHĐ": "chuong_trinh",
-    "ĐA": "de_an",
-    "HD": "huong_dan",
-    "TB": "thong_bao",
-    "TT": "thong_tu",
-    "NĐ": "nghi_dinh",
-    "TTR": "to_trinh",
-    "BC": "bao_cao",
-    "CV": "cong_van",
-}
-
-_TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(TYPE_WORDS, key=len, reverse=True))
+_TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(DOC_TYPE_WORDS, key=len, reverse=True))
 # Capitals even inside the case-insensitive pattern: "25 lao động" is no document number.
 _SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđ]*)"
 # Around a separator: up to three spaces, or a PDF line break with a blank line
@@ -155,10 +114,11 @@ def clean_number(num: str, sep: str | None, sym: str, year: str | None = None) -
 
 
 def type_of_symbol(sym: str | None) -> str | None:
+    """The document type the first letters of a symbol name ("KH/TU" -> "ke_hoach"), or None."""
     if not sym:
         return None
     head = _PARTS.split(sym.lstrip("-/"))[0].upper()
-    return SYMBOL_TYPES.get(head)
+    return DOC_TYPE_PREFIXES.get(head)
 
 
 @dataclass
@@ -197,7 +157,7 @@ _NUMBER_ANCHOR = re.compile(rf"\d{_GAP}(?:[-–/]{_GAP})?(?:(?:19|20)\d{{2}}\s{{
 # The same pattern, led by the letters a mention can start with (a type word, "số" or a
 # digit), which the engine checks before it tries the nineteen type words.
 _MENTION_SCAN = re.compile(
-    "(?=[" + "".join(sorted({w[0] for w in TYPE_WORDS} | {"s"})) + r"\d])" + MENTION_RE.pattern,
+    "(?=[" + "".join(sorted({w[0] for w in DOC_TYPE_WORDS} | {"s"})) + r"\d])" + MENTION_RE.pattern,
     MENTION_RE.flags,
 )
 
@@ -262,7 +222,7 @@ def bare_mentions(text: str, start: int = 0, end: int | None = None) -> list[Men
             continue
         sym = _WS.sub("", m.group("sym"))
         word = m.group("type")
-        doc_type = TYPE_WORDS.get(_WS.sub(" ", word.lower())) if word else None
+        doc_type = DOC_TYPE_WORDS.get(_WS.sub(" ", word.lower())) if word else None
         doc_type = doc_type or type_of_symbol(sym) or "other"
         number = clean_number(m.group("num"), m.group("sep"), m.group("sym"), m.group("yr"))
         found.append(Mention(m.start(), m.end(), m.end(), doc_type, number))

@@ -60,6 +60,47 @@ def test_seeds_score_full_marks_on_shared_gold() -> None:
 
 # -- variants of each construction ------------------------------------------------------
 
+_BASED_ON = """UBND TỈNH BẮC NINH
+Số: 12/KH-UBND
+Bắc Ninh, ngày 10 tháng 4 năm 2024
+
+KẾ HOẠCH
+Phát triển thể thao
+
+Căn cứ Kế hoạch số {number} ngày 02/4/2024 về thể thao;
+
+I. MỤC ĐÍCH
+"""
+
+
+@pytest.mark.parametrize(
+    ("number", "system", "level", "province"),
+    [
+        ("12-KL/TW", "party", "central", None),
+        ("9-KH/HU", "party", "district", "Bắc Ninh"),
+        ("5-KH/THU", "party", None, "Bắc Ninh"),  # a city committee: provincial or district
+        ("20/KH-BTT", "front", None, "Bắc Ninh"),
+        ("3/KH-HĐND", "state", None, "Bắc Ninh"),
+        ("3/KH-HDND", "state", None, "Bắc Ninh"),  # "Đ" typed as "D"
+        ("7/QĐ-TTg", "state", "central", None),
+        ("8/KH-XYZ", None, None, None),  # a suffix the vocabulary does not know: no issuer
+    ],
+)
+def test_a_reference_without_its_issuer_takes_what_the_suffix_says(number, system, level, province) -> None:
+    """The suffix's system and level come from the one vocabulary (ontology.vocab.SUFFIXES)."""
+    (ref,) = rec(_BASED_ON.format(number=number))["based_on"]
+    issuer = ref["issuer"]
+    if system is None:
+        assert issuer is None
+        return
+    assert (issuer["name"], issuer["system"], issuer["level"], issuer["province"]) == (
+        None,
+        system,
+        level,
+        province,
+    )
+
+
 DISTRICT_PLAN = """ĐẢNG BỘ TỈNH HÀ GIANG
 BAN THƯỜNG VỤ HUYỆN ỦY ĐỒNG VĂN
 Số 45-KH/HU

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -192,3 +193,28 @@ def test_a_scanner_falls_back_to_finditer_when_any_position_may_match() -> None:
 def test_a_number_cut_by_a_pdf_line_break_is_read(number) -> None:
     (m,) = find_mentions(f"Thực hiện Kế hoạch số {number} ngày 02/4/2024 của Đảng ủy xã Tân Lập")
     assert m.number == "37-KH/ĐU" and m.date == "2024-04-02"
+
+
+@pytest.mark.parametrize(
+    "done",
+    [
+        ("Nghị quyết số 5/NQ-HĐND", "HĐND huyện Bác Ái"),
+        ("Quyết định số 5/QĐ-TTg", "Thủ tướng Chính phủ"),
+        ("Kế hoạch số 7/KH-UBND", "UBND huyện Bác Ái"),
+        ("Kế hoạch số 8/KH-MTTQ-BTT", "Ban Thường trực Ủy ban MTTQ Việt Nam huyện Bác Ái"),
+        ("Kết luận số 70-KL/TW", "Bộ Chính trị"),
+        ("Kế hoạch số 9-KH/TU", "Ban Thường vụ Tỉnh ủy Ninh Thuận"),
+    ],
+)
+def test_a_suffix_nests_a_chain_as_the_named_issuer_does(done) -> None:
+    """Who may carry out whose plan is read from the issuer's name, else from the symbol's
+    suffix in the one vocabulary: both readings nest a chain alike."""
+    from ingest.chains import parse_chain
+
+    ref, organ = done
+
+    def shape(text: str) -> list:
+        return [(r.number, [c.number for c in r.children]) for r in parse_chain(text, 0, len(text))]
+
+    lead = "Kế hoạch số 1-KH/HU về triển khai thực hiện "
+    assert shape(lead + ref) == shape(f"{lead}{ref} của {organ}")
