@@ -22,6 +22,10 @@ from ingest.scan import Scanner
 from ingest.text import fold
 from ontology.vocab import LEVELS, suffix_of
 
+# How deep a chain nests: real ones go three or four deep ("Kế hoạch của huyện thực hiện
+# Kế hoạch của tỉnh thực hiện Kết luận của Bộ Chính trị"); a text nesting deeper is no chain,
+# and every level adds the rest of the sentence to the titles above it.
+MAX_DEPTH = 16
 SIBLING_END = re.compile(r"(?:[;,]|\bvà|\bcùng|\bvới)\s*$", re.IGNORECASE)
 # It ends with "$" but the engine tries it at every position of the text before it.
 _SIBLING_END_SCAN = Scanner(SIBLING_END)
@@ -34,21 +38,28 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
     implemented by the previous one; after ";" it starts a new top-level
     item; after "," or "và" it is a sibling of the previous one. A mention of
     a number already seen (an abbreviation note "(sau đây viết tắt là ...)")
-    adds nothing.
+    adds nothing. A chain nests at most :data:`MAX_DEPTH` deep: the sentence is read
+    up to the mention that would go deeper (the rest are cited documents).
     """
     mentions = find_mentions(text, start, end)
     roots: list[Mention] = []
     parent: dict[int, Mention | None] = {}
+    depth: dict[int, int] = {}
     seen: dict[str, list[Mention]] = {}
     prev: Mention | None = None
 
-    def attach(mt: Mention, to: Mention | None) -> None:
+    def attach(mt: Mention, to: Mention | None) -> bool:
         # Climb until the link is one that exists: a higher body never carries out a
         # lower body's plan, and a Party committee never carries out a State or Front plan.
         while to is not None and not _can_implement(to, mt):
             to = parent.get(id(to))
+        d = depth[id(to)] + 1 if to is not None else 1
+        if d > MAX_DEPTH:
+            return False
         (to.children if to is not None else roots).append(mt)
         parent[id(mt)] = to
+        depth[id(mt)] = d
+        return True
 
     for mt in mentions:
         key = norm_key(mt.number)
@@ -64,17 +75,20 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
             # ("224-KH/TU về thực hiện Kết luận 70" after "241-KH/TU thực hiện Kết luận 70").
             merge(same, mt)
             if chained and prev is not None and not same_document(prev, mt):
-                attach(mt, prev)
+                if not attach(mt, prev):
+                    break
                 prev = mt
             continue
         if prev is None or ";" in between and not chained:
-            attach(mt, None)
+            to = None
         elif chained:
-            attach(mt, prev)
+            to = prev
         elif _SIBLING_END_SCAN.search(between):
-            attach(mt, parent.get(id(_sibling_of(prev, mt, parent))))
+            to = parent.get(id(_sibling_of(prev, mt, parent)))
         else:
-            attach(mt, None)
+            to = None
+        if not attach(mt, to):
+            break
         seen.setdefault(key, []).append(mt)
         prev = mt
     for mt in walk(roots):
@@ -89,7 +103,6 @@ def parse_chain(text: str, start: int, end: int) -> list[Mention]:
     return roots
 
 
-# A bare "thành phố" body ranks as a province: a plan cites it from below.
 # How high a level sits: the vocabulary's order (central first); a bare "thành phố" body
 # ranks as a province: a plan cites it from below.
 _LEVEL_RANK = {level: i for i, level in enumerate(LEVELS) if level != "other"}
@@ -172,7 +185,10 @@ def same_document(a: Mention, b: Mention) -> bool:
 
 
 def walk(mentions: list[Mention]) -> Iterator[Mention]:
-    """Every mention of a forest, depth first."""
-    for m in mentions:
+    """Every mention of a forest, depth first (with a stack: a generator per level made
+    every mention cost the depth it sits at)."""
+    stack = list(reversed(mentions))
+    while stack:
+        m = stack.pop()
         yield m
-        yield from walk(m.children)
+        stack.extend(reversed(m.children))

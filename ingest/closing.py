@@ -31,6 +31,13 @@ _COLUMN_GAP = re.compile(r"[ \t]{6,}")
 _ITEM_MARK = re.compile(r"^[-+•*]\s*")
 _LUU = re.compile(r"Lưu\b")
 _RECIPIENTS = re.compile(r"^[ \t]*Nơi\s+nhận\s*:?", re.MULTILINE | re.IGNORECASE)
+# "(báo cáo)", "(để thực hiện)" after a recipient, with the spaces before it (tried from
+# the start of a run of spaces only: from each of them it cost the square of its length).
+_PURPOSE = re.compile(
+    r"(?<!\s)\s*\((?:để\s+)?(?:báo\s+cáo|b/c|thực\s+hiện|t/h|phối\s+hợp|biết)\)", re.IGNORECASE
+)
+_OPENING = re.compile(r"[(\[]")
+_CLOSER = {"(": ")", "[": "]"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,7 @@ def _signer(nt: NormalizedText, column: str) -> tuple[Signer | None, Evidence | 
     seen_title = False
     for lm in re.finditer(r"[^\n]+", t[pos:] if pos >= 0 else ""):
         s = lm.group(0).strip().strip("*").strip()
-        name = re.sub(r"\(.*?\)|\[.*?\]", "", s).strip(" .")
+        name = _drop_notes(s).strip(" .")
         if not name or re.fullmatch(r"(?i)đã\s+ký|ký\s+tên.*|\(?chữ\s+ký.*", name):
             continue
         words = name.split()
@@ -131,7 +138,7 @@ def _recipients(t: str) -> tuple[str, ...]:
         if s.endswith(":"):
             continue
         s = _ITEM_MARK.sub("", s)
-        s = re.sub(r"\s*\((?:để\s+)?(?:báo\s+cáo|b/c|thực\s+hiện|t/h|phối\s+hợp|biết)\)", "", s, flags=re.I)
+        s = _PURPOSE.sub("", s)
         s = s.strip(" ,;.")
         if not s or _LUU.match(s):
             continue
@@ -139,6 +146,26 @@ def _recipients(t: str) -> tuple[str, ...]:
         if len(out) > 60:
             break
     return tuple(out)
+
+
+def _drop_notes(line: str) -> str:
+    r"""``re.sub(r"\(.*?\)|\[.*?\]", "", line)`` for one line, in time linear in its length:
+    a bracket opened after the last closing one of its kind closes nowhere, and the
+    pattern tried at each of them read the rest of the line."""
+    last = {"(": line.rfind(")"), "[": line.rfind("]")}
+    out: list[str] = []
+    kept = i = 0
+    while (m := _OPENING.search(line, i)) is not None:
+        x = m.start()
+        opener = line[x]
+        if last[opener] > x:
+            close = line.index(_CLOSER[opener], x + 1)
+            out.append(line[kept:x])
+            kept = i = close + 1
+        else:
+            i = x + 1
+    out.append(line[kept:])
+    return "".join(out)
 
 
 def _title_case(s: str) -> str:

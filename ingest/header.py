@@ -45,6 +45,10 @@ SECTION = re.compile(
     re.MULTILINE,
 )
 _NEXT_VISIBLE = re.compile(r"\s*(\S)")
+# How far section I may lie from the title: the preambles of real plans run to 1,600
+# characters; a text without section I within this reach reads 3,000 characters as its
+# preamble (as one without any does), so that a preamble costs the same whatever follows.
+MAX_PREAMBLE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,7 @@ def read_header(nt: NormalizedText) -> Header:
     date, place_line, date_ev = _date(nt, head_end)
     doc_type, title, title_span, title_ev = _type_and_title(nt, head_end)
     pre_start = title_span[1] if title_span else 0
-    sec = SECTION.search(t, pre_start)
+    sec = SECTION.search(t, pre_start, pre_start + MAX_PREAMBLE)
     pre_end = sec.start() if sec else min(len(t), pre_start + 3000)
     return Header(
         number=number,
@@ -167,14 +171,17 @@ def _type_and_title(
     if t[pos:line_end].strip():
         lines.append((pos, line_end))
     cur = line_end + 1
+    visible = -1  # where the next visible character after a blank line is (len(t): none)
     while cur < len(t) and len(lines) < 8:
         nl = t.find("\n", cur)
         nl = len(t) if nl < 0 else nl
         line = t[cur:nl]
         s = line.strip()
         if not s:
-            nxt = _NEXT_VISIBLE.match(t, nl)
-            if lines and (not nxt or not nxt.group(1).islower()):
+            if visible < nl:  # (the same for every line of a run of blank lines)
+                nxt = _NEXT_VISIBLE.match(t, nl)
+                visible = nxt.start(1) if nxt else len(t)
+            if lines and (visible == len(t) or not t[visible].islower()):
                 break
             cur = nl + 1
             continue

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 
 from ingest.chains import walk
 from ingest.model import Evidence, Issuer
-from ingest.organs import OrganMatch, find_organs, full_name, organ_unit, to_issuer
+from ingest.organs import OrganMatch, find_organs, full_name, iter_organs, organ_unit, to_issuer
 from ingest.places import base_name, gazetteer
 from ingest.refs import Mention
 from ingest.scan import Scanner
@@ -123,27 +124,43 @@ def _organs_before_verbs(t: str, start: int, end: int) -> list[OrganMatch]:
     again costs a scan of the whole preamble. An organ and the spaces after it hold
     none of "/;:()", and no organ match crosses one, so the organs before a verb are
     found by scanning from the last such character before the verb, exactly as a
-    scan from ``start`` finds them.
+    scan from ``start`` finds them. Verbs come in text order: the scan from one such
+    character goes on from where the previous verb left it (a scan restarted at every
+    verb made a line of verbs without one cost its square).
     """
     n = len(t)
-    rev: str | None = None
     found: dict[int, OrganMatch] = {}
+    stops = _ORGAN_STOP.finditer(t, start)
+    next_stop = next(stops, None)
+    w = start  # just after the last stop character before the verb (or ``start``)
+    scan_from = -1
+    organs: Iterator[tuple[int, OrganMatch | None]] = iter(())
+    pending: tuple[int, OrganMatch | None] | None = None
+
+    def skip(s: int) -> bool:
+        return s in found or _OF_BEFORE.search(t, max(0, s - 6), s) is not None
+
     for v in _VERB.finditer(t, start, n):
         q = v.start()
         if q > end + 60 and t[end + 60 : q].strip():
             break  # no organ read before ``end`` can reach this far
-        if rev is None:
-            rev = t[::-1]
-        back = _ORGAN_STOP.search(rev, n - q, n - start)
-        w = n - back.start() if back else start
-        for om in find_organs(
-            t,
-            w,
-            end,
-            skip=lambda s: s in found or _OF_BEFORE.search(t, max(0, s - 6), s) is not None,
-            stop=q,
-        ):
-            found[om.start] = om
+        while next_stop is not None and next_stop.start() < q:
+            w = next_stop.end()
+            next_stop = next(stops, None)
+        if w != scan_from:
+            scan_from, pending = w, None
+            organs = iter_organs(t, w, end, skip)
+        while True:
+            if pending is None:
+                pending = next(organs, None)
+                if pending is None:
+                    break
+            s, om = pending
+            if s > q:
+                break
+            if om is not None:
+                found[s] = om
+            pending = None
     return [found[k] for k in sorted(found)]
 
 

@@ -28,7 +28,9 @@ from ontology.vocab import suffix_of
 _SENT_END = re.compile(
     # (the leading look-ahead only lets the engine pass over other characters at once)
     r"(?=[.:n;,\s])(?:(?<!\bTP)(?<!\bTp)(?<!\bnt)\.(?=\s*$|\s+[A-ZĐÀ-Ỹ])|:\s*\n|như\s+sau"
-    r"|[;,]?[ \t]*\n(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa))"
+    # (a run of spaces is tried from its start only: from each of them it cost the square of its length)
+    r"|(?:[;,]|(?<![ \t]))[ \t]*\n"
+    r"(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa))"
     # "..., xét đề nghị của Công an huyện tại Tờ trình số 85": a proposal, not carried out
     r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị)",
     re.MULTILINE,
@@ -70,16 +72,24 @@ def references(
 
 
 def _preamble_refs(t: str, start: int, end: int) -> tuple[list[Mention], list[Mention]]:
-    """References of the "Thực hiện ..." and "Căn cứ ..." sentences before section I."""
+    """References of the "Thực hiện ..." and "Căn cứ ..." sentences before section I.
+
+    A sentence's documents already named by an earlier sentence are left out; the
+    earlier ones are looked up by number (not compared one by one: a preamble of
+    many sentences cost the square of its length), and where a sentence ends is
+    searched for once for all the sentences that end there.
+    """
     implements: list[Mention] = []
     based: list[Mention] = []
+    have: dict[str, list[Mention]] = {}  # number -> the mentions of the trees taken so far
+    ends = _SentenceEnds(t, end)
     for m in _preamble_keywords(t, end):
         if m.start() < start:
             continue
         kw = m.group("kw")
         if not kw[0].isupper():
             continue
-        sent_end = _sentence_end(t, m.end(), end)
+        sent_end = ends.after(m.end())
         forest = parse_chain(t, m.end(), sent_end)
         if not forest:
             continue
@@ -87,14 +97,28 @@ def _preamble_refs(t: str, start: int, end: int) -> tuple[list[Mention], list[Me
         if len(t[m.end() : forest[0].start].strip()) > 160:
             continue
         target = based if BASIS_RE.match(kw) else implements
-        have = list(walk(implements + based))
-        target.extend(f for f in forest if not any(same_document(f, x) for x in have))
+        new = [f for f in forest if not any(same_document(f, x) for x in have.get(norm_key(f.number), ()))]
+        target.extend(new)
+        for x in walk(new):
+            have.setdefault(norm_key(x.number), []).append(x)
     return implements, based
 
 
-def _sentence_end(t: str, pos: int, limit: int) -> int:
-    m = _SENT_END.search(t, pos, limit)
-    return m.start() if m else limit
+class _SentenceEnds:
+    """Where the sentence that starts at a position ends: the next :data:`_SENT_END` (or
+    ``limit``), for positions that come in text order. A search from ``p`` finds the
+    same end as one from an earlier position whose end lies at or after ``p`` (the
+    engine tries each position alike whatever the search started from)."""
+
+    def __init__(self, t: str, limit: int) -> None:
+        self.t, self.limit = t, limit
+        self.searched_from, self.found = limit + 1, limit
+
+    def after(self, pos: int) -> int:
+        if not self.searched_from <= pos <= self.found:
+            m = _SENT_END.search(self.t, pos, self.limit)
+            self.searched_from, self.found = pos, m.start() if m else self.limit
+        return self.found
 
 
 def _preamble_keywords(t: str, end: int) -> list[re.Match[str]]:
@@ -138,10 +162,14 @@ def _add_title_refs(implements: list[Mention], title_refs: list[Mention]) -> lis
 def _fill_from_twins(roots: list[Mention]) -> None:
     """Every mention of the same document shares what any mention says (date, issuer)."""
     groups: list[list[Mention]] = []
+    by_number: dict[str, list[list[Mention]]] = {}  # the groups of each number, in order
     for m in walk(roots):
-        group = next((g for g in groups if same_document(g[0], m)), None)
+        same = by_number.setdefault(norm_key(m.number), [])
+        group = next((g for g in same if same_document(g[0], m)), None)
         if group is None:
-            groups.append([m])
+            group = [m]
+            groups.append(group)
+            same.append(group)
         else:
             group.append(m)
     for first, *others in groups:

@@ -138,7 +138,28 @@ class Mention:
     title_start: int | None = None  # after "về", when the text gives a title
 
 
-_TITLE_STOP = re.compile(r"[;(]|\.\s|\.$|\n\s*\n(?=\s*[A-ZĐ])")
+# Where a title ends: ";", "(", a sentence end, or a blank line before a capital
+# (:func:`_title_stop`; the last is found run by run of blank space).
+_TITLE_STOP = re.compile(r"[;(]|\.\s|\.$")
+_NEWLINE_RUN = re.compile(r"\n\s*")
+_CAPITAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ")
+
+
+def _title_stop(seg: str) -> int:
+    r"""Where the title in ``seg`` ends: the start of the first match of
+    ``[;(]|\.\s|\.$|\n\s*\n(?=\s*[A-ZĐ])``, or ``len(seg)``.
+
+    Why not that pattern: tried at every line break of a run of blank lines, its last
+    part reads the rest of the run each time (the square of the run's length). A run
+    of blank space that holds two line breaks and ends before a capital stops the
+    title at its first line break; no other of its line breaks can come first.
+    """
+    m = _TITLE_STOP.search(seg)
+    stop = m.start() if m else len(seg)
+    for run in _NEWLINE_RUN.finditer(seg, 0, stop):
+        if run.group().count("\n") >= 2 and run.end() < len(seg) and seg[run.end()] in _CAPITAL:
+            return run.start()
+    return stop
 
 
 def _valid_symbol(m: re.Match[str]) -> bool:
@@ -166,6 +187,7 @@ _MENTION_SCAN = re.compile(
 # inside a mention (up to four more digits, then spaces, a colon and up to six words:
 # "số", and a type word with "liên tịch" / "hành động"). Over-long is safe, short is not.
 _PREFIX_BACK = re.compile(r"\d{0,4}(?:[\s:]*[^\W\d_]+){0,6}")
+_SPACES_ONLY = re.compile(r"[\s:]*")
 
 
 def _mention_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
@@ -178,26 +200,44 @@ def _mention_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]
     may precede that digit: the search starts there. No match crosses a character it
     cannot hold, so the search ends at the next one (the pattern's final look-ahead
     sees the same non-word character, or the end, either way).
+
+    Linear in the length of the range: anchors come in text order, so the next
+    character a mention cannot hold is searched for again only once an anchor has
+    passed the one found before (a line of 50,000 mentions without one was read
+    50,000 times over); the text read backwards from an anchor is only the stretch
+    since the scan position, which moves past the anchor each time.
     """
-    rev: str | None = None  # the text backwards, to read before an anchor at C speed
-    n = len(text)
     pos = start
+    cut = -1  # the next character no mention holds, at or after the last anchor (end: none)
     while pos < end:
         a = _NUMBER_ANCHOR.search(text, pos, end)
         if a is None:
             return
-        if rev is None:
-            rev = text[::-1]
-        back = _PREFIX_BACK.match(rev, n - a.start(), n - pos)
-        from_ = n - back.end() if back else a.start()
-        ahead = _MENTION_CUT.search(text, a.start(), end)
-        seg_end = ahead.start() if ahead else end
-        m = _MENTION_SCAN.search(text, from_, seg_end)
+        anchor = a.start()
+        from_ = anchor - _prefix_back(text, pos, anchor)
+        if cut < anchor:
+            ahead = _MENTION_CUT.search(text, anchor, end)
+            cut = ahead.start() if ahead else end
+        m = _MENTION_SCAN.search(text, from_, cut)
         if m is None:
-            pos = seg_end + 1
+            pos = cut + 1
             continue
         yield m
         pos = m.end()
+
+
+def _prefix_back(text: str, pos: int, anchor: int) -> int:
+    """How far before ``anchor`` (not before ``pos``) the words of a mention may start:
+    :data:`_PREFIX_BACK` matched on the text read backwards, first on a short window."""
+    lo = max(pos, anchor - 256)
+    back = _PREFIX_BACK.match(text[lo:anchor][::-1])
+    n = back.end() if back is not None else 0
+    if lo > pos and _SPACES_ONLY.fullmatch(text, lo, anchor - n):
+        # the match may go on past the window (it reached the window's start, or stopped in
+        # spaces that a word before the window may follow): read the whole stretch
+        back = _PREFIX_BACK.match(text[pos:anchor][::-1])
+        n = back.end() if back is not None else 0
+    return n
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
@@ -238,7 +278,7 @@ def read_tail(text: str, mt: Mention, limit: int) -> None:
         pos = dm.end()
     om = _TAIL_OF.match(text, pos, limit)
     if om:
-        organ = match_organ(text[:limit], om.end())
+        organ = match_organ(text, om.end(), limit)
         if organ:
             mt.organ = organ
             pos = organ.end
@@ -252,14 +292,14 @@ def read_tail(text: str, mt: Mention, limit: int) -> None:
     if tm:
         mt.title_start = tm.end()
         seg = text[tm.end() : limit]
-        stop = _TITLE_STOP.search(seg)
-        title = seg[: stop.start()] if stop else seg
+        stop = _title_stop(seg)
+        title = seg[:stop]
         title = _WS.sub(" ", title).strip(" ,.;:-")
         # a chained mention follows: cut its lead-in words off the title
         title = CHAIN_END_SCAN.sub("", title).strip(" ,")
         if title:
             mt.title = title
-        pos = tm.end() + (stop.start() if stop else len(seg))
+        pos = tm.end() + stop
     mt.end = max(mt.num_end, pos)
 
 

@@ -119,6 +119,23 @@ class Scanner:
         out.append(text[last:])
         return "".join(out)
 
+    def every_match(self, text: str) -> Iterator[re.Match[str]]:
+        """``pattern.match(text, p)`` at every position ``p`` where it matches, overlapping
+        matches included, in text order; tried only where a match can start."""
+        if self.candidates is None:
+            for p in range(len(text) + 1):
+                m = self.pattern.match(text, p)
+                if m is not None:
+                    yield m
+            return
+        pos = 0
+        while (c := self.candidates.search(text, pos)) is not None:
+            p = c.start()
+            m = self.pattern.match(text, p)
+            if m is not None:
+                yield m
+            pos = p + 1
+
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         endpos = len(text) if endpos is None else endpos
         if self.candidates is None:

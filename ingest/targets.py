@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from ingest.model import Evidence, Target
 from ingest.scan import Scanner
@@ -45,6 +46,16 @@ _YEAR_PATTERNS = tuple(
 _YEAR_HINT = re.compile(r"năm|đoạn", re.IGNORECASE)  # in every one of them
 
 
+# A target is read in a clause of a sentence: none is read in a "clause" longer than this
+# (real ones run to 260 characters), and at most this many are read in one clause (real
+# ones hold three), so that what a target carries of its clause stays within the text's size.
+MAX_CLAUSE = 1_000
+MAX_PER_CLAUSE = 10
+# The words that end a target's indicator: "Tỷ lệ người tập luyện | đạt 35%".
+_INDICATOR_END = re.compile(r"\s+(?:đạt|chiếm)\b")
+_INDICATOR_WORDS = ("đạt", "chiếm")
+
+
 def read_targets(nt: NormalizedText) -> tuple[Target, ...]:
     """Numeric targets: every "N%" in a clause that reads as a goal, with its year.
 
@@ -52,6 +63,11 @@ def read_targets(nt: NormalizedText) -> tuple[Target, ...]:
     wrapped inside a sentence (PDF text) does not end it. The year is the nearest
     "đến năm YYYY" before the number in the clause, else in its paragraph, else in
     the nearest heading above ("2. Mục tiêu cụ thể đến năm 2030").
+
+    Linear in the length of the text: the goal words and the years are found once in
+    the whole text and looked up by position for each number (a paragraph of many
+    numbers was read again for each of them), and what a clause yields (its text, its
+    evidence, the indicator before "đạt") is read once for all its numbers.
     """
     t = nt.text
     out: list[Target] = []
@@ -64,21 +80,32 @@ def read_targets(nt: NormalizedText) -> tuple[Target, ...]:
     b_starts = [s for s, _e in bounds]
     b_ends = [e for _s, e in bounds]
     paras = [m.end() for m in _PARA_BOUND.finditer(t)]
+    goals = _Spans.every(_GOAL_SCAN, t)
+    years = [_Spans.found(p, t) for p in _YEAR_PATTERNS]
+    clause: _Clause | None = None
+    heading_years: dict[int, int | None] = {}
     for pm in numbers:
-        unit = re.sub(r"\s+", " ", pm.group("unit"))
         i = bisect_right(b_ends, pm.start())
         s_start = b_ends[i - 1] if i else 0
         j = bisect_left(b_starts, pm.end())
         s_end = b_starts[j] if j < len(b_starts) else len(t)
+        if s_end - s_start > MAX_CLAUSE:
+            continue
+        if clause is None or clause.start != s_start:
+            clause = _Clause(nt, s_start, s_end)
+        if clause.taken >= MAX_PER_CLAUSE:
+            continue
         k = bisect_right(paras, s_start)
         p_start = paras[k - 1] if k else 0
-        sent = t[s_start:s_end]
-        context = t[p_start:s_end]
-        if not _GOAL_SCAN.search(context):
+        if not goals.any_within(p_start, s_end):
             continue
-        year = _year_in(t[s_start : pm.start()]) or _year_in(t[p_start : pm.start()]) or _year_in(sent)
-        year = year or _heading_year(t, p_start)
-        before = t[max(s_start, pm.start() - 30) : pm.start()]
+        b = pm.start()
+        year = _year_in(years, s_start, b) or _year_in(years, p_start, b) or _year_in(years, s_start, s_end)
+        if not year:
+            if p_start not in heading_years:
+                heading_years[p_start] = _heading_year(t, p_start)
+            year = heading_years[p_start]
+        before = t[max(s_start, b - 30) : b]
         after = t[pm.end() : pm.end() + 15]
         comparator = "="
         if re.search(r"trên\s*$", before):
@@ -88,42 +115,136 @@ def read_targets(nt: NormalizedText) -> tuple[Target, ...]:
         if re.search(r"dưới\s*$", before):
             comparator = "<"
         value = _number(pm.group("num"))
-        ind = re.split(r"\s+(?:đạt|chiếm)\b", sent[: pm.start() - s_start])[0]
-        ind = re.sub(r"^(?:\s*(?:[-+*•]|[a-zđ]\)|\d+(?:\.\d+)*[.)]))*\s*", "", ind)  # list markers
-        ind = re.sub(r"^(?:Phấn|Phân|Phần)\s+đ[ấầ]u\s+", "", ind, flags=re.I)
-        ind = re.sub(r"^(?:đến|tới)\s+năm\s+\d{4}\s*,?\s*", "", ind, flags=re.I)
-        ind = re.sub(r"\s+", " ", ind).strip(" ,:-")
+        ind = clause.indicator(b)
         key = (value, year, ind)
         if key in seen:
             continue
         seen.add(key)
+        clause.taken += 1
         out.append(
             Target(
                 indicator=ind or None,
                 comparator=comparator,
                 value=value,
-                unit=unit,
+                unit=re.sub(r"\s+", " ", pm.group("unit")),
                 year=year,
-                text=re.sub(r"\s+", " ", sent).strip(" -+"),
-                evidence=Evidence.of_span(nt, s_start, s_end, "regex:target", 0.8),
+                text=clause.text,
+                evidence=clause.evidence,
             )
         )
     return tuple(out)
 
 
-def _heading_year(t: str, pos: int) -> int | None:
-    """The year of the nearest heading above: "2. Mục tiêu cụ thể đến năm 2030"."""
-    lines = t[:pos].rsplit("\n", 25)[-25:]
-    for line in reversed(lines):
-        s = line.strip()
-        if 0 < len(s) < 120:
-            y = _year_in(s)
-            if y:
-                return y
+class _Clause:
+    """One clause ``[start, end)`` of the text, and what its targets share."""
+
+    def __init__(self, nt: NormalizedText, start: int, end: int) -> None:
+        t = nt.text
+        self.t, self.start, self.end = t, start, end
+        self.text = re.sub(r"\s+", " ", t[start:end]).strip(" -+")
+        self.evidence = Evidence.of_span(nt, start, end, "regex:target", 0.8)
+        self.taken = 0  # targets read in it so far
+        self.first_end = _INDICATOR_END.search(t, start, end)  # the first "đạt" of the clause
+        self._after_first: str | None = None
+
+    def indicator(self, b: int) -> str:
+        r"""What the clause says before the number at ``b``: its text up to the first " đạt" /
+        " chiếm" before ``b`` (else up to ``b``), without list marks and lead-in words.
+
+        The same as ``re.split(r"\s+(?:đạt|chiếm)\b", clause[:b])[0]``: the clause's first
+        such words end before ``b``, or else the words end right at ``b`` ("đạt" and the
+        number written together, where the cut text ends on a word boundary).
+        """
+        f = self.first_end
+        if f is not None and f.end() < b:
+            if self._after_first is None:
+                self._after_first = _indicator(self.t[self.start : f.start()])
+            return self._after_first
+        t, start = self.t, self.start
+        cut = b
+        for word in _INDICATOR_WORDS:
+            w = b - len(word)
+            if w > start and t.startswith(word, w) and t[w - 1].isspace():
+                cut = w - 1
+                while cut > start and t[cut - 1].isspace():
+                    cut -= 1
+                break
+        return _indicator(t[start:cut])
+
+
+def _indicator(s: str) -> str:
+    s = re.sub(r"^(?:\s*(?:[-+*•]|[a-zđ]\)|\d+(?:\.\d+)*[.)]))*\s*", "", s)  # list markers
+    s = re.sub(r"^(?:Phấn|Phân|Phần)\s+đ[ấầ]u\s+", "", s, flags=re.I)
+    s = re.sub(r"^(?:đến|tới)\s+năm\s+\d{4}\s*,?\s*", "", s, flags=re.I)
+    return re.sub(r"\s+", " ", s).strip(" ,:-")
+
+
+class _Spans:
+    """Matches of a pattern in the whole text, by position: their starts and ends, sorted."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        self.starts = [s for s, _e, _g in spans]
+        self.ends = [e for _s, e, _g in spans]
+        self.groups = [g for _s, _e, g in spans]
+        # the least end of the matches from each one on
+        self.min_end = list(accumulate(reversed(self.ends), min))[::-1]
+
+    @classmethod
+    def every(cls, scanner: Scanner, t: str) -> _Spans:
+        """The match at every position where one starts (they may overlap)."""
+        return cls([(m.start(), m.end(), "") for m in scanner.every_match(t)])
+
+    @classmethod
+    def found(cls, pattern: re.Pattern[str], t: str) -> _Spans:
+        """``pattern.finditer(t)`` with its first group (the year patterns' matches never overlap:
+        these are the matches at every position)."""
+        return cls([(m.start(), m.end(), m.group(1)) for m in pattern.finditer(t)])
+
+    def any_within(self, a: int, b: int) -> bool:
+        """Whether a match lies inside ``[a, b)``: ``pattern.search(t[a:b])``, for a pattern
+        whose match at a position has one extent and no look-around."""
+        i = bisect_left(self.starts, a)
+        return i < len(self.starts) and self.min_end[i] <= b
+
+    def last_within(self, a: int, b: int) -> str | None:
+        """The group of the last match inside ``[a, b)`` (the matches do not overlap)."""
+        i = bisect_right(self.ends, b) - 1
+        return self.groups[i] if i >= 0 and self.starts[i] >= a else None
+
+
+def _year_in(years: list[_Spans], a: int, b: int) -> int | None:
+    """``_year_of(t[a:b])``, from the year patterns' matches in the whole text.
+
+    The same answer: none of their matches overlap another, and ``a`` and ``b`` fall
+    where the patterns' word boundaries read alike in the cut text and the whole (``a``
+    after a bound's space, ";" or line break; ``b`` at a bound or at a number that no
+    digit precedes)."""
+    for spans in years:
+        y = spans.last_within(a, b)
+        if y is not None:
+            return int(y)
     return None
 
 
-def _year_in(s: str) -> int | None:
+def _heading_year(t: str, pos: int) -> int | None:
+    """The year of the nearest heading above: "2. Mục tiêu cụ thể đến năm 2030".
+
+    (the 25 lines before ``pos``, read back from it without copying the text before it)"""
+    end = pos
+    for _ in range(25):
+        nl = t.rfind("\n", 0, end)
+        s = t[nl + 1 : end].strip()
+        if 0 < len(s) < 120:
+            y = _year_of(s)
+            if y:
+                return y
+        if nl < 0:
+            break
+        end = nl
+    return None
+
+
+def _year_of(s: str) -> int | None:
     """The year of the last "đến (hết) năm YYYY", "cuối năm YYYY", "giai đoạn X - YYYY" or,
     failing those, a plain "năm YYYY" in ``s``."""
     if not _YEAR_HINT.search(s):

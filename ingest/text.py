@@ -49,7 +49,9 @@ def _swap_tone(m: re.Match[str]) -> str:
 # is scanned only with the alternatives whose character it holds (one that is absent
 # cannot match), in this order, which keeps the result of the whole pattern.
 _ARTEFACT_PARTS: tuple[tuple[str | None, str], ...] = (
-    ("[", r"\[bookmark:[^\]]*\]"),  # [bookmark: _Hlk161663991]
+    # [bookmark: _Hlk161663991] (Word's names have at most 40 characters: a bound keeps every
+    # unclosed "[bookmark:" from reading the rest of the text)
+    ("[", r"\[bookmark:[^\]]{0,100}\]"),
     ("*", r"\*{1,3}"),  # **bold**, *italic*
     ("#", r"^[ \t]*#{1,6}[ \t]+"),  # ### heading
     ("\\", r"(?<=\S)[ \t]*\\$"),  # markdown hard break written as a backslash
