@@ -14,8 +14,10 @@ campaigns.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import count
 
 from rapidfuzz import fuzz, process
 
@@ -78,43 +80,47 @@ def canonical(name: str) -> str | None:
 
 
 def find_campaigns(text: str) -> list[str]:
+    """The campaigns ``text`` names, by canonical name, in order of first mention."""
     table, searchable = _labels()
-    found: list[tuple[int, str]] = []
+    # name -> (position, order of finding) of its first mention (ties: the one found first)
+    first: dict[str, tuple[int, int]] = {}
+    found = count()
+
+    def note(pos: int, name: str) -> None:
+        n = next(found)
+        if name not in first or pos < first[name][0]:
+            first[name] = (pos, n)
+
     # 1. quoted names: known ones anywhere, new ones after a campaign keyword
-    quotes = quotations(text)
-    contexts = _campaign_contexts(text, quotes)
-    for q, in_context in zip(quotes, contexts, strict=True):
+    prev: Quotation | None = None
+    prev_context = False
+    for q in quotations(text):
+        in_context = _in_campaign_context(text, q, prev, prev_context)
         known = canonical(q.name)
         if known:
-            found.append((q.start, known))
-            continue
-        if in_context:
-            found.append((q.start, q.name[:1].upper() + q.name[1:]))
+            note(q.start, known)
+        elif in_context:
+            note(q.start, q.name[:1].upper() + q.name[1:])
+        prev, prev_context = q, in_context
     # 2. known names without quotes
     folded = fold(text)
     for key in searchable:
         idx = folded.find(key)
         if idx >= 0:
-            found.append((_approx_pos(text, folded, idx), table[key]))
-    return list(dict.fromkeys(name for _pos, name in sorted(found, key=lambda x: x[0])))
+            note(_approx_pos(text, folded, idx), table[key])
+    return sorted(first, key=first.__getitem__)
 
 
-def _campaign_contexts(text: str, quotes: list[Quotation]) -> list[bool]:
-    """For each quote: is it introduced by "cuộc vận động"/"phong trào", directly or through
-    a list of quotes ("phong trào “A”, “B” và “C”")? A quote without a keyword of its own
-    after a list gap answers as the quote before it (one pass, not a walk back per quote)."""
-    out: list[bool] = []
-    for j, q in enumerate(quotes):
-        lead_start = quotes[j - 1].end if j > 0 else max(0, q.start - 80)
-        lead = text[max(lead_start, q.start - 80) : q.start]
-        km = _KEYWORD_SCAN.search(lead)
-        if km:
-            out.append(km.group(1).lower().startswith(("cuộc", "phong")))
-        elif j > 0 and _LIST_GAP.match(text[quotes[j - 1].end : q.start]):
-            out.append(out[j - 1])
-        else:
-            out.append(False)
-    return out
+def _in_campaign_context(text: str, q: Quotation, prev: Quotation | None, prev_context: bool) -> bool:
+    """Is quote ``q`` introduced by "cuộc vận động"/"phong trào", directly or through a list
+    of quotes ("phong trào “A”, “B” và “C”")? Without a keyword of its own, a quote after a
+    list gap answers as the quote before it (``prev_context``): one pass, not a walk back
+    over the list for each quote."""
+    lead_start = prev.end if prev is not None else max(0, q.start - 80)
+    km = _KEYWORD_SCAN.search(text[max(lead_start, q.start - 80) : q.start])
+    if km:
+        return km.group(1).lower().startswith(("cuộc", "phong"))
+    return prev is not None and prev_context and _LIST_GAP.match(text[prev.end : q.start]) is not None
 
 
 def _approx_pos(text: str, folded: str, idx: int) -> int:
@@ -131,7 +137,7 @@ class Quotation:
     name: str
 
 
-def quotations(text: str) -> list[Quotation]:
+def quotations(text: str) -> Iterator[Quotation]:
     """``QUOTED.finditer(text)``, found in time linear in the length of ``text``.
 
     A match opens at a quotation mark and closes at the first closing mark after it
@@ -141,7 +147,6 @@ def quotations(text: str) -> list[Quotation]:
     first and last visible characters (the core, which every choice holds) and how many
     units the spaces on either side can add, as the pattern's backtracking would find.
     """
-    out: list[Quotation] = []
     pos = 0
     between: _Between | None = None
     while (o := _OPENING.search(text, pos)) is not None:
@@ -155,9 +160,8 @@ def quotations(text: str) -> list[Quotation]:
         if name is None:
             pos = q + 1
         else:
-            out.append(Quotation(q, between.close + 1, name))
+            yield Quotation(q, between.close + 1, name)
             pos = between.close + 1
-    return out
 
 
 class _Between:

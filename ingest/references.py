@@ -16,12 +16,13 @@ point where the references depend on the rest of the reading.
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from ingest.chains import merge, parse_chain, same_document, walk
 from ingest.model import Evidence, Issuer, Ref
 from ingest.organs import to_issuer
 from ingest.places import gazetteer
-from ingest.refs import BASIS_RE, TRIGGER_RE, Mention, bare_mentions, norm_key, read_tail
+from ingest.refs import BASIS_RE, TRIGGER_RE, Mention, iter_mentions, norm_key, read_tail
 from ingest.text import NormalizedText
 from ontology.vocab import suffix_of
 
@@ -211,15 +212,16 @@ def _cites(nt: NormalizedText, exclude: set[str], context: Issuer | None) -> tup
     out: list[Ref] = []
     seen = set(exclude)
     t = nt.text
-    found = bare_mentions(t)
-    for i, m in enumerate(found):
-        k = norm_key(m.number)
-        if k in seen:
-            continue
-        seen.add(k)
-        # only the tails of the documents not met yet are read
-        read_tail(t, m, found[i + 1].start if i + 1 < len(found) else len(t))
-        out.append(_ref(nt, m, context, "cites"))
+    prev: Mention | None = None  # each mention is read once the next one's start is known
+    for m in chain(iter_mentions(t), (None,)):
+        if prev is not None:
+            k = norm_key(prev.number)
+            if k not in seen:
+                seen.add(k)
+                # only the tails of the documents not met yet are read
+                read_tail(t, prev, m.start if m is not None else len(t))
+                out.append(_ref(nt, prev, context, "cites"))
+        prev = m
     return tuple(out)
 
 

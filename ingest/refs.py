@@ -255,8 +255,12 @@ def bare_mentions(text: str, start: int = 0, end: int | None = None) -> list[Men
     Why apart: a caller that wants only some of them (the ones not met yet) reads
     only those tails; each tail depends on its mention and the next one's start only.
     """
+    return list(iter_mentions(text, start, end))
+
+
+def iter_mentions(text: str, start: int = 0, end: int | None = None) -> Iterator[Mention]:
+    """:func:`bare_mentions` one at a time (a text of a million mentions need not hold them all)."""
     end = len(text) if end is None else end
-    found: list[Mention] = []
     for m in _mention_matches(text, start, end):
         if not _valid_symbol(m):
             continue
@@ -265,8 +269,7 @@ def bare_mentions(text: str, start: int = 0, end: int | None = None) -> list[Men
         doc_type = DOC_TYPE_WORDS.get(_WS.sub(" ", word.lower())) if word else None
         doc_type = doc_type or type_of_symbol(sym) or "other"
         number = clean_number(m.group("num"), m.group("sep"), m.group("sym"), m.group("yr"))
-        found.append(Mention(m.start(), m.end(), m.end(), doc_type, number))
-    return found
+        yield Mention(m.start(), m.end(), m.end(), doc_type, number)
 
 
 def read_tail(text: str, mt: Mention, limit: int) -> None:

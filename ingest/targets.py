@@ -12,8 +12,10 @@ year its clause, paragraph or heading gives ("2. Mục tiêu cụ thể đến n
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from collections import deque
+from collections.abc import Iterator
 
 from ingest.model import Evidence, Target
 from ingest.scan import Scanner
@@ -35,12 +37,13 @@ _TARGET_NUM = re.compile(
     r"(?=\d)(?<![\d.,])(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,4}(?:,\d+)?|\d{1,3}\.\d+(?=\s*%))\s*"
     r"(?P<unit>%|triệu\s+đồng|tỷ\s+đồng|lượt\s+người|người|hộ\b)"
 )
+# (each led by a look-ahead at the letters it may start with, which the engine checks at once)
 _YEAR_PATTERNS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"(?:đến|tới|vào|trước|cuối)\s+(?:hết\s+)?năm\s+(\d{4})",
-        r"giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})",
-        r"\bnăm\s+((?:19|20)\d{2})\b",
+        r"(?=[đtvc])(?:đến|tới|vào|trước|cuối)\s+(?:hết\s+)?năm\s+(\d{4})",
+        r"(?=g)giai\s+đoạn\s+\d{4}\s*[-–]\s*(\d{4})",
+        r"(?=n)\bnăm\s+((?:19|20)\d{2})\b",
     )
 )
 _YEAR_HINT = re.compile(r"năm|đoạn", re.IGNORECASE)  # in every one of them
@@ -64,34 +67,36 @@ def read_targets(nt: NormalizedText) -> tuple[Target, ...]:
     "đến năm YYYY" before the number in the clause, else in its paragraph, else in
     the nearest heading above ("2. Mục tiêu cụ thể đến năm 2030").
 
-    Linear in the length of the text: the goal words and the years are found once in
-    the whole text and looked up by position for each number (a paragraph of many
-    numbers was read again for each of them), and what a clause yields (its text, its
-    evidence, the indicator before "đạt") is read once for all its numbers.
+    Linear in the length of the text: the goal words and years are found by one scan
+    of the text, as far as the numbers need, and looked up by position for each number
+    (a paragraph of many numbers was read again for each of them); what a clause yields
+    (its text, its evidence, the indicator before "đạt") is read once for all its numbers.
     """
     t = nt.text
     out: list[Target] = []
     seen: set[tuple] = set()
-    numbers = list(_TARGET_NUM.finditer(t))
-    if not numbers:
-        return ()
-    # Bounds come in text order and do not overlap: their starts and ends are sorted.
-    bounds = [(m.start(), m.end()) for m in _CLAUSE_BOUND.finditer(t)]
-    b_starts = [s for s, _e in bounds]
-    b_ends = [e for _s, e in bounds]
-    paras = [m.end() for m in _PARA_BOUND.finditer(t)]
-    goals = _Spans.every(_GOAL_SCAN, t)
-    years = [_Spans.found(p, t) for p in _YEAR_PATTERNS]
+    b_starts = b_ends = paras = array("q")
     clause: _Clause | None = None
+    goals = _Goals(_GOAL_SCAN.every_match(t))
+    years = [_Years(p.finditer(t)) for p in _YEAR_PATTERNS]
     heading_years: dict[int, int | None] = {}
-    for pm in numbers:
+    for n, pm in enumerate(_TARGET_NUM.finditer(t)):
+        if n == 0:
+            # Bounds come in text order and do not overlap: their starts and ends are sorted.
+            b_starts, b_ends = array("q"), array("q")
+            for m in _CLAUSE_BOUND.finditer(t):
+                b_starts.append(m.start())
+                b_ends.append(m.end())
+            paras = array("q", (m.end() for m in _PARA_BOUND.finditer(t)))
         i = bisect_right(b_ends, pm.start())
         s_start = b_ends[i - 1] if i else 0
         j = bisect_left(b_starts, pm.end())
         s_end = b_starts[j] if j < len(b_starts) else len(t)
         if s_end - s_start > MAX_CLAUSE:
             continue
-        if clause is None or clause.start != s_start:
+        if clause is None or (clause.start, clause.end) != (s_start, s_end):
+            # (two numbers of one clause may see two ends: a bound inside a number's match,
+            # "2030\n\nngười", is not its clause's end)
             clause = _Clause(nt, s_start, s_end)
         if clause.taken >= MAX_PER_CLAUSE:
             continue
@@ -179,48 +184,64 @@ def _indicator(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip(" ,:-")
 
 
-class _Spans:
-    """Matches of a pattern in the whole text, by position: their starts and ends, sorted."""
+class _Goals:
+    """Whether a goal word lies inside ``[a, b)``, for questions whose ``a`` and ``b`` never
+    go back: ``_GOAL_SCAN.search(t[a:b])``. Each goal word has one extent where it matches
+    and no look-around, so the cut text holds one exactly where the whole text holds a
+    match inside it. The matches at every position are pulled in text order, as far as a
+    question needs; those from ``a`` on are kept with their least end at the front."""
 
-    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
-        self.starts = [s for s, _e, _g in spans]
-        self.ends = [e for _s, e, _g in spans]
-        self.groups = [g for _s, _e, g in spans]
-        # the least end of the matches from each one on
-        self.min_end = list(accumulate(reversed(self.ends), min))[::-1]
-
-    @classmethod
-    def every(cls, scanner: Scanner, t: str) -> _Spans:
-        """The match at every position where one starts (they may overlap)."""
-        return cls([(m.start(), m.end(), "") for m in scanner.every_match(t)])
-
-    @classmethod
-    def found(cls, pattern: re.Pattern[str], t: str) -> _Spans:
-        """``pattern.finditer(t)`` with its first group (the year patterns' matches never overlap:
-        these are the matches at every position)."""
-        return cls([(m.start(), m.end(), m.group(1)) for m in pattern.finditer(t)])
+    def __init__(self, matches: Iterator[re.Match[str]]) -> None:
+        self._matches, self._done = matches, False
+        self._last_start = -1
+        self._window: deque[tuple[int, int]] = deque()  # (start, end), ends increasing
 
     def any_within(self, a: int, b: int) -> bool:
-        """Whether a match lies inside ``[a, b)``: ``pattern.search(t[a:b])``, for a pattern
-        whose match at a position has one extent and no look-around."""
-        i = bisect_left(self.starts, a)
-        return i < len(self.starts) and self.min_end[i] <= b
+        while not self._done and self._last_start < b:
+            m = next(self._matches, None)
+            if m is None:
+                self._done = True
+                break
+            self._last_start = m.start()
+            while self._window and self._window[-1][1] >= m.end():
+                self._window.pop()  # a match ending later and starting earlier never answers first
+            self._window.append((m.start(), m.end()))
+        while self._window and self._window[0][0] < a:
+            self._window.popleft()
+        return bool(self._window) and self._window[0][1] <= b
+
+
+class _Years:
+    """The matches of one year pattern, pulled in text order as far as a question needs."""
+
+    def __init__(self, matches: Iterator[re.Match[str]]) -> None:
+        self._matches, self._done = matches, False
+        self.starts, self.ends = array("q"), array("q")
+        self.years: list[str] = []
 
     def last_within(self, a: int, b: int) -> str | None:
-        """The group of the last match inside ``[a, b)`` (the matches do not overlap)."""
+        """The year of the last match inside ``[a, b)`` (the matches do not overlap)."""
+        while not self._done and (not self.starts or self.starts[-1] < b):
+            m = next(self._matches, None)
+            if m is None:
+                self._done = True
+                break
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+            self.years.append(m.group(1))
         i = bisect_right(self.ends, b) - 1
-        return self.groups[i] if i >= 0 and self.starts[i] >= a else None
+        return self.years[i] if i >= 0 and self.starts[i] >= a else None
 
 
-def _year_in(years: list[_Spans], a: int, b: int) -> int | None:
+def _year_in(years: list[_Years], a: int, b: int) -> int | None:
     """``_year_of(t[a:b])``, from the year patterns' matches in the whole text.
 
     The same answer: none of their matches overlap another, and ``a`` and ``b`` fall
     where the patterns' word boundaries read alike in the cut text and the whole (``a``
     after a bound's space, ";" or line break; ``b`` at a bound or at a number that no
     digit precedes)."""
-    for spans in years:
-        y = spans.last_within(a, b)
+    for found in years:
+        y = found.last_within(a, b)
         if y is not None:
             return int(y)
     return None
