@@ -212,23 +212,9 @@ def match_organ(text: str, pos: int = 0, endpos: int | None = None) -> OrganMatc
     return _build(text, m, end)
 
 
-def find_organs(
-    text: str,
-    start: int = 0,
-    end: int | None = None,
-    skip: Callable[[int], bool] | None = None,
-    stop: int | None = None,
-) -> list[OrganMatch]:
-    """Every organ named in ``text[start:end]``, left to right; ``skip(start)`` leaves out
-    the organs starting at a position the caller has no use for, before they are read,
-    and none starting after ``stop`` is read."""
-    out = []
-    for s, om in iter_organs(text, start, end, skip):
-        if stop is not None and s > stop:
-            break
-        if om:
-            out.append(om)
-    return out
+def find_organs(text: str, start: int = 0, end: int | None = None) -> list[OrganMatch]:
+    """Every organ named in ``text[start:end]``, left to right."""
+    return [om for _s, om in iter_organs(text, start, end) if om is not None]
 
 
 def iter_organs(

@@ -19,6 +19,7 @@ import re
 from itertools import chain
 
 from ingest.chains import merge, parse_chain, same_document, walk
+from ingest.header import MAX_PREAMBLE
 from ingest.model import Evidence, Issuer, Ref
 from ingest.organs import to_issuer
 from ingest.places import gazetteer
@@ -48,9 +49,17 @@ _PARTS = re.compile(r"[-/]")
 def preamble_mentions(
     t: str, preamble: tuple[int, int], title_span: tuple[int, int] | None
 ) -> tuple[list[Mention], list[Mention]]:
-    """The chains the plan carries out (its preamble's and its title's) and what it is based on."""
+    """The chains the plan carries out (its preamble's and its title's) and what it is based on.
+
+    The title's chain is read in its first :data:`~ingest.header.MAX_PREAMBLE` characters,
+    as the preamble is (titles of real plans run to 1,300): the documents one number may
+    name are compared with each other, which a text of thousands of them would make cost
+    their square.
+    """
     implements, based = _preamble_refs(t, *preamble)
-    title_m = parse_chain(t, title_span[0], title_span[1]) if title_span else []
+    title_m: list[Mention] = []
+    if title_span:
+        title_m = parse_chain(t, title_span[0], min(title_span[1], title_span[0] + MAX_PREAMBLE))
     return _add_title_refs(implements, title_m), based
 
 

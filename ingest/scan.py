@@ -1,7 +1,8 @@
 """Fast scanning with large case-insensitive patterns: the same matches, found sooner.
 
 Reads: a compiled pattern and texts. Returns: the matches ``pattern.finditer``
-would return, in the same order.
+would return, in the same order (or, with :meth:`Scanner.every_match`, the match at
+every position where one starts, overlapping ones included).
 
 Why: Python's regex engine tries every alternative of a pattern at every
 position of the text, and with ``re.IGNORECASE`` it cannot skip ahead by a

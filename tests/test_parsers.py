@@ -331,7 +331,7 @@ def test_organs_before_verbs_as_a_scan_from_each_verb(words, start, end) -> None
     import re
 
     from ingest.issuer import _OF_BEFORE, _ORGAN_STOP, _VERB, _organs_before_verbs
-    from ingest.organs import find_organs
+    from ingest.organs import iter_organs
 
     t = " ".join(words)
     start, end = min(start, len(t)), min(max(start, end), len(t))
@@ -342,14 +342,12 @@ def test_organs_before_verbs_as_a_scan_from_each_verb(words, start, end) -> None
             break
         stops = [m.end() for m in _ORGAN_STOP.finditer(t, start, q)]
         w = stops[-1] if stops else start
-        for om in find_organs(
-            t,
-            w,
-            end,
-            skip=lambda s: s in found or re.search(_OF_BEFORE, t[max(0, s - 6) : s]) is not None,
-            stop=q,
-        ):
-            found[om.start] = om
+        skip = lambda s: s in found or re.search(_OF_BEFORE, t[max(0, s - 6) : s]) is not None  # noqa: E731
+        for s, om in iter_organs(t, w, end, skip):
+            if s > q:
+                break
+            if om is not None:
+                found[om.start] = om
     assert _organs_before_verbs(t, start, end) == [found[k] for k in sorted(found)]
 
 
