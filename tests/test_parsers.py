@@ -228,7 +228,7 @@ quote_text = st.text(
 )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(
     st.one_of(
         quote_text, st.builds(lambda a, n, b: a + "a" * n + b, quote_text, st.integers(0, 260), quote_text)
@@ -250,7 +250,7 @@ def test_quotations_are_the_matches_of_the_quote_pattern(text) -> None:
 line_text = st.lists(st.sampled_from([*"ab ()[]x.;\n\tĐA", "\n\n", "(báo cáo)"]), max_size=40).map("".join)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(line_text)
 def test_linear_rewrites_of_patterns_that_rescanned_give_the_same(text) -> None:
     """Title stops, notes in brackets, "(báo cáo)" marks and list gaps: each was a pattern
@@ -273,7 +273,7 @@ def test_linear_rewrites_of_patterns_that_rescanned_give_the_same(text) -> None:
         assert bool(_LIST_GAP.match(g)) == bool(gap.match(g))
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(st.tuples(words, seps), max_size=14))
 def test_sentence_ends_from_a_trigger_as_the_plain_pattern(parts) -> None:
     """A run of spaces before a line break is tried from its start only; from the end of a
@@ -473,7 +473,7 @@ _TARGET_WORDS = [
 ]
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     st.lists(st.tuples(st.sampled_from(_TARGET_WORDS), st.sampled_from(["", " ", " ", "\n"])), max_size=40)
 )
