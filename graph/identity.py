@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from ingest.model import Issuer
 from ingest.text import fold, normalize, slugify
+from ontology.vocab import suffix_of
 
 DEFAULT_BASE = "https://w3id.org/vn-lineage/"
 UNKNOWN = "x"
@@ -107,17 +108,6 @@ _ORGANS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^quan uy\b", "quan-uy"),
     )
 )
-# Symbol suffix -> organ, for references that name no issuer ("Kế hoạch 241-KH/TU").
-_SYMBOL_ORGANS = {
-    "tu": "tinh-uy",
-    "thu": "thanh-uy",
-    "hu": "huyen-uy",
-    "tu-tx": "thi-uy",
-    "qu": "quan-uy",
-    "ubnd": "ubnd",
-    "hdnd": "hdnd",
-    "mttq": "mttq",
-}
 
 
 @lru_cache(maxsize=65536)
@@ -160,8 +150,9 @@ def organ_from_symbol(number: str | None) -> str:
         return UNKNOWN
     parts = [slugify(p) for p in re.split(r"[/-]", n) if p and not p.isdigit()]
     for p in reversed(parts):
-        if p in _SYMBOL_ORGANS:
-            return _SYMBOL_ORGANS[p]
+        suffix = suffix_of(p)  # the organ the vocabulary says the suffix fixes, if any
+        if suffix is not None and suffix.organ is not None:
+            return suffix.organ
     return UNKNOWN
 
 

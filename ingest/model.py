@@ -13,10 +13,13 @@ document, so a view can highlight the sentence a link came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 # The record speaks the shared vocabulary; re-exported for the stages that check against it.
 from ontology.vocab import DOC_TYPES, LEVELS, SYSTEMS  # noqa: F401
+
+if TYPE_CHECKING:
+    from ingest.text import NormalizedText
 
 # How a fact was established: stated in the text, completed from the citing
 # document's context (a bare "Tỉnh ủy" takes the citing plan's province), or
@@ -47,6 +50,20 @@ class Evidence:
             "basis": self.basis,
             "review": self.review,
         }
+
+    @classmethod
+    def of_span(
+        cls,
+        text: NormalizedText,
+        start: int,
+        end: int,
+        method: str,
+        confidence: float = 1.0,
+        basis: Basis = "explicit",
+    ) -> Evidence:
+        """The evidence of ``text.text[start:end]``: the span of the original text it stands for."""
+        a, b = text.orig_span(start, end)
+        return cls(a, b, method, confidence, basis, text.original[a:b])
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Evidence:

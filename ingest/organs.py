@@ -14,7 +14,7 @@ applied the same way everywhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -166,6 +166,7 @@ ORGAN_RE = re.compile(
 # Scans try the full pattern only at word starts that begin like one of its alternatives.
 _ORGAN_SCAN = Scanner(ORGAN_RE, guard=r"(?<![-/\w])")
 # "Bắc Kạn", "Quận 6", "Phường 12", and the Central Highlands' "M'Đrắk", "Cư M’gar"
+_SPACES = re.compile(r"\s*")
 _PLACE_WORD = re.compile(r"(?:[^\W\d_][^\W_]*(?:['’][^\W\d_][^\W_]*)*|\d{1,2}\b)\.?")
 
 
@@ -196,40 +197,36 @@ def _unit_level(unit: str | None) -> str | None:
     return None  # thành phố: depends on the city
 
 
-def match_organ(text: str, pos: int = 0) -> OrganMatch | None:
-    """Read an organ starting exactly at ``pos`` (after optional spaces)."""
-    m = ORGAN_RE.match(text, pos)
+def match_organ(text: str, pos: int = 0, endpos: int | None = None) -> OrganMatch | None:
+    """Read an organ starting exactly at ``pos`` (after optional spaces), in ``text[:endpos]``."""
+    end = len(text) if endpos is None else endpos
+    m = ORGAN_RE.match(text, pos, end)
     if not m:
         # allow leading spaces / line breaks
-        stripped = len(text[pos:]) - len(text[pos:].lstrip())
+        stripped = _SPACES.match(text, pos, end).end() - pos
         if stripped == 0:
             return None
-        m = ORGAN_RE.match(text, pos + stripped)
+        m = ORGAN_RE.match(text, pos + stripped, end)
         if not m:
             return None
-    return _build(text, m)
+    return _build(text, m, end)
 
 
-def find_organs(
-    text: str,
-    start: int = 0,
-    end: int | None = None,
-    skip: Callable[[int], bool] | None = None,
-    stop: int | None = None,
-) -> list[OrganMatch]:
-    """Every organ named in ``text[start:end]``, left to right; ``skip(start)`` leaves out
-    the organs starting at a position the caller has no use for, before they are read,
-    and none starting after ``stop`` is read."""
-    out = []
+def find_organs(text: str, start: int = 0, end: int | None = None) -> list[OrganMatch]:
+    """Every organ named in ``text[start:end]``, left to right."""
+    return [om for _s, om in iter_organs(text, start, end) if om is not None]
+
+
+def iter_organs(
+    text: str, start: int = 0, end: int | None = None, skip: Callable[[int], bool] | None = None
+) -> Iterator[tuple[int, OrganMatch | None]]:
+    """Every place in ``text[start:end]`` where the organ pattern matches, left to right,
+    with the organ read there (None where ``skip`` leaves it out or it is no organ: "tỉnh
+    ủy" in lower case). A caller that stops and goes on later keeps its place."""
     for m in _ORGAN_SCAN.finditer(text, start, len(text) if end is None else end):
-        if stop is not None and m.start() > stop:
-            break
-        if skip is not None and skip(m.start()):
-            continue
-        om = _build(text, m)
-        if om:
-            out.append(om)
-    return out
+        s = m.start()
+        # (the place after an organ is read on past ``end``, as it always was)
+        yield s, None if skip is not None and skip(s) else _build(text, m)
 
 
 def _organ_index(m: re.Match[str]) -> int:
@@ -242,7 +239,7 @@ def _organ_index(m: re.Match[str]) -> int:
     return next(i for i in range(len(_ORGANS)) if groups[i + 1] is not None)
 
 
-def _build(text: str, m: re.Match[str]) -> OrganMatch | None:
+def _build(text: str, m: re.Match[str], endpos: int | None = None) -> OrganMatch | None:
     idx = _organ_index(m)
     # Capitalised organ words only (the regex is case-insensitive for headers in capitals;
     # in running text "tỉnh ủy" in lower case is not a name).
@@ -252,7 +249,7 @@ def _build(text: str, m: re.Match[str]) -> OrganMatch | None:
     # What follows depends on the match and the 60 characters after it only, so it is
     # read once per distinct window: a document names the same bodies again and again
     # (its header is read twice, its preamble's references twice), and so do documents.
-    window = text[start : m.end() + 60]
+    window = text[start : m.end() + 60 if endpos is None else min(endpos, m.end() + 60)]
     end, *rest = _read_organ(window, idx, m.end() - start, m.group("board"), m.group("unit"))
     return OrganMatch(start, start + end, *rest)
 

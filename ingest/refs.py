@@ -1,10 +1,9 @@
-"""References: "Kế hoạch số 241-KH/TU, ngày 02/4/2024 của Ban Thường vụ Tỉnh ủy ..." and chains.
+"""References: "Kế hoạch số 241-KH/TU, ngày 02/4/2024 của Ban Thường vụ Tỉnh ủy ..." read one at a time.
 
 Reads: normalised text. Returns: :class:`Mention` (one document named in the
-text: type, number, date, issuer, title, offsets) and :func:`parse_chain`,
-which turns a "Thực hiện ..." sentence into a forest of references, nesting
-"A về triển khai thực hiện B thực hiện C" as A → B → C and keeping siblings
-joined by ";" or "và" side by side.
+text: type, number, date, issuer, title, offsets) from :func:`find_mentions`,
+and the pieces other readings share (dates, numbers, the chain and basis
+trigger words). How mentions nest into chains is :mod:`ingest.chains`.
 
 Why regular expressions and not a model: the constructions are formulaic and
 must be explained (offsets, method) and run at 500 documents a second; every
@@ -21,54 +20,12 @@ from functools import lru_cache
 
 from ingest.organs import OrganMatch, match_organ
 from ingest.scan import Scanner
-from ingest.text import fold
+from ontology.vocab import DOC_TYPE_PREFIXES, DOC_TYPE_WORDS
 
 _WS = re.compile(r"\s+")
 _PARTS = re.compile(r"[-/]")
 
-TYPE_WORDS: dict[str, str] = {
-    "kế hoạch": "ke_hoach",
-    "kết luận": "ket_luan",
-    "nghị quyết": "nghi_quyet",
-    "chỉ thị": "chi_thi",
-    "quyết định": "quyet_dinh",
-    "chương trình": "chuong_trinh",
-    "đề án": "de_an",
-    "hướng dẫn": "huong_dan",
-    "công văn": "cong_van",
-    "thông báo": "thong_bao",
-    "thông tư": "thong_tu",
-    "nghị định": "nghi_dinh",
-    "luật": "luat",
-    "tờ trình": "to_trinh",
-    "báo cáo": "bao_cao",
-    "chiến lược": "chien_luoc",
-    # Party regulations and rules have no type of their own in the contract
-    "quy định": "other",
-    "quy chế": "other",
-    "thông tri": "other",
-}
-# The first letters of a symbol name the type when no word does: "241-KH/TU".
-SYMBOL_TYPES: dict[str, str] = {
-    "KH": "ke_hoach",
-    "KL": "ket_luan",
-    "NQ": "nghi_quyet",
-    "CT": "chi_thi",
-    "QĐ": "quyet_dinh",
-    "QD": "quyet_dinh",
-    "CTR": "chuong_trinh",
-    "CTHĐ": "chuong_trinh",
-    "ĐA": "de_an",
-    "HD": "huong_dan",
-    "TB": "thong_bao",
-    "TT": "thong_tu",
-    "NĐ": "nghi_dinh",
-    "TTR": "to_trinh",
-    "BC": "bao_cao",
-    "CV": "cong_van",
-}
-
-_TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(TYPE_WORDS, key=len, reverse=True))
+_TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(DOC_TYPE_WORDS, key=len, reverse=True))
 # Capitals even inside the case-insensitive pattern: "25 lao động" is no document number.
 _SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđ]*)"
 # Around a separator: up to three spaces, or a PDF line break with a blank line
@@ -116,10 +73,8 @@ CHAIN_END = re.compile(
     r"(?:\s+(?:các|nội\s+dung(?:\s+của)?|có\s+hiệu\s+quả))?\s*$",
     re.IGNORECASE,
 )
-SIBLING_END = re.compile(r"(?:[;,]|\bvà|\bcùng|\bvới)\s*$", re.IGNORECASE)
-# Both end with "$" but the engine tries them at every position of the text before it.
-_CHAIN_END_SCAN = Scanner(CHAIN_END)
-_SIBLING_END_SCAN = Scanner(SIBLING_END)
+# It ends with "$" but the engine tries it at every position of the text before it.
+CHAIN_END_SCAN = Scanner(CHAIN_END)
 # A chain sentence starts with one of these.
 TRIGGER_RE = re.compile(
     r"(?:Để\s+)?(?:tiếp\s+tục\s+)?(?:Triển\s+khai\s*,?\s*)?(?:tổ\s+chức\s+)?"
@@ -159,10 +114,11 @@ def clean_number(num: str, sep: str | None, sym: str, year: str | None = None) -
 
 
 def type_of_symbol(sym: str | None) -> str | None:
+    """The document type the first letters of a symbol name ("KH/TU" -> "ke_hoach"), or None."""
     if not sym:
         return None
     head = _PARTS.split(sym.lstrip("-/"))[0].upper()
-    return SYMBOL_TYPES.get(head)
+    return DOC_TYPE_PREFIXES.get(head)
 
 
 @dataclass
@@ -182,7 +138,28 @@ class Mention:
     title_start: int | None = None  # after "về", when the text gives a title
 
 
-_TITLE_STOP = re.compile(r"[;(]|\.\s|\.$|\n\s*\n(?=\s*[A-ZĐ])")
+# Where a title ends: ";", "(", a sentence end, or a blank line before a capital
+# (:func:`_title_stop`; the last is found run by run of blank space).
+_TITLE_STOP = re.compile(r"[;(]|\.\s|\.$")
+_NEWLINE_RUN = re.compile(r"\n\s*")
+_CAPITAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ")
+
+
+def _title_stop(seg: str) -> int:
+    r"""Where the title in ``seg`` ends: the start of the first match of
+    ``[;(]|\.\s|\.$|\n\s*\n(?=\s*[A-ZĐ])``, or ``len(seg)``.
+
+    Why not that pattern: tried at every line break of a run of blank lines, its last
+    part reads the rest of the run each time (the square of the run's length). A run
+    of blank space that holds two line breaks and ends before a capital stops the
+    title at its first line break; no other of its line breaks can come first.
+    """
+    m = _TITLE_STOP.search(seg)
+    stop = m.start() if m else len(seg)
+    for run in _NEWLINE_RUN.finditer(seg, 0, stop):
+        if run.group().count("\n") >= 2 and run.end() < len(seg) and seg[run.end()] in _CAPITAL:
+            return run.start()
+    return stop
 
 
 def _valid_symbol(m: re.Match[str]) -> bool:
@@ -201,7 +178,7 @@ _NUMBER_ANCHOR = re.compile(rf"\d{_GAP}(?:[-–/]{_GAP})?(?:(?:19|20)\d{{2}}\s{{
 # The same pattern, led by the letters a mention can start with (a type word, "số" or a
 # digit), which the engine checks before it tries the nineteen type words.
 _MENTION_SCAN = re.compile(
-    "(?=[" + "".join(sorted({w[0] for w in TYPE_WORDS} | {"s"})) + r"\d])" + MENTION_RE.pattern,
+    "(?=[" + "".join(sorted({w[0] for w in DOC_TYPE_WORDS} | {"s"})) + r"\d])" + MENTION_RE.pattern,
     MENTION_RE.flags,
 )
 
@@ -210,6 +187,7 @@ _MENTION_SCAN = re.compile(
 # inside a mention (up to four more digits, then spaces, a colon and up to six words:
 # "số", and a type word with "liên tịch" / "hành động"). Over-long is safe, short is not.
 _PREFIX_BACK = re.compile(r"\d{0,4}(?:[\s:]*[^\W\d_]+){0,6}")
+_SPACES_ONLY = re.compile(r"[\s:]*")
 
 
 def _mention_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
@@ -222,26 +200,44 @@ def _mention_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]
     may precede that digit: the search starts there. No match crosses a character it
     cannot hold, so the search ends at the next one (the pattern's final look-ahead
     sees the same non-word character, or the end, either way).
+
+    Linear in the length of the range: anchors come in text order, so the next
+    character a mention cannot hold is searched for again only once an anchor has
+    passed the one found before (a line of 50,000 mentions without one was read
+    50,000 times over); the text read backwards from an anchor is only the stretch
+    since the scan position, which moves past the anchor each time.
     """
-    rev: str | None = None  # the text backwards, to read before an anchor at C speed
-    n = len(text)
     pos = start
+    cut = -1  # the next character no mention holds, at or after the last anchor (end: none)
     while pos < end:
         a = _NUMBER_ANCHOR.search(text, pos, end)
         if a is None:
             return
-        if rev is None:
-            rev = text[::-1]
-        back = _PREFIX_BACK.match(rev, n - a.start(), n - pos)
-        from_ = n - back.end() if back else a.start()
-        ahead = _MENTION_CUT.search(text, a.start(), end)
-        seg_end = ahead.start() if ahead else end
-        m = _MENTION_SCAN.search(text, from_, seg_end)
+        anchor = a.start()
+        from_ = anchor - _prefix_back(text, pos, anchor)
+        if cut < anchor:
+            ahead = _MENTION_CUT.search(text, anchor, end)
+            cut = ahead.start() if ahead else end
+        m = _MENTION_SCAN.search(text, from_, cut)
         if m is None:
-            pos = seg_end + 1
+            pos = cut + 1
             continue
         yield m
         pos = m.end()
+
+
+def _prefix_back(text: str, pos: int, anchor: int) -> int:
+    """How far before ``anchor`` (not before ``pos``) the words of a mention may start:
+    :data:`_PREFIX_BACK` matched on the text read backwards, first on a short window."""
+    lo = max(pos, anchor - 256)
+    back = _PREFIX_BACK.match(text[lo:anchor][::-1])
+    n = back.end() if back is not None else 0
+    if lo > pos and _SPACES_ONLY.fullmatch(text, lo, anchor - n):
+        # the match may go on past the window (it reached the window's start, or stopped in
+        # spaces that a word before the window may follow): read the whole stretch
+        back = _PREFIX_BACK.match(text[pos:anchor][::-1])
+        n = back.end() if back is not None else 0
+    return n
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
@@ -259,18 +255,21 @@ def bare_mentions(text: str, start: int = 0, end: int | None = None) -> list[Men
     Why apart: a caller that wants only some of them (the ones not met yet) reads
     only those tails; each tail depends on its mention and the next one's start only.
     """
+    return list(iter_mentions(text, start, end))
+
+
+def iter_mentions(text: str, start: int = 0, end: int | None = None) -> Iterator[Mention]:
+    """:func:`bare_mentions` one at a time (a text of a million mentions need not hold them all)."""
     end = len(text) if end is None else end
-    found: list[Mention] = []
     for m in _mention_matches(text, start, end):
         if not _valid_symbol(m):
             continue
         sym = _WS.sub("", m.group("sym"))
         word = m.group("type")
-        doc_type = TYPE_WORDS.get(_WS.sub(" ", word.lower())) if word else None
+        doc_type = DOC_TYPE_WORDS.get(_WS.sub(" ", word.lower())) if word else None
         doc_type = doc_type or type_of_symbol(sym) or "other"
         number = clean_number(m.group("num"), m.group("sep"), m.group("sym"), m.group("yr"))
-        found.append(Mention(m.start(), m.end(), m.end(), doc_type, number))
-    return found
+        yield Mention(m.start(), m.end(), m.end(), doc_type, number)
 
 
 def read_tail(text: str, mt: Mention, limit: int) -> None:
@@ -282,7 +281,7 @@ def read_tail(text: str, mt: Mention, limit: int) -> None:
         pos = dm.end()
     om = _TAIL_OF.match(text, pos, limit)
     if om:
-        organ = match_organ(text[:limit], om.end())
+        organ = match_organ(text, om.end(), limit)
         if organ:
             mt.organ = organ
             pos = organ.end
@@ -296,162 +295,15 @@ def read_tail(text: str, mt: Mention, limit: int) -> None:
     if tm:
         mt.title_start = tm.end()
         seg = text[tm.end() : limit]
-        stop = _TITLE_STOP.search(seg)
-        title = seg[: stop.start()] if stop else seg
+        stop = _title_stop(seg)
+        title = seg[:stop]
         title = _WS.sub(" ", title).strip(" ,.;:-")
         # a chained mention follows: cut its lead-in words off the title
-        title = _CHAIN_END_SCAN.sub("", title).strip(" ,")
+        title = CHAIN_END_SCAN.sub("", title).strip(" ,")
         if title:
             mt.title = title
-        pos = tm.end() + (stop.start() if stop else len(seg))
+        pos = tm.end() + stop
     mt.end = max(mt.num_end, pos)
-
-
-def parse_chain(text: str, start: int, end: int) -> list[Mention]:
-    """The reference forest of a "Thực hiện ..." sentence ``text[start:end]``.
-
-    A mention after chain words ("về triển khai thực hiện", "thực hiện") is
-    implemented by the previous one; after ";" it starts a new top-level
-    item; after "," or "và" it is a sibling of the previous one. A mention of
-    a number already seen (an abbreviation note "(sau đây viết tắt là ...)")
-    adds nothing.
-    """
-    mentions = find_mentions(text, start, end)
-    roots: list[Mention] = []
-    parent: dict[int, Mention | None] = {}
-    seen: dict[str, list[Mention]] = {}
-    prev: Mention | None = None
-
-    def attach(mt: Mention, to: Mention | None) -> None:
-        # Climb until the link is one that exists: a higher body never carries out a
-        # lower body's plan, and a Party committee never carries out a State or Front plan.
-        while to is not None and not _can_implement(to, mt):
-            to = parent.get(id(to))
-        (to.children if to is not None else roots).append(mt)
-        parent[id(mt)] = to
-
-    for mt in mentions:
-        key = norm_key(mt.number)
-        between = text[prev.head_end : mt.start] if prev is not None else ""
-        if prev is not None and len(between.strip()) > 400:
-            break
-        chained = prev is not None and _CHAIN_END_SCAN.search(between) is not None
-        # One number of two bodies is two documents: "Kế hoạch 75/KH-UBND của UBND phường
-        # Đông Sơn triển khai Kế hoạch 75/KH-UBND của UBND thành phố Thanh Hóa".
-        same = next((s for s in seen.get(key, ()) if same_document(s, mt)), None)
-        if same is not None:
-            # The same document again: a new link only when a chain names it
-            # ("224-KH/TU về thực hiện Kết luận 70" after "241-KH/TU thực hiện Kết luận 70").
-            merge(same, mt)
-            if chained and prev is not None and not same_document(prev, mt):
-                attach(mt, prev)
-                prev = mt
-            continue
-        if prev is None or ";" in between and not chained:
-            attach(mt, None)
-        elif chained:
-            attach(mt, prev)
-        elif _SIBLING_END_SCAN.search(between):
-            attach(mt, parent.get(id(_sibling_of(prev, mt, parent))))
-        else:
-            attach(mt, None)
-        seen.setdefault(key, []).append(mt)
-        prev = mt
-    for mt in walk(roots):
-        if mt.title_start is None and mt.children:
-            lead = text[mt.head_end : mt.children[0].start]
-            if _CHAIN_END_SCAN.search(lead) and len(lead.strip()) < 60:
-                mt.title_start = mt.head_end + len(lead) - len(lead.lstrip(" ,\n"))
-        if mt.title is None and mt.title_start is not None and mt.children:
-            # "Kế hoạch 297 về triển khai thực hiện Kết luận 70 ...": the title runs through the chain.
-            last = max((c.end for c in walk(mt.children)), default=mt.title_start)
-            mt.title = re.sub(r"\s+", " ", text[mt.title_start : last]).strip(" ,.;:-") or None
-    return roots
-
-
-# A bare "thành phố" body ranks as a province: a plan cites it from below.
-_LEVEL_RANK = {"central": 0, "province": 1, "city": 1, "district": 2, "commune": 3}
-
-
-def _rank(m: Mention) -> int:
-    """How high the issuer sits (0 central ... 3 commune); -1 when the text does not say.
-
-    Read from the named issuer, else from an unambiguous symbol ("/TW" is central,
-    "/HU" a district committee); "/TU" is not used: district-level cities sign with it.
-    """
-    if m.organ is not None and m.organ.level in _LEVEL_RANK:
-        return _LEVEL_RANK[m.organ.level]
-    tail = re.split(r"[-/]", m.number.upper())[-1]
-    return {"TW": 0, "HU": 2, "QU": 2}.get(tail, -1)
-
-
-_SYMBOL_SYSTEM = {
-    "TW": "party",
-    "TU": "party",
-    "HU": "party",
-    "QU": "party",
-    "ĐU": "party",
-    "UBND": "state",
-    "MTTQ": "front",
-    "BTT": "front",
-}
-
-
-def _system(m: Mention) -> str | None:
-    if m.organ is not None:
-        return m.organ.system
-    for part in reversed(re.split(r"[-/]", m.number.upper())[1:]):
-        if part in _SYMBOL_SYSTEM:
-            return _SYMBOL_SYSTEM[part]
-    return None
-
-
-def _can_implement(doer: Mention, done: Mention) -> bool:
-    """Whether ``doer`` can carry out ``done``, as far as the text tells who issued them."""
-    if _rank(doer) >= 0 and _rank(done) > _rank(doer):
-        return False
-    return not (_system(doer) == "party" and _system(done) in ("state", "front", "mass_org"))
-
-
-def _sibling_of(prev: Mention, mt: Mention, parent: dict[int, Mention | None]) -> Mention:
-    """Which mention ``mt`` stands beside after "và"/",": ``prev``, unless ``prev`` is of
-    another type and a chain above it has one of ``mt``'s type.
-
-    "Kế hoạch 218 về triển khai Kết luận 70 ... và Kế hoạch 156 ..." lists two plans;
-    "Kế hoạch 88 về triển khai Kết luận 70 và Nghị quyết 05" lists what 88 carries out.
-    """
-    if prev.doc_type == mt.doc_type:
-        return prev
-    up = parent.get(id(prev))
-    while up is not None:
-        if up.doc_type == mt.doc_type:
-            return up
-        up = parent.get(id(up))
-    return prev
-
-
-def merge(into: Mention, other: Mention) -> None:
-    """What one mention of a document says completes another mention of it."""
-    into.date = into.date or other.date
-    into.organ = into.organ or other.organ
-    into.title = into.title or other.title
-
-
-def same_document(a: Mention, b: Mention) -> bool:
-    """Whether two mentions of one number name one document: not when the text gives them
-    different years or different issuers ("Kế hoạch số 62/KH-UBND" of a commune in 2022 and
-    of its district in 2024 are two plans)."""
-    if norm_key(a.number) != norm_key(b.number):
-        return False
-    if a.date and b.date and a.date[:4] != b.date[:4]:
-        return False
-    oa, ob = a.organ, b.organ
-    if oa is not None and ob is not None:
-        if oa.kind != ob.kind:
-            return False
-        if oa.place and ob.place and fold(oa.place) != fold(ob.place):
-            return False
-    return True
 
 
 @lru_cache(maxsize=8192)
@@ -461,10 +313,3 @@ def norm_key(number: str) -> str:
     Cached: a document compares each of its numbers dozens of times."""
     s = re.sub(r"\s+", "", number).upper().replace("–", "-")
     return re.sub(r"^(\d+)-", r"\1", s)
-
-
-def walk(mentions: list[Mention]):
-    """Every mention of a forest, depth first."""
-    for m in mentions:
-        yield m
-        yield from walk(m.children)

@@ -1,7 +1,8 @@
 """Fast scanning with large case-insensitive patterns: the same matches, found sooner.
 
 Reads: a compiled pattern and texts. Returns: the matches ``pattern.finditer``
-would return, in the same order.
+would return, in the same order (or, with :meth:`Scanner.every_match`, the match at
+every position where one starts, overlapping ones included).
 
 Why: Python's regex engine tries every alternative of a pattern at every
 position of the text, and with ``re.IGNORECASE`` it cannot skip ahead by a
@@ -118,6 +119,23 @@ class Scanner:
             return text
         out.append(text[last:])
         return "".join(out)
+
+    def every_match(self, text: str) -> Iterator[re.Match[str]]:
+        """``pattern.match(text, p)`` at every position ``p`` where it matches, overlapping
+        matches included, in text order; tried only where a match can start."""
+        if self.candidates is None:
+            for p in range(len(text) + 1):
+                m = self.pattern.match(text, p)
+                if m is not None:
+                    yield m
+            return
+        pos = 0
+        while (c := self.candidates.search(text, pos)) is not None:
+            p = c.start()
+            m = self.pattern.match(text, p)
+            if m is not None:
+                yield m
+            pos = p + 1
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         endpos = len(text) if endpos is None else endpos

@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from unidecode import unidecode
+
+# Offsets as unsigned machine integers of at least four bytes (texts of up to 4 G characters).
+_OFFSET_CODE = "I" if array("I").itemsize >= 4 else "L"
 
 # Old ("classic") tone placement -> modern, only at the end of a syllable:
 # "hoá" -> "hóa", "uỷ" -> "ủy"; "hoàng" and "quý" are left alone.
@@ -49,7 +54,9 @@ def _swap_tone(m: re.Match[str]) -> str:
 # is scanned only with the alternatives whose character it holds (one that is absent
 # cannot match), in this order, which keeps the result of the whole pattern.
 _ARTEFACT_PARTS: tuple[tuple[str | None, str], ...] = (
-    ("[", r"\[bookmark:[^\]]*\]"),  # [bookmark: _Hlk161663991]
+    # [bookmark: _Hlk161663991] (Word's names have at most 40 characters: a bound keeps every
+    # unclosed "[bookmark:" from reading the rest of the text)
+    ("[", r"\[bookmark:[^\]]{0,100}\]"),
     ("*", r"\*{1,3}"),  # **bold**, *italic*
     ("#", r"^[ \t]*#{1,6}[ \t]+"),  # ### heading
     ("\\", r"(?<=\S)[ \t]*\\$"),  # markdown hard break written as a backslash
@@ -81,7 +88,8 @@ class NormalizedText:
 
     text: str
     original: str
-    # A tuple, or a range when the cleaning changed nothing (most texts): same indexing.
+    # A range when the cleaning changed nothing (most texts), else an array of machine
+    # integers (a tuple of Python ints took some 40 bytes a character): same indexing.
     offsets: Sequence[int]
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
@@ -105,7 +113,7 @@ def _nfc_with_offsets(raw: str) -> tuple[str, Sequence[int]]:
     if _plain_nfc(raw):
         return raw, range(len(raw))
     out: list[str] = []
-    offs: list[int] = []
+    offs = array(_OFFSET_CODE)
     start, n = 0, len(raw)
     while start < n:
         end = raw.find("\n", start) + 1 or n
@@ -134,7 +142,7 @@ def _plain_nfc(s: str) -> bool:
     return not _BEYOND_PLAIN.search(s) or not any(map(unicodedata.combining, set(s)))
 
 
-def _nfc_clusters(raw: str, i: int, n: int, out: list[str], offs: list[int]) -> None:
+def _nfc_clusters(raw: str, i: int, n: int, out: list[str], offs: array) -> None:
     """NFC of ``raw[i:n]`` one cluster (a character and its combining marks) at a time."""
     combining = unicodedata.combining
     nfc = unicodedata.normalize
@@ -148,27 +156,40 @@ def _nfc_clusters(raw: str, i: int, n: int, out: list[str], offs: list[int]) -> 
         i = j
 
 
-def _apply(text: str, offs: Sequence[int], pattern: re.Pattern[str], repl) -> tuple[str, Sequence[int]]:
-    """Substitute ``pattern`` in ``text`` while carrying the offset map along."""
-    matches = list(pattern.finditer(text))
-    if not matches:  # the usual case for most passes: nothing to rebuild
+def _apply(
+    text: str,
+    offs: Sequence[int],
+    pattern: re.Pattern[str],
+    repl: Callable[[re.Match[str]], str],
+    same_length: bool = False,
+) -> tuple[str, Sequence[int]]:
+    """Substitute ``pattern`` in ``text`` while carrying the offset map along.
+
+    ``same_length``: every replacement is as long as what it replaces, so the map stays
+    as it is. The matches are taken one at a time (a list of them held a text's worth)."""
+    matches = pattern.finditer(text)
+    first = next(matches, None)
+    if first is None:  # the usual case for most passes: nothing to rebuild
         return text, offs
     out: list[str] = []
-    new_offs: list[int] = []
+    new_offs = None if same_length else array(_OFFSET_CODE)
     pos = 0
-    for m in matches:
+    for m in chain((first,), matches):
         out.append(text[pos : m.start()])
-        new_offs.extend(offs[pos : m.start()])
         rep = repl(m)
         out.append(rep)
-        # Replacement characters stand for the start of what they replace.
-        base = offs[m.start()] if m.start() < len(offs) else (offs[-1] + 1 if offs else 0)
-        if len(rep) == m.end() - m.start():
-            new_offs.extend(offs[m.start() : m.end()])
-        else:
-            new_offs.extend([base] * len(rep))
+        if new_offs is not None:
+            new_offs.extend(offs[pos : m.start()])
+            # Replacement characters stand for the start of what they replace.
+            base = offs[m.start()] if m.start() < len(offs) else (offs[-1] + 1 if offs else 0)
+            if len(rep) == m.end() - m.start():
+                new_offs.extend(offs[m.start() : m.end()])
+            else:
+                new_offs.extend([base] * len(rep))
         pos = m.end()
     out.append(text[pos:])
+    if new_offs is None:
+        return "".join(out), offs
     new_offs.extend(offs[pos:])
     return "".join(out), new_offs
 
@@ -184,10 +205,10 @@ def normalize_document(raw: str) -> NormalizedText:
     if "\r" in text:
         text, offs = _apply(text, offs, _CR, lambda m: "\n")
     text, offs = _apply(text, offs, _artefacts_for(text), lambda m: "")
-    text, offs = _apply(text, offs, _TONE_RE, _swap_tone)
-    text, offs = _apply(text, offs, _SPACE_LIKE, lambda m: " ")
-    text, offs = _apply(text, offs, _HYPHEN_LIKE, lambda m: "-")
-    return NormalizedText(text=text, original=raw, offsets=offs if isinstance(offs, range) else tuple(offs))
+    text, offs = _apply(text, offs, _TONE_RE, _swap_tone, same_length=True)
+    text, offs = _apply(text, offs, _SPACE_LIKE, lambda m: " ", same_length=True)
+    text, offs = _apply(text, offs, _HYPHEN_LIKE, lambda m: "-", same_length=True)
+    return NormalizedText(text=text, original=raw, offsets=offs)
 
 
 def normalize(s: str) -> str:
@@ -224,7 +245,28 @@ def fold(s: str) -> str:
     """Diacritics-insensitive key for search: "Thể thao Bắc Kạn" -> "the thao bac kan"."""
     if len(s) <= 80:  # organ, place and campaign names come back again and again
         return _fold_short(s)
-    return _fold(s)
+    if len(s) <= _FOLD_PIECE:
+        return _fold(s)
+    # A long text piece by piece, cut after a space (a whole text decomposed at once held
+    # a dozen copies of it): each space folds to a space between words either way.
+    return " ".join(f for f in map(_fold, _pieces(s)) if f)
+
+
+_FOLD_PIECE = 1 << 20
+_SPACE = re.compile(r"[ \n]")  # (not any \s: a few of them fold to nothing)
+
+
+def _pieces(s: str) -> Iterator[str]:
+    """``s`` in pieces of about :data:`_FOLD_PIECE` characters, each cut after a space or a
+    line break."""
+    start = 0
+    while len(s) - start > _FOLD_PIECE:
+        cut = _SPACE.search(s, start + _FOLD_PIECE)
+        if cut is None:
+            break
+        yield s[start : cut.end()]
+        start = cut.end()
+    yield s[start:]
 
 
 @lru_cache(maxsize=16384)

@@ -139,9 +139,16 @@ SUFFIXES = MappingProxyType(
 )
 
 
+_PLAIN = str.maketrans("Đđ", "DD")
+# The same entries by their codes typed without "Đ" ("HDND", "DU"), as slugs also write them.
+_BY_PLAIN = MappingProxyType({s.code.translate(_PLAIN): s for s in SUFFIXES.values()})
+
+
 def suffix_of(part: str) -> Suffix | None:
-    """The table's entry for one part of a symbol, whatever its case ("TTg" is "TTG")."""
-    return SUFFIXES.get(part.upper())
+    """The table's entry for one part of a symbol, whatever its case ("TTg" is "TTG") and
+    whether its "Đ" is typed as "D" ("HDND", or the slug "hdnd", is "HĐND")."""
+    up = part.upper()
+    return SUFFIXES.get(up) or _BY_PLAIN.get(up.translate(_PLAIN))
 
 
 # SPARQL query results: media type -> the format's short name.

@@ -60,6 +60,47 @@ def test_seeds_score_full_marks_on_shared_gold() -> None:
 
 # -- variants of each construction ------------------------------------------------------
 
+_BASED_ON = """UBND TỈNH BẮC NINH
+Số: 12/KH-UBND
+Bắc Ninh, ngày 10 tháng 4 năm 2024
+
+KẾ HOẠCH
+Phát triển thể thao
+
+Căn cứ Kế hoạch số {number} ngày 02/4/2024 về thể thao;
+
+I. MỤC ĐÍCH
+"""
+
+
+@pytest.mark.parametrize(
+    ("number", "system", "level", "province"),
+    [
+        ("12-KL/TW", "party", "central", None),
+        ("9-KH/HU", "party", "district", "Bắc Ninh"),
+        ("5-KH/THU", "party", None, "Bắc Ninh"),  # a city committee: provincial or district
+        ("20/KH-BTT", "front", None, "Bắc Ninh"),
+        ("3/KH-HĐND", "state", None, "Bắc Ninh"),
+        ("3/KH-HDND", "state", None, "Bắc Ninh"),  # "Đ" typed as "D"
+        ("7/QĐ-TTg", "state", "central", None),
+        ("8/KH-XYZ", None, None, None),  # a suffix the vocabulary does not know: no issuer
+    ],
+)
+def test_a_reference_without_its_issuer_takes_what_the_suffix_says(number, system, level, province) -> None:
+    """The suffix's system and level come from the one vocabulary (ontology.vocab.SUFFIXES)."""
+    (ref,) = rec(_BASED_ON.format(number=number))["based_on"]
+    issuer = ref["issuer"]
+    if system is None:
+        assert issuer is None
+        return
+    assert (issuer["name"], issuer["system"], issuer["level"], issuer["province"]) == (
+        None,
+        system,
+        level,
+        province,
+    )
+
+
 DISTRICT_PLAN = """ĐẢNG BỘ TỈNH HÀ GIANG
 BAN THƯỜNG VỤ HUYỆN ỦY ĐỒNG VĂN
 Số 45-KH/HU
@@ -544,3 +585,129 @@ def test_a_bare_city_committee_is_the_one_the_header_names() -> None:
     assert _issuer_place(r) == ("district", "Hồ Chí Minh", "Thủ Đức")
     assert r["issuer"]["name"] == "Ban Thường vụ Thành ủy Thủ Đức"
     assert _issuer_place(r["implements"][0]) == ("province", "Hồ Chí Minh", None)
+
+
+# -- extraction is linear in its input --------------------------------------------------
+def _seed_text() -> str:
+    return (ROOT / "data" / "seeds" / "000_5d5e4ef2eda93763.txt").read_text(encoding="utf-8")
+
+
+def _at_end(body: str) -> str:
+    return _seed_text() + "\n" + body + "\n"
+
+
+def _in_preamble(body: str) -> str:
+    seed = _seed_text()
+    i = seed.index("Thực hiện")
+    return seed[:i] + "Thực hiện " + body + "\n" + seed[i:]
+
+
+# Texts of about n characters that once cost the square (or cube) of their length: a line
+# of one mention repeated (issue 13), mentions of many issuers, a chain as deep as the line
+# is long, a quotation mark before a run of spaces, a list of quotes, targets in one long
+# paragraph, subjects and verbs without a stop, blank lines under the type line, brackets
+# that never close under a signature, blank runs inside a reference's title.
+GROWING = {
+    "one-mention-line": lambda n: _at_end("Kế hoạch số 1-KH/TU " * (n // 20)),
+    "mentions-in-preamble": lambda n: _in_preamble("Kế hoạch số 1-KH/TU " * (n // 20)),
+    "cited-with-issuers": lambda n: _at_end(
+        "".join(f"Kế hoạch số {k}-KH/TU của UBND tỉnh Bắc Ninh; " for k in range(n // 45))
+    ),
+    "deep-chain": lambda n: _in_preamble(
+        "".join(f"Kế hoạch số {k}-KH/TU triển khai thực hiện " for k in range(n // 42))
+    ),
+    "quote-then-spaces": lambda n: _at_end('phong trào "' + " " * n + "ab"),
+    "list-of-quotes": lambda n: _at_end("phong trào " + '"abcd", ' * (n // 8)),
+    "targets-in-a-paragraph": lambda n: _at_end("Phấn đấu đạt 50% năm 2020; " * (n // 27)),
+    "subjects-and-verbs": lambda n: "UBND xây dựng " * (n // 14) + "\n" + _seed_text(),
+    "blank-lines-under-the-type": lambda n: "KẾ HOẠCH\n" + "\n" * n + _seed_text(),
+    "unclosed-brackets": lambda n: _seed_text() + "\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n" + "((x " * (n // 4) + "\n",
+    "blank-runs-in-a-title": lambda n: _at_end("Kế hoạch số 1-KH/TU về a" + " \n" * (n // 2) + "x"),
+}
+
+
+def _cpu_per_extraction(text: str) -> float:
+    """CPU seconds of one extraction (of this process only: other load does not count),
+    the least of three runs, each repeated until it has taken a tenth of a second."""
+    import time
+
+    doc = doc_of(text)
+    best = float("inf")
+    for _ in range(3):
+        runs, start = 0, time.process_time()
+        while (spent := time.process_time() - start) < 0.1:
+            extract(doc)
+            runs += 1
+        best = min(best, spent / runs)
+    return best
+
+
+@pytest.mark.parametrize("name", list(GROWING))
+def test_extraction_time_grows_linearly_with_the_text(name: str) -> None:
+    """Four times the text costs about four times the time (a square would cost sixteen):
+    the ratio must stay under six. Measured in CPU time of this process."""
+    make = GROWING[name]
+    extract(doc_of(_seed_text()))  # the gazetteer and the campaign scheme, loaded once
+    small, large = _cpu_per_extraction(make(40_000)), _cpu_per_extraction(make(160_000))
+    assert large / small < 6, f"{name}: {small:.4f}s -> {large:.4f}s (x{large / small:.1f})"
+
+
+def test_a_line_of_fifty_thousand_mentions_is_read_in_seconds() -> None:
+    """Issue 13's text (a seed and one line of "Kế hoạch số 1-KH/TU " x 50,000, 1.3 MB) took
+    five minutes; its records are those of the seed, plus the one document it cites."""
+    import time
+
+    seed = extract(doc_of(_seed_text())).to_json(with_evidence=False)
+    start = time.process_time()
+    got = extract(doc_of(_at_end("Kế hoạch số 1-KH/TU " * 50_000))).to_json(with_evidence=False)
+    assert time.process_time() - start < 20
+    cited = [c for c in got["cites"] if c not in seed["cites"]]
+    assert [c["number"] for c in cited] == ["1-KH/TU"]
+    assert {k: v for k, v in got.items() if k != "cites"} == {k: v for k, v in seed.items() if k != "cites"}
+
+
+def test_a_chain_nests_no_deeper_than_the_bound_and_the_rest_are_cited() -> None:
+    from ingest.chains import MAX_DEPTH
+
+    chain = "".join(f"Kế hoạch số {k}-KH/TU triển khai thực hiện " for k in range(1, 400))
+    r = rec(_in_preamble(chain + "Kết luận số 70-KL/TW"))
+    depth, node = 0, {"implements": r["implements"]}
+    while node["implements"]:
+        node = (
+            node["implements"][-1]
+            if depth
+            else next(x for x in node["implements"] if x["number"] == "1-KH/TU")
+        )
+        depth += 1
+    assert depth == MAX_DEPTH
+    numbers = {c["number"] for c in r["cites"]}
+    assert f"{MAX_DEPTH + 1}-KH/TU" in numbers and "399-KH/TU" in numbers
+
+
+def test_the_preamble_reaches_section_one_within_the_bound() -> None:
+    """A section I farther than the bound leaves the preamble at 3,000 characters, as a text
+    without one; nearer, the preamble runs to it."""
+    from ingest.header import MAX_PREAMBLE, read_header
+
+    def preamble(gap: int) -> tuple[int, int]:
+        text = (
+            "KẾ HOẠCH\nPhát triển thể thao\n\nThực hiện Kế hoạch số 1-KH/TU.\n"
+            + "Y " * (gap // 2)
+            + "\nI. MỤC ĐÍCH\n"
+        )
+        return read_header(normalize_document(text)).preamble
+
+    start, end = preamble(5_000)
+    assert end - start > 5_000
+    start, end = preamble(MAX_PREAMBLE + 1_000)
+    assert end - start == 3_000
+
+
+def test_targets_are_read_in_clauses_of_bounded_length_and_number() -> None:
+    from ingest.targets import MAX_CLAUSE, MAX_PER_CLAUSE
+
+    long_clause = "Phấn đấu đạt 50% " + "x" * MAX_CLAUSE + " đến năm 2030"
+    assert rec(_at_end(long_clause))["targets"] == rec(_seed_text())["targets"]
+    many = "Phấn đấu đạt " + " ".join(f"{k}%" for k in range(1, 3 * MAX_PER_CLAUSE)) + " đến năm 2030"
+    found = [t for t in rec(_at_end(many))["targets"] if t not in rec(_seed_text())["targets"]]
+    assert len(found) == MAX_PER_CLAUSE

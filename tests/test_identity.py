@@ -82,6 +82,18 @@ def test_organ_from_symbol_when_no_name():
     assert organ_of(None, None) == "x"
 
 
+def test_the_organ_a_suffix_fixes_comes_from_the_vocabulary() -> None:
+    """Every suffix the vocabulary gives an organ names it, however the number spells it;
+    a suffix several organs sign with ("/TW", "/ĐU") fixes none."""
+    from ontology.vocab import SUFFIXES
+
+    for s in SUFFIXES.values():
+        want = s.organ or "x"
+        assert organ_of(None, f"12-KH/{s.code}") == want
+        assert organ_of(None, f"12/KH-{s.code.lower()}") == want
+    assert organ_of(None, "5/KH-HDND") == organ_of(None, "5/KH-HĐND") == "hdnd"
+
+
 def test_jurisdiction_of():
     assert jurisdiction_of(Issuer("Bộ Chính trị", "party", "central")) == "central"
     assert jurisdiction_of(Issuer("x", "party", "province", "Bắc Kạn")) == "bac-kan"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,16 +156,17 @@ _WORDS = (
     "15/2023/NQ-HĐND 63 /KH-UBND liên tịch ngày 02/4/2024"
 )
 words = st.sampled_from(_WORDS.split())
-seps = st.sampled_from([" ", "  ", "\n", " \n\n ", "", ",", "-"])
+# (long runs of spaces: the text read back from a number goes past its first window)
+seps = st.sampled_from([" ", "  ", "\n", " \n\n ", "", ",", "-", " " * 300, "\n" + " " * 260 + "\n"])
 
 
 @settings(max_examples=800, deadline=None)
-@given(st.lists(st.tuples(words, seps), max_size=14), st.integers(0, 200), st.integers(0, 200))
+@given(st.lists(st.tuples(words, seps), max_size=14), st.integers(0, 3000), st.integers(0, 3000))
 def test_scanners_find_what_finditer_finds(parts, a, b) -> None:
     """Organs, chain ends and mentions are found by skipping ahead; the matches must be
     those of a plain scan of every position."""
     from ingest.organs import _ORGAN_SCAN, ORGAN_RE
-    from ingest.refs import _CHAIN_END_SCAN, CHAIN_END, MENTION_RE, _mention_matches
+    from ingest.refs import CHAIN_END, CHAIN_END_SCAN, MENTION_RE, _mention_matches
 
     text = "".join(w + s for w, s in parts)
     a, b = min(a, len(text)), min(max(a, b), len(text))
@@ -172,7 +174,7 @@ def test_scanners_find_what_finditer_finds(parts, a, b) -> None:
     assert spans == [(m.span(), m.groupdict()) for m in _ORGAN_SCAN.finditer(text, a, b)]
     spans = [(m.span(), m.groupdict()) for m in MENTION_RE.finditer(text, a, b)]
     assert spans == [(m.span(), m.groupdict()) for m in _mention_matches(text, a, b)]
-    assert CHAIN_END.sub("", text) == _CHAIN_END_SCAN.sub("", text)
+    assert CHAIN_END.sub("", text) == CHAIN_END_SCAN.sub("", text)
 
 
 def test_a_scanner_falls_back_to_finditer_when_any_position_may_match() -> None:
@@ -192,3 +194,297 @@ def test_a_scanner_falls_back_to_finditer_when_any_position_may_match() -> None:
 def test_a_number_cut_by_a_pdf_line_break_is_read(number) -> None:
     (m,) = find_mentions(f"Thực hiện Kế hoạch số {number} ngày 02/4/2024 của Đảng ủy xã Tân Lập")
     assert m.number == "37-KH/ĐU" and m.date == "2024-04-02"
+
+
+@pytest.mark.parametrize(
+    "done",
+    [
+        ("Nghị quyết số 5/NQ-HĐND", "HĐND huyện Bác Ái"),
+        ("Quyết định số 5/QĐ-TTg", "Thủ tướng Chính phủ"),
+        ("Kế hoạch số 7/KH-UBND", "UBND huyện Bác Ái"),
+        ("Kế hoạch số 8/KH-MTTQ-BTT", "Ban Thường trực Ủy ban MTTQ Việt Nam huyện Bác Ái"),
+        ("Kết luận số 70-KL/TW", "Bộ Chính trị"),
+        ("Kế hoạch số 9-KH/TU", "Ban Thường vụ Tỉnh ủy Ninh Thuận"),
+    ],
+)
+def test_a_suffix_nests_a_chain_as_the_named_issuer_does(done) -> None:
+    """Who may carry out whose plan is read from the issuer's name, else from the symbol's
+    suffix in the one vocabulary: both readings nest a chain alike."""
+    from ingest.chains import parse_chain
+
+    ref, organ = done
+
+    def shape(text: str) -> list:
+        return [(r.number, [c.number for c in r.children]) for r in parse_chain(text, 0, len(text))]
+
+    lead = "Kế hoạch số 1-KH/HU về triển khai thực hiện "
+    assert shape(lead + ref) == shape(f"{lead}{ref} của {organ}")
+
+
+# -- the linear readings give what the plain patterns give ---------------------------------
+quote_text = st.text(
+    alphabet=st.sampled_from(['"', "“", "”", "«", "»", " ", " ", "\t", "\n", "\n", "a", "b", ",", ".", "\r"]),
+    max_size=40,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.one_of(
+        quote_text, st.builds(lambda a, n, b: a + "a" * n + b, quote_text, st.integers(0, 260), quote_text)
+    )
+)
+def test_quotations_are_the_matches_of_the_quote_pattern(text) -> None:
+    """Quotations are found in linear time; they must be the pattern's matches, with the
+    pattern's text (spaces collapsed, stripped of " ,.;")."""
+    import re
+
+    from ingest.campaigns import QUOTED, quotations
+
+    want = [
+        (m.start(), m.end(), re.sub(r"\s+", " ", m.group(1)).strip(" ,.;")) for m in QUOTED.finditer(text)
+    ]
+    assert [(q.start, q.end, q.name) for q in quotations(text)] == want
+
+
+line_text = st.lists(st.sampled_from([*"ab ()[]x.;\n\tĐA", "\n\n", "(báo cáo)"]), max_size=40).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(line_text)
+def test_linear_rewrites_of_patterns_that_rescanned_give_the_same(text) -> None:
+    """Title stops, notes in brackets, "(báo cáo)" marks and list gaps: each was a pattern
+    that read the rest of a run again from each of its characters; the rewrite must find
+    what the plain pattern finds."""
+    import re
+
+    from ingest.campaigns import _LIST_GAP
+    from ingest.closing import _PURPOSE, _drop_notes
+    from ingest.refs import _title_stop
+
+    stop = re.compile(r"[;(]|\.\s|\.$|\n\s*\n(?=\s*[A-ZĐ])").search(text)
+    assert _title_stop(text) == (stop.start() if stop else len(text))
+    line = text.replace("\n", " ")
+    assert _drop_notes(line) == re.sub(r"\(.*?\)|\[.*?\]", "", line)
+    purpose = r"\s*\((?:để\s+)?(?:báo\s+cáo|b/c|thực\s+hiện|t/h|phối\s+hợp|biết)\)"
+    assert _PURPOSE.sub("", line) == re.sub(purpose, "", line, flags=re.I)
+    gap = re.compile(r"^[\s,;]*(?:(?:và|cùng|với|gắn\s+với)\s*)?[\s,;]*$", re.IGNORECASE)
+    for g in (text, text.replace("x", " và "), ", ;\n" + text[:3]):
+        assert bool(_LIST_GAP.match(g)) == bool(gap.match(g))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(words, seps), max_size=14))
+def test_sentence_ends_from_a_trigger_as_the_plain_pattern(parts) -> None:
+    """A run of spaces before a line break is tried from its start only; from the end of a
+    trigger word (a letter) the first sentence end is the plain pattern's."""
+    import re
+
+    from ingest.references import _SENT_END
+
+    plain = re.compile(
+        _SENT_END.pattern.replace(r"(?:[;,]|(?<![ \t]))[ \t]*\n", r"[;,]?[ \t]*\n"), _SENT_END.flags
+    )
+    assert plain.pattern != _SENT_END.pattern
+    text = "Thực hiện" + "".join(w + s for w, s in parts)
+    got, want = _SENT_END.search(text, 9), plain.search(text, 9)
+    assert (got.start() if got else None) == (want.start() if want else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"aàắĐđ bΩ中-.,\t\x1c\u2028\n", "oà", "\u0301"]), max_size=300).map("".join))
+def test_fold_piece_by_piece_is_fold(text) -> None:
+    """A long text is folded in pieces cut after a space or a line break: the same key."""
+    import ingest.text as text_module
+
+    whole = text_module._fold(text)
+    old = text_module._FOLD_PIECE
+    text_module._FOLD_PIECE = 7
+    try:
+        assert text_module.fold(text + " " * 81) == whole
+    finally:
+        text_module._FOLD_PIECE = old
+
+
+_ORGAN_WORDS = st.sampled_from(
+    [
+        "UBND huyện Bác Ái",
+        "Ban Thường vụ Huyện ủy",
+        "xây dựng",
+        "ban hành",
+        "của",
+        "do",
+        "Kế hoạch",
+        "/",
+        ";",
+        "(",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ORGAN_WORDS, max_size=25), st.integers(0, 40), st.integers(0, 400))
+def test_organs_before_verbs_as_a_scan_from_each_verb(words, start, end) -> None:
+    """The subjects before "xây dựng" / "ban hành" are read by one scan that goes on from
+    verb to verb; a scan restarted at each verb (as first written) finds the same."""
+    import re
+
+    from ingest.issuer import _OF_BEFORE, _ORGAN_STOP, _VERB, _organs_before_verbs
+    from ingest.organs import iter_organs
+
+    t = " ".join(words)
+    start, end = min(start, len(t)), min(max(start, end), len(t))
+    found: dict = {}
+    for v in _VERB.finditer(t, start, len(t)):
+        q = v.start()
+        if q > end + 60 and t[end + 60 : q].strip():
+            break
+        stops = [m.end() for m in _ORGAN_STOP.finditer(t, start, q)]
+        w = stops[-1] if stops else start
+        skip = lambda s: s in found or re.search(_OF_BEFORE, t[max(0, s - 6) : s]) is not None  # noqa: E731
+        for s, om in iter_organs(t, w, end, skip):
+            if s > q:
+                break
+            if om is not None:
+                found[om.start] = om
+    assert _organs_before_verbs(t, start, end) == [found[k] for k in sorted(found)]
+
+
+def _targets_as_first_written(nt) -> list:
+    """Numeric targets read number by number, each on copies of its clause and paragraph
+    (the reading before it was made linear), for texts where no bound applies."""
+    import re
+    from bisect import bisect_left, bisect_right
+
+    from ingest import targets as tg
+
+    def year_in(s):
+        for pattern in tg._YEAR_PATTERNS:
+            found = list(pattern.finditer(s))
+            if found:
+                return int(found[-1].group(1))
+        return None
+
+    t, out, seen = nt.text, [], set()
+    bounds = [(m.start(), m.end()) for m in tg._CLAUSE_BOUND.finditer(t)]
+    b_starts, b_ends = [s for s, _ in bounds], [e for _, e in bounds]
+    paras = [m.end() for m in tg._PARA_BOUND.finditer(t)]
+    for pm in tg._TARGET_NUM.finditer(t):
+        i = bisect_right(b_ends, pm.start())
+        s_start = b_ends[i - 1] if i else 0
+        j = bisect_left(b_starts, pm.end())
+        s_end = b_starts[j] if j < len(b_starts) else len(t)
+        k = bisect_right(paras, s_start)
+        p_start = paras[k - 1] if k else 0
+        sent = t[s_start:s_end]
+        if not tg._GOAL_WORDS.search(t[p_start:s_end]):
+            continue
+        year = year_in(t[s_start : pm.start()]) or year_in(t[p_start : pm.start()]) or year_in(sent)
+        if not year:
+            lines = t[:p_start].rsplit("\n", 25)[-25:]
+            year = next(
+                (y for y in (year_in(x.strip()) for x in reversed(lines) if 0 < len(x.strip()) < 120) if y),
+                None,
+            )
+        before, after = t[max(s_start, pm.start() - 30) : pm.start()], t[pm.end() : pm.end() + 15]
+        comparator = "="
+        if re.search(r"trên\s*$", before):
+            comparator = ">"
+        if re.search(r"(?:từ|ít\s+nhất|tối\s+thiểu)\s*$", before) or re.match(r"\s*trở\s+lên", after):
+            comparator = ">="
+        if re.search(r"dưới\s*$", before):
+            comparator = "<"
+        ind = re.split(r"\s+(?:đạt|chiếm)\b", sent[: pm.start() - s_start])[0]
+        ind = re.sub(r"^(?:\s*(?:[-+*•]|[a-zđ]\)|\d+(?:\.\d+)*[.)]))*\s*", "", ind)
+        ind = re.sub(r"^(?:Phấn|Phân|Phần)\s+đ[ấầ]u\s+", "", ind, flags=re.I)
+        ind = re.sub(r"^(?:đến|tới)\s+năm\s+\d{4}\s*,?\s*", "", ind, flags=re.I)
+        ind = re.sub(r"\s+", " ", ind).strip(" ,:-")
+        value = tg._number(pm.group("num"))
+        if (value, year, ind) in seen:
+            continue
+        seen.add((value, year, ind))
+        text = re.sub(r"\s+", " ", sent).strip(" -+")
+        out.append(
+            (
+                ind or None,
+                comparator,
+                value,
+                re.sub(r"\s+", " ", pm.group("unit")),
+                year,
+                text,
+                nt.orig_span(s_start, s_end),
+            )
+        )
+    return out
+
+
+_TARGET_WORDS = [
+    *[
+        "50%",
+        "60 %",
+        "1,5%",
+        "300.000 người",
+        "12 hộ",
+        "62 triệu đồng",
+        "đạt",
+        "chiếm",
+        " đạt",
+        "đạt50%",
+        "năm 2020",
+    ],
+    *[
+        "đến năm 2030",
+        "đến hết năm 2025",
+        "giai đoạn 2021-2025",
+        "năm 0000",
+        ".",
+        ". ",
+        ";",
+        "\n",
+        "\n\n",
+        "\n- ",
+    ],
+    *[
+        "\n1. ",
+        "\na) ",
+        " ",
+        "  ",
+        "\t",
+        "Tỷ lệ",
+        "người tập",
+        "Phấn đấu",
+        "trở lên",
+        "trên",
+        "dưới",
+        "từ",
+        "ít nhất",
+    ],
+    *[
+        "mục tiêu",
+        "\n2. Mục tiêu đến năm 2030\n",
+        "cuối năm 2024",
+        "A",
+        "x",
+        ",",
+        "Đến năm 2025,",
+        "2030\n\n người",
+    ],
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(_TARGET_WORDS), st.sampled_from(["", " ", " ", "\n"])), max_size=40)
+)
+def test_targets_are_read_as_number_by_number(parts) -> None:
+    """The goal words, years and indicators are looked up by position from one scan; the
+    targets must be those read number by number on copies of each clause."""
+    from ingest.targets import read_targets
+
+    nt = normalize_document("".join(w + s for w, s in parts))
+    got = [
+        (x.indicator, x.comparator, x.value, x.unit, x.year, x.text, (x.evidence.start, x.evidence.end))
+        for x in read_targets(nt)
+    ]
+    assert got == _targets_as_first_written(nt)
