@@ -33,7 +33,9 @@ def test_a_province_that_stayed_itself_has_no_successor() -> None:
 def test_the_read_model_names_an_unmerged_province_as_its_own_current_one() -> None:
     lin = Lineage.open(open_store("memory:"))
     lin.ingest_records([tu_son(), bac_kan_city_front()])
-    issuers = {lin.summary(pid)["issuer"]["province"]: lin.summary(pid)["issuer"] for pid in lin.index.nodes()}
+    issuers = {
+        lin.summary(pid)["issuer"]["province"]: lin.summary(pid)["issuer"] for pid in lin.index.nodes()
+    }
     assert issuers["Bắc Ninh"]["province_current"] == "Bắc Ninh"
     assert issuers["Bắc Kạn"]["province_current"] == "Thái Nguyên"
     assert not lin.sparql("ASK { ?u <https://w3id.org/vn-lineage/ontology#successor> ?u }")
