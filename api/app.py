@@ -18,6 +18,7 @@ from api.fastpath import TraversalRoute
 from api.problems import install_problem_handlers
 from api.routes import (
     analytics_coverage,
+    analytics_quality,
     analytics_timeline,
     bodies,
     campaigns,
@@ -55,7 +56,17 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.analytics = Analytics(lineage)  # the analyses' answers, kept per read-model generation
     install_problem_handlers(app)
-    for module in (plans, resolve, campaigns, bodies, sparql, stats, analytics_coverage, analytics_timeline):
+    for module in (
+        plans,
+        resolve,
+        campaigns,
+        bodies,
+        sparql,
+        stats,
+        analytics_coverage,
+        analytics_timeline,
+        analytics_quality,
+    ):
         _summaries_from_docstrings(module.router)
         app.include_router(module.router)
     add_docs(app, app.openapi_url or "/openapi.json")

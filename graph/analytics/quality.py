@@ -1,9 +1,9 @@
 """Data quality: what is wrong or unresolved in the graph, and the documents most worth collecting.
 
-Reads: a :class:`graph.readview.ReadView` (summaries, issuing bodies, the
-``implements`` edges the texts state, before the reduction to parents) and the
-store through ``select`` (documents ingested from more than one source and their
-titles, who cites an unresolved reference, ``lin:successor`` self-loops).
+Reads: a :class:`graph.service.Lineage` (summaries, and the ``implements`` edges
+the texts state, before the reduction to parents) and its store (documents
+ingested from more than one source and their titles, who cites an unresolved
+reference, ``lin:successor`` self-loops).
 Returns: :func:`check`, the answer of ``GET /api/quality`` and ``lineage check``:
 ``{"findings": [{"kind", "severity", "ids", "detail"}], "most_wanted": [{"id",
 "number", "issuer", "cited_by", ...}]}``, for the whole store or for the cascade
@@ -30,30 +30,35 @@ Kinds, by severity (:data:`SEVERITY`); ``lineage check`` exits 1 when an error i
 ranked by how many ingested documents state they implement them (``cited_by``),
 the researcher's list of what to collect next.
 
-Why here and bounded: every check is one pass over edges or nodes held in memory
-(cycles by an iterative Tarjan), plus four store queries whose answers are kept
-per read model; a plan's cascade is everything that implements it, directly or
-not, on the stated edges (so a cycle the parent reduction cuts off is still found).
+Why bounded: :func:`prepare` reads every summary and stated edge once per read
+model; each check is then one pass over them (cycles by an iterative Tarjan),
+and the four store queries are asked once per read model too. A plan's cascade
+is everything that implements it, directly or not, on the stated edges, so a
+cycle the reduction to parents cuts off from above is still in it.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
 from graph.analytics.dates import bounds
+from graph.analytics.quality_facts import (
+    PART_NAMES,
+    Prepared,
+    citers,
+    missing_parts,
+    prepare,
+    self_successors,
+    titles,
+)
 from graph.errors import NotFound
-from graph.identity import UNKNOWN, id_of_iri, key_of_id
-from graph.index import LineageIndex
-from graph.readview import ReadView
+from graph.identity import UNKNOWN, key_of_id
 from ingest.text import fold
 from ontology.vocab import LEVELS
 
-__all__ = ["KINDS", "SEVERITIES", "SEVERITY", "check", "has_errors"]
+__all__ = ["KINDS", "MOST_WANTED", "SEVERITIES", "SEVERITY", "Prepared", "check", "has_errors", "prepare"]
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY = {
@@ -68,55 +73,14 @@ SEVERITY = {
 KINDS = tuple(SEVERITY)
 MOST_WANTED = 100  # entries of the most-wanted list by default
 _RANK = {lv: i for i, lv in enumerate(LEVELS) if lv != "other"}
-_PART_NAMES = (("jurisdiction", "place"), ("body", "issuer"), ("year", "year"))
-_CHUNK = 500
 _MAX_CANDIDATES = 20
 
-Select = Callable[[str], list[tuple[str, ...]]]
 
-
-@dataclass
-class _Prepared:
-    """What every check of one read model shares, made once (see :func:`_prepared`)."""
-
-    impl: dict[str, tuple[str, ...]]
-    rev: dict[str, list[str]]
-    store: dict[str, Any] = field(default_factory=dict)  # store answers, made when first asked
-
-
-_KEPT: weakref.WeakKeyDictionary[ReadView, _Prepared] = weakref.WeakKeyDictionary()
-
-
-def _prepared(v: ReadView, select: Select, base: str) -> _Prepared:
-    """The stated ``implements`` edges of the view both ways, kept as long as the view lives."""
-    p = _KEPT.get(v)
-    if p is not None:
-        return p
-    impl: dict[str, tuple[str, ...]] = {}
-    if isinstance(v.index, LineageIndex):
-        for n in v.index.nodes():
-            if targets := v.index.implemented(n):
-                impl[n] = tuple(targets)
-    else:  # property paths on the store: the index holds no lists, ask for the edges once
-        pairs: dict[str, list[str]] = defaultdict(list)
-        for a, b in select("SELECT DISTINCT ?a ?b WHERE { ?a lin:implements ?b }"):
-            ia, ib = id_of_iri(a, base), id_of_iri(b, base)
-            if ia in v.docs and ib in v.docs and ia != ib:
-                pairs[ia].append(ib)
-        impl = {a: tuple(sorted(bs)) for a, bs in pairs.items()}
-    rev: dict[str, list[str]] = defaultdict(list)
-    for a, bs in impl.items():
-        for b in bs:
-            rev[b].append(a)
-    p = _KEPT[v] = _Prepared(impl, dict(rev))
-    return p
-
-
-def _scope(v: ReadView, p: _Prepared, plan: str | None) -> set[str] | None:
+def _scope(p: Prepared, plan: str | None) -> set[str] | None:
     """``plan`` and everything that implements it, directly or not (None: the whole store)."""
     if plan is None:
         return None
-    if plan not in v.docs:
+    if plan not in p.docs:
         raise NotFound(f"unknown plan id: {plan}")
     seen, stack = {plan}, [plan]
     while stack:
@@ -128,25 +92,27 @@ def _scope(v: ReadView, p: _Prepared, plan: str | None) -> set[str] | None:
 
 
 def check(
-    v: ReadView, select: Select, base: str, plan: str | None = None, most_wanted: int = MOST_WANTED
+    lin: Any, plan: str | None = None, most_wanted: int = MOST_WANTED, prepared: Prepared | None = None
 ) -> dict[str, Any]:
-    """The findings and the most-wanted list, for the whole store or the cascade below ``plan``."""
-    p = _prepared(v, select, base)
-    scope = _scope(v, p, plan)
+    """The findings and the most-wanted list of a :class:`graph.service.Lineage`, for the whole
+    store or the cascade below ``plan`` (NotFound for an unknown id). ``prepared``: what
+    :func:`prepare` made of the same read model (made here when not given)."""
+    p = prepared if prepared is not None else prepare(lin)
+    scope = _scope(p, plan)
 
     def inside(i: str) -> bool:
         return scope is None or i in scope
 
     findings = [
-        *_dates_and_levels(v, p, inside),
+        *_dates_and_levels(p, inside),
         *_cycles(p, scope),
-        *_duplicates(v, p, select, base, inside),
-        *_self_successors(p, select),
-        *_unresolved(v, p, select, base, inside),
+        *_duplicates(p, inside),
+        *_self_successors(p),
+        *_unresolved(p, inside),
     ]
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f["severity"]], f["kind"], f["ids"]))
-    return {"findings": findings, "most_wanted": _most_wanted(v, p, inside, most_wanted)}
+    return {"findings": findings, "most_wanted": _most_wanted(p, inside, max(0, most_wanted))}
 
 
 def has_errors(answer: dict[str, Any]) -> bool:
@@ -154,44 +120,59 @@ def has_errors(answer: dict[str, Any]) -> bool:
     return any(f["severity"] == "error" for f in answer.get("findings", ()))
 
 
-def _finding(kind: str, ids: Iterable[str], **detail: Any) -> dict[str, Any]:
-    return {"kind": kind, "severity": SEVERITY[kind], "ids": list(ids), "detail": detail}
+def _finding(kind: str, ids: Iterable[str], message: str, **detail: Any) -> dict[str, Any]:
+    """One finding; ``detail.message`` says it in a sentence (for the CLI, the view, the CSV)."""
+    return {
+        "kind": kind,
+        "severity": SEVERITY[kind],
+        "ids": list(ids),
+        "detail": {"message": message, **detail},
+    }
 
 
-def _level(v: ReadView, pid: str) -> str | None:
-    b = v.bodies.get(v.docs[pid].body or "")
-    return b.level if b else None
+def _name(p: Prepared, pid: str) -> str:
+    """How a sentence names a document: its number, else the start of its title, else its id."""
+    d = p.docs[pid]
+    if d["number"]:
+        return str(d["number"])
+    title = d["title"] or pid
+    return f"“{title[:60]}…”" if len(title) > 60 else f"“{title}”"
 
 
-def _dates_and_levels(v: ReadView, p: _Prepared, inside: Callable[[str], bool]) -> list[dict[str, Any]]:
+def _dates_and_levels(p: Prepared, inside: Callable[[str], bool]) -> list[dict[str, Any]]:
     """``date_before_parent`` and ``implements_lower`` over every stated edge child -> parent."""
     out = []
-    docs = v.docs
+    docs = p.docs
     for c, parents in p.impl.items():
         if not inside(c):
             continue
-        cb, cl = bounds(docs[c].date), _RANK.get(_level(v, c) or "")
+        cd = docs[c]
+        cb, cl = bounds(cd["date"]), cd["issuer"]["level"]
         for q in parents:
-            qb = bounds(docs[q].date)
+            qd = docs[q]
+            qb = bounds(qd["date"])
             if cb is not None and qb is not None and cb[1] < qb[0]:
+                days = (qb[0] - cb[1]).days
+                said = f"{_name(p, c)} ({cd['date']}) is dated before {_name(p, q)} ({qd['date']})"
+                said += ", which it implements"
                 out.append(
                     _finding(
                         "date_before_parent",
                         [q, c],
-                        parent_date=docs[q].date,
-                        child_date=docs[c].date,
-                        days_before=(qb[0] - cb[1]).days,
+                        said,
+                        parent_date=qd["date"],
+                        child_date=cd["date"],
+                        days=days,
                     )
                 )
-            ql = _RANK.get(_level(v, q) or "")
-            if cl is not None and ql is not None and cl < ql:
-                out.append(
-                    _finding("implements_lower", [c, q], level=_level(v, c), parent_level=_level(v, q))
-                )
+            ql = qd["issuer"]["level"]
+            if cl in _RANK and ql in _RANK and _RANK[cl] < _RANK[ql]:
+                said = f"{_name(p, c)} ({cl} level) implements {_name(p, q)}, of a lower body ({ql} level)"
+                out.append(_finding("implements_lower", [c, q], said, level=cl, parent_level=ql))
     return out
 
 
-def _cycles(p: _Prepared, scope: set[str] | None) -> list[dict[str, Any]]:
+def _cycles(p: Prepared, scope: set[str] | None) -> list[dict[str, Any]]:
     """Strongly connected components of two documents or more (an iterative Tarjan)."""
     impl = p.impl
     index: dict[str, int] = {}
@@ -233,7 +214,13 @@ def _cycles(p: _Prepared, scope: set[str] | None) -> list[dict[str, Any]]:
                         if w == node:
                             break
                     if len(comp) > 1:
-                        out.append(_finding("cycle", sorted(comp), size=len(comp)))
+                        comp.sort()
+                        said = f"{len(comp)} documents implement each other: " + ", ".join(
+                            _name(p, i) for i in comp[:10]
+                        )
+                        out.append(
+                            _finding("cycle", comp, said + (" …" if len(comp) > 10 else ""), size=len(comp))
+                        )
     return out
 
 
@@ -243,129 +230,100 @@ def _same_title(a: str, b: str) -> bool:
     return fa == fb or SequenceMatcher(None, fa, fb).ratio() >= 0.9
 
 
-def _duplicates(
-    v: ReadView, p: _Prepared, select: Select, base: str, inside: Callable[[str], bool]
-) -> list[dict[str, Any]]:
+def _duplicates(p: Prepared, inside: Callable[[str], bool]) -> list[dict[str, Any]]:
     """Documents ingested from several sources: ``same_number_different_title`` when their
     titles differ, else ``ingested_twice``."""
-    titles = p.store.get("titles")
-    if titles is None:
-        many = [d for (d,) in select("SELECT ?d WHERE { ?d prov:wasGeneratedBy ?a } GROUP BY ?d HAVING (COUNT(?a) > 1)")]
-        found: dict[str, dict[str, str | None]] = defaultdict(dict)
-        for i in range(0, len(many), _CHUNK):
-            values = " ".join(f"<{d}>" for d in many[i : i + _CHUNK])
-            for d, g, t in select(
-                f"""SELECT ?d ?g ?t WHERE {{ VALUES ?d {{ {values} }}
-                    GRAPH ?g {{ ?d prov:wasGeneratedBy ?a OPTIONAL {{ ?d eli:title ?t }} }} }}"""
-            ):
-                pid = id_of_iri(d, base)
-                if pid is not None and (t is not None or g not in found[pid]):
-                    found[pid][g] = t
-        titles = p.store["titles"] = {pid: sorted(by_graph.values(), key=str) for pid, by_graph in found.items()}
     out = []
-    for pid, ts in sorted(titles.items()):
-        if pid not in v.docs or not inside(pid):
+    for pid, ts in sorted(titles(p).items()):
+        if pid not in p.docs or not inside(pid):
             continue
-        named = sorted({t for t in ts if t})
         distinct: list[str] = []
-        for t in named:
+        for t in sorted({t for t in ts if t}):
             if not any(_same_title(t, u) for u in distinct):
                 distinct.append(t)
         kind = "same_number_different_title" if len(distinct) > 1 else "ingested_twice"
-        out.append(_finding(kind, [pid], number=v.docs[pid].number, sources=len(ts), titles=distinct))
+        said = f"{_name(p, pid)} is ingested from {len(ts)} files " + (
+            "with different titles: " + " / ".join(f"“{t}”" for t in distinct)
+            if len(distinct) > 1
+            else "with the same title"
+        )
+        out.append(
+            _finding(kind, [pid], said, number=p.docs[pid]["number"], sources=len(ts), titles=distinct)
+        )
     return out
 
 
-def _self_successors(p: _Prepared, select: Select) -> list[dict[str, Any]]:
-    """Places succeeded by themselves (old stores; graph/rdf.py no longer writes them)."""
-    places = p.store.get("self_successors")
-    if places is None:
-        places = p.store["self_successors"] = select(
-            "SELECT DISTINCT ?u ?l WHERE { ?u lin:successor ?u OPTIONAL { ?u skos:prefLabel ?l } }"
+def _self_successors(p: Prepared) -> list[dict[str, Any]]:
+    """Places succeeded by themselves (stores written before graph/rdf.py stopped writing them)."""
+    return [
+        _finding(
+            "self_successor", [], f"{label or u} is recorded as succeeded by itself", place=u, label=label
         )
-    seen: dict[str, str | None] = {}
-    for u, label in places:
-        seen[u] = seen.get(u) or label
-    return [_finding("self_successor", [], place=u, label=label) for u, label in sorted(seen.items())]
+        for u, label in sorted(self_successors(p).items())
+    ]
 
 
-def _missing_parts(pid: str) -> list[str]:
-    k = key_of_id(pid)
-    return [name for attr, name in _PART_NAMES if getattr(k, attr) == UNKNOWN]
-
-
-def _candidates(v: ReadView, pid: str) -> list[str]:
-    """Documents the reference could be: same type and number, and every part it states."""
+def _candidates(p: Prepared, pid: str) -> list[str]:
+    """Documents the reference could be: the same type and number, and every part it states."""
     k = key_of_id(pid)
     out = []
-    for c in v.model.by_number.get(k.number, ()):
+    for c in p.by_number.get(k.number, ()):
         ck = key_of_id(c)
         if c == pid or ck.doc_type != k.doc_type or UNKNOWN in (ck.jurisdiction, ck.body, ck.year):
             continue
-        if all(getattr(k, a) in (UNKNOWN, getattr(ck, a)) for a, _ in _PART_NAMES):
+        if all(getattr(k, a) in (UNKNOWN, getattr(ck, a)) for a, _ in PART_NAMES):
             out.append(c)
     return sorted(out)[:_MAX_CANDIDATES]
 
 
-def _unresolved(
-    v: ReadView, p: _Prepared, select: Select, base: str, inside: Callable[[str], bool]
-) -> list[dict[str, Any]]:
-    """Stubs whose key leaves a part unknown, with who cites them (through any relation)."""
-    citers = p.store.get("citers")
-    if citers is None:
-        stubs = sorted(i for i, d in v.docs.items() if d.stub and _missing_parts(i))
-        citers = {i: set[str]() for i in stubs}
-        for i in range(0, len(stubs), _CHUNK):
-            values = " ".join(f"<{v.docs[s].iri}>" for s in stubs[i : i + _CHUNK])
-            for s, t in select(
-                f"""SELECT DISTINCT ?s ?t WHERE {{ VALUES ?t {{ {values} }}
-                    VALUES ?r {{ lin:implements eli:based_on eli:cites }} ?s ?r ?t }}"""
-            ):
-                si, ti = id_of_iri(s, base), id_of_iri(t, base)
-                if si in v.docs and ti in citers:
-                    citers[ti].add(si)
-        p.store["citers"] = citers
+def _unresolved(p: Prepared, inside: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """References the graph could not tie to one document, with who cites them."""
     out = []
-    for stub, who in sorted(citers.items()):
+    for stub, who in sorted(citers(p).items()):
         if not (inside(stub) or any(inside(c) for c in who)):
             continue
-        d = v.docs[stub]
+        d, missing, candidates = p.docs[stub], missing_parts(stub), _candidates(p, stub)
+        said = f"the reference to {_name(p, stub)}" + (f" ({d['date']})" if d["date"] else "")
+        said += " leaves " + " and ".join(f"the {m}" for m in missing) + " unknown"
+        said += f"; {len(candidates)} known documents fit" if len(candidates) > 1 else ""
+        said += f"; cited by {len(who)} document{'s' if len(who) != 1 else ''}"
         out.append(
             _finding(
                 "unresolved_reference",
                 [stub, *sorted(who)],
-                number=d.number,
-                date=d.date,
-                missing=_missing_parts(stub),
-                candidates=_candidates(v, stub),
+                said,
+                number=d["number"],
+                date=d["date"],
+                missing=missing,
+                candidates=candidates,
             )
         )
     return out
 
 
-def _most_wanted(v: ReadView, p: _Prepared, inside: Callable[[str], bool], limit: int) -> list[dict[str, Any]]:
+def _most_wanted(p: Prepared, inside: Callable[[str], bool], limit: int) -> list[dict[str, Any]]:
     """Stubs with a complete key, by how many ingested documents (in scope) implement them."""
-    counts = []
+    ranked = []
     for stub, who in p.rev.items():
-        d = v.docs[stub]
-        if not d.stub or _missing_parts(stub):
+        d = p.docs[stub]
+        if not d["stub"] or missing_parts(stub):
             continue
-        n = sum(1 for c in who if not v.docs[c].stub and inside(c))
+        n = sum(1 for c in who if not p.docs[c]["stub"] and inside(c))
         if n:
-            counts.append((-n, stub))
-    counts.sort()
+            ranked.append((-n, stub))
+    ranked.sort()
     out = []
-    for n, stub in counts[:limit]:
-        s = v.summary(v.docs[stub])
+    for n, stub in ranked[:limit]:
+        d = p.docs[stub]
         out.append(
             {
                 "id": stub,
-                "number": s["number"],
-                "issuer": dict(s["issuer"]),
+                "number": d["number"],
+                "issuer": dict(d["issuer"]),
                 "cited_by": -n,
-                "doc_type": s["doc_type"],
-                "date": s["date"],
-                "title": s["title"],
+                "doc_type": d["doc_type"],
+                "date": d["date"],
+                "title": d["title"],
             }
         )
     return out

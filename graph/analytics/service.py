@@ -29,6 +29,8 @@ from typing import Any
 import orjson
 
 from graph.analytics.coverage import UnitIndex, coverage, unit_index
+from graph.analytics.quality import MOST_WANTED, prepare
+from graph.analytics.quality import check as check_quality
 from graph.analytics.tables import TABLES, to_csv
 from graph.analytics.timeline import timeline
 
@@ -46,8 +48,19 @@ def _timeline(a: Analytics, pid: str) -> dict:
     return timeline(a.lin, pid)
 
 
+def _quality(a: Analytics, pid: str | None, most_wanted: int = MOST_WANTED) -> dict:
+    """Data quality of the whole store (``pid`` None) or of the cascade below ``pid``."""
+    prepared = a.kept(("quality", "prepared"), lambda: prepare(a.lin))
+    return check_quality(a.lin, pid, most_wanted, prepared)
+
+
 # name -> function(analytics, plan id, **params) -> answer
-ANALYSES: dict[str, Callable[..., dict[str, Any]]] = {"coverage": _coverage, "timeline": _timeline}
+ANALYSES: dict[str, Callable[..., dict[str, Any]]] = {
+    "coverage": _coverage,
+    "timeline": _timeline,
+    "quality": _quality,
+    "most_wanted": _quality,  # the same answer; its CSV is the most-wanted table
+}
 
 
 def _weight(answer: Any) -> int:
@@ -190,3 +203,6 @@ class Analytics:
 
     def timeline(self, pid: str) -> dict[str, Any]:
         return self.answer("timeline", pid)
+
+    def quality(self, pid: str | None = None, most_wanted: int = MOST_WANTED) -> dict[str, Any]:
+        return self.answer("quality", pid, most_wanted=most_wanted)

@@ -14,10 +14,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["COVERAGE_COLUMNS", "TABLES", "TIMELINE_COLUMNS", "coverage_rows", "timeline_rows", "to_csv"]
+__all__ = [
+    "COVERAGE_COLUMNS",
+    "MOST_WANTED_COLUMNS",
+    "QUALITY_COLUMNS",
+    "TABLES",
+    "TIMELINE_COLUMNS",
+    "coverage_rows",
+    "most_wanted_rows",
+    "quality_rows",
+    "timeline_rows",
+    "to_csv",
+]
 
 COVERAGE_COLUMNS = (
     "plan",
@@ -86,10 +98,57 @@ def timeline_rows(answer: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
         yield link | _range(link)
 
 
+QUALITY_COLUMNS = ("severity", "kind", "message", "ids", "detail")
+MOST_WANTED_COLUMNS = (
+    "rank",
+    "cited_by",
+    "id",
+    "number",
+    "doc_type",
+    "date",
+    "issuer",
+    "level",
+    "system",
+    "province",
+    "district",
+    "commune",
+    "title",
+)
+
+
+def quality_rows(answer: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+    """One row per finding; the rest of its detail as compact JSON."""
+    for f in answer["findings"]:
+        rest = {k: v for k, v in f["detail"].items() if k != "message"}
+        yield {
+            "severity": f["severity"],
+            "kind": f["kind"],
+            "message": f["detail"].get("message"),
+            "ids": " ".join(f["ids"]),
+            "detail": json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else None,
+        }
+
+
+def most_wanted_rows(answer: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+    """One row per document known only by reference, most cited first."""
+    for rank, m in enumerate(answer["most_wanted"], 1):
+        iss = m.get("issuer") or {}
+        yield (
+            m
+            | {k: iss.get(k) for k in ("level", "system", "province", "district", "commune")}
+            | {
+                "rank": rank,
+                "issuer": iss.get("name"),
+            }
+        )
+
+
 # name -> (columns, rows of an answer): what the CSV routes and commands know how to write
 TABLES: dict[str, tuple[Sequence[str], Callable[[Mapping[str, Any]], Iterable[dict[str, Any]]]]] = {
     "coverage": (COVERAGE_COLUMNS, coverage_rows),
     "timeline": (TIMELINE_COLUMNS, timeline_rows),
+    "quality": (QUALITY_COLUMNS, quality_rows),
+    "most_wanted": (MOST_WANTED_COLUMNS, most_wanted_rows),
 }
 
 
