@@ -30,6 +30,7 @@ from api.routes import (
 from graph.analytics import Analytics
 from graph.service import Lineage
 from viz import add_views
+from viz import quality as quality_view
 
 DESCRIPTION = (
     "A knowledge graph of Vietnamese Party/State plan documents and the higher documents "
@@ -71,6 +72,7 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
         app.include_router(module.router)
     add_docs(app, app.openapi_url or "/openapi.json")
     add_views(app)
+    app.include_router(quality_view.router)  # the data-quality view (viz/quality.py)
     # First in the router: plain traversal GETs answered from prepared bytes (api.fastpath);
     # whatever it does not match goes on to the documented routes.
     app.router.routes.insert(0, TraversalRoute())

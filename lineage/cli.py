@@ -199,6 +199,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Data quality (graph.analytics.quality): the findings as JSON or CSV; exit 1 on an error."""
+    from collections import Counter
+
+    from graph.analytics import Analytics
+    from graph.analytics.quality import SEVERITIES, has_errors
+    from graph.errors import NotFound
+
+    lin = _lineage(Settings.from_env(args.store))
+    plan = None
+    if args.plan:
+        plan = args.plan if lin.knows(args.plan) else next(iter(lin.resolve(args.plan)), None)
+        if plan is None:
+            raise CliError(f"no plan matches {args.plan!r}")
+    analytics = Analytics(lin)
+    try:
+        answer = analytics.quality(plan, most_wanted=args.most_wanted)
+        if args.format == "csv":
+            kind = "most_wanted" if args.table == "most-wanted" else "quality"
+            _out(analytics.csv(kind, plan, most_wanted=args.most_wanted))
+        else:
+            _json(answer if plan is None else {"plan": plan} | answer)
+    except NotFound as e:
+        raise CliError(str(e)) from e
+    counts = Counter(f["severity"] for f in answer["findings"])
+    said = ", ".join(f"{s}: {counts.get(s, 0)}" for s in SEVERITIES)
+    print(f"{said}; {len(answer['most_wanted'])} most-wanted listed", file=sys.stderr)
+    return 1 if has_errors(answer) else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -284,6 +314,27 @@ def build_parser() -> argparse.ArgumentParser:
         "find (and without truth/)",
     )
     y.set_defaults(func=cmd_synth)
+
+    c = sub.add_parser(
+        "check",
+        help="data quality: dates, cycles, duplicates, unresolved references, most-wanted documents "
+        "(exit 1 when an error-level finding exists)",
+    )
+    c.add_argument(
+        "--plan", help="only the cascade below this plan (an id or a reference such as '70-KL/TW')"
+    )
+    c.add_argument("--format", choices=["json", "csv"], default="json")
+    c.add_argument(
+        "--table",
+        choices=["findings", "most-wanted"],
+        default="findings",
+        help="which table --format csv prints",
+    )
+    c.add_argument(
+        "--most-wanted", type=int, default=100, help="how many most-wanted documents (default 100)"
+    )
+    c.add_argument("--store")
+    c.set_defaults(func=cmd_check)
 
     v = sub.add_parser("validate", help="validate the store against the SHACL shapes")
     v.add_argument("--store")
