@@ -242,11 +242,13 @@ def _duplicates(p: Prepared, inside: Callable[[str], bool]) -> list[dict[str, An
             if not any(_same_title(t, u) for u in distinct):
                 distinct.append(t)
         kind = "same_number_different_title" if len(distinct) > 1 else "ingested_twice"
-        said = f"{_name(p, pid)} is ingested from {len(ts)} files " + (
-            "with different titles: " + " / ".join(f"“{t}”" for t in distinct)
-            if len(distinct) > 1
-            else "with the same title"
-        )
+        said = f"{_name(p, pid)} is ingested from {len(ts)} files"
+        if len(distinct) > 1:
+            said += " with different titles: " + " / ".join(f"“{t}”" for t in distinct)
+        elif distinct:
+            said += " with the same title"
+        else:
+            said += ", none with a title: nothing tells whether they are one document"
         out.append(
             _finding(kind, [pid], said, number=p.docs[pid]["number"], sources=len(ts), titles=distinct)
         )
