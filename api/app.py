@@ -22,6 +22,8 @@ from api.routes import (
     analytics_timeline,
     bodies,
     campaigns,
+    doc,
+    feeds,
     plans,
     resolve,
     sparql,
@@ -67,6 +69,8 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
         analytics_coverage,
         analytics_timeline,
         analytics_quality,
+        feeds,
+        doc,
     ):
         _summaries_from_docstrings(module.router)
         app.include_router(module.router)

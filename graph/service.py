@@ -10,9 +10,9 @@ view: writing (:mod:`graph.writing`), the read model's lifecycle
 (:mod:`graph.lifecycle`), summaries and caches (:mod:`graph.readview`), plans
 (:mod:`graph.plans`), traversals (:mod:`graph.traversals`), search
 (:mod:`graph.search`), listings (:mod:`graph.listings`), SPARQL
-(:mod:`graph.sparql`), export and validation (:mod:`graph.export`). Each query
-takes the current view once, so it answers from one generation even while an
-ingest publishes the next.
+(:mod:`graph.sparql`), export and validation (:mod:`graph.export`), a document's
+RDF description (:mod:`graph.describe`). Each query takes the current view
+once, so it answers from one generation even while an ingest publishes the next.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from typing import Any
 
 from graph import export, listings, plans, search, traversals, writing
 from graph.bulk import Source
+from graph.describe import describe as describe_document
+from graph.describe import serialize_triples
 from graph.identity import DEFAULT_BASE
 from graph.index import LineageIndex, Subgraph
 from graph.lifecycle import ReadState
@@ -222,6 +224,11 @@ class Lineage:
     def export(self, fmt: str) -> bytes:
         """The whole graph as ttl, nt or jsonld; the lineage index as graphml or csv."""
         return export.export(self.store, self._live.view, fmt)
+
+    def describe(self, id: str, fmt: str = "ttl") -> bytes:
+        """The document's own description in RDF, bounded (:mod:`graph.describe`): ``ttl``,
+        ``nt``, ``jsonld`` or ``rdfxml``; what ``GET`` on its IRI answers. NotFound for an unknown id."""
+        return serialize_triples(describe_document(self.store, self._live.view.doc(id).iri), fmt)
 
     def validate(self) -> tuple[bool, str]:
         """SHACL-validate the store content (with the ontology) against shapes.ttl."""

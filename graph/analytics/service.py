@@ -29,10 +29,13 @@ from typing import Any
 import orjson
 
 from graph.analytics.coverage import UnitIndex, coverage, unit_index
+from graph.analytics.feed import DEFAULT_ENTRIES, feed
 from graph.analytics.quality import MOST_WANTED, prepare
 from graph.analytics.quality import check as check_quality
 from graph.analytics.tables import TABLES, to_csv
 from graph.analytics.timeline import timeline
+from graph.ingestlog import first_ingested
+from graph.sparql import select
 
 __all__ = ["ANALYSES", "Analytics", "MAX_BYTES", "MAX_ROWS"]
 
@@ -54,12 +57,20 @@ def _quality(a: Analytics, pid: str | None, most_wanted: int = MOST_WANTED) -> d
     return check_quality(a.lin, pid, most_wanted, prepared)
 
 
+def _feed(a: Analytics, pid: str, limit: int = DEFAULT_ENTRIES) -> dict:
+    """The documents newly ingested below ``pid``, newest first (the Atom feed's entries)."""
+    lin = a.lin
+    times = a.kept(("feed", "times"), lambda: first_ingested(lambda q: select(lin.store, q), lin.base))
+    return feed(lin, pid, times, limit)
+
+
 # name -> function(analytics, plan id, **params) -> answer
 ANALYSES: dict[str, Callable[..., dict[str, Any]]] = {
     "coverage": _coverage,
     "timeline": _timeline,
     "quality": _quality,
     "most_wanted": _quality,  # the same answer; its CSV is the most-wanted table
+    "feed": _feed,
 }
 
 
