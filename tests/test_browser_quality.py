@@ -9,11 +9,16 @@ tests/test_quality.py (browser and server from :mod:`browser_fixtures`).
 
 from __future__ import annotations
 
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
+import feedparser
 import pytest
 from browser_fixtures import serve, watch
+from test_browser_hostile import INJECTED, PAYLOADS, Hostile, Visit, collapse, payload
+from test_browser_hostile import hostile as hostile  # noqa: F401 (the fixture, used by name)
 from test_quality import records
 
 from api import create_app
@@ -98,3 +103,32 @@ def test_an_unknown_scope_is_a_404_page(page: Any, server: tuple[str, Lineage]) 
     base, _ = server
     r = page.goto(f"{base}/view/quality?plan=kh%C3%B4ng%20c%C3%B3%20g%C3%AC")
     assert r.status == 404 and "No plan matches" in page.locator("main").inner_text()
+
+
+def inert(v: Visit) -> None:
+    """``Visit.check`` for this page: the same checks, the page's own scope form allowed."""
+    found = [x for x in v.page.evaluate(INJECTED) if not x.startswith('form <form id="quality-scope"')]
+    assert found == [] and v.unexpected() == [] and v.dialogs == [], v.page.url
+    assert v.page.title() == v.title, v.page.url
+
+
+@pytest.mark.parametrize("bypass_csp", [True, False], ids=["escaping-alone", "csp"])
+def test_the_quality_view_is_inert_to_hostile_text(browser: Any, hostile: Hostile, bypass_csp: bool) -> None:
+    """The documents of tests/test_browser_hostile.py (a payload in every field): the whole
+    graph's findings and most-wanted list, and the root's cascade, stay text, with and without
+    the policy; their feed parses."""
+    v = Visit(browser, hostile.base, bypass_csp)
+    try:
+        for query in ("", f"?plan={urllib.parse.quote(hostile.root)}", "?severity=warning"):
+            v.open("/view/quality" + query)
+            inert(v)
+            assert v.page.locator("#most-wanted tbody tr").count() >= 1
+        assert collapse(payload(1)) in collapse(v.page.inner_text("main"))  # the root's title, as text
+        v.page.locator("#most-wanted tbody a").first.click()
+        v.page.wait_for_load_state()
+        v.title = v.page.title()
+        v.check()  # the plan page the click opened
+    finally:
+        v.close()
+    f = feedparser.parse(urllib.request.urlopen(f"{hostile.base}/feeds/plans/{hostile.root}.atom").read())
+    assert not f.bozo and len(f.entries) >= len(PAYLOADS)
