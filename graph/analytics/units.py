@@ -336,7 +336,9 @@ def expected_units(
         raise BadParameter(f"system must be one of {', '.join(PARTS)}, not {system!r}")
     if province:
         if level != "central":
-            raise BadParameter("province= drills down the matrix of a central document; this plan is not one")
+            raise BadParameter(
+                f"only a central document drills down to a province's districts; this is a {level} plan"
+            )
         found = amap.province(province)
         if found is None:
             raise BadParameter(f"unknown province {province!r} (a province of 2024: 'Bắc Kạn', 'Hà Nội' ...)")
