@@ -8,11 +8,11 @@ running ``lineage serve`` on the same store for the route timings. Returns: figu
 
 What is measured:
 
-- ``coverage_precision``, ``coverage_recall``: the coverage of every document of a
-  cascade (with a parent or a child) that may expect units (central, provincial and
-  district documents), scored against the planted gaps by
-  :func:`bench.analytics_score.coverage_scores`. Documents outside every cascade (an
-  old plan cited only as "Căn cứ") are left out: the truth describes the cascade's;
+- ``coverage_precision``, ``coverage_recall``: the coverage of every central,
+  provincial and district document that was ingested or, known only by reference,
+  lies in a cascade (has a parent or a child), scored against the planted gaps by
+  :func:`bench.analytics_score.coverage_scores`. A stub outside every cascade (an
+  old plan cited only under "Căn cứ") is left out: the truth describes the cascade;
 - ``lag_exact``: the timeline of Kết luận 70 (the graph's largest cascade) against
   the truth's links (:func:`bench.analytics_score.lag_scores`);
 - ``analytics_max_s``: the slowest analysis of :data:`graph.analytics.ANALYSES` over
@@ -87,7 +87,10 @@ def coverage_measure(ctx: Context) -> dict[str, Any]:
     answers = []
     idx = lin.index
     for n in idx.nodes():
-        if (lin.summary(n)["issuer"].get("level") or "") in EXPECTING and (idx.parents(n) or idx.children(n)):
+        s = lin.summary(n)
+        if (s["issuer"].get("level") or "") not in EXPECTING:
+            continue
+        if not s["stub"] or idx.parents(n) or idx.children(n):
             answers.append(a.coverage(n))
     seconds = time.perf_counter() - t
     scores = coverage_scores(answers, ctx.truth, graph_lookup(lin))

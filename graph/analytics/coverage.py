@@ -46,7 +46,7 @@ from graph.analytics.units import (
 )
 from graph.sparql import select
 
-__all__ = ["UnitIndex", "coverage", "recipients_of", "unit_index"]
+__all__ = ["UnitFinder", "UnitIndex", "coverage", "recipients_of", "unit_index"]
 
 
 @dataclass
@@ -80,7 +80,7 @@ def recipients_of(lin: Any, iri: str) -> list[str]:
     return sorted(r[0] for r in rows if r[0])
 
 
-class _Wanted:
+class UnitFinder:
     """The expected units, found by a document's unit key: as spelt, else in a looser form
     (:data:`graph.analytics.units.FORMS`) that only one expected unit has."""
 
@@ -123,7 +123,7 @@ def coverage(
     units = expected_units(pid, s, recipients, province, system)
     if province:  # as the map spells it (expected_units refused an unknown one)
         province = getattr(admin_map().province(province), "name", province)
-    wanted = _Wanted(units)
+    wanted = UnitFinder(units)
     sub = lin.subgraph(pid)
     found: dict[UnitKey, list[str]] = defaultdict(list)
     key_of = index.key_of
