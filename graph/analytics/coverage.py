@@ -33,21 +33,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.analytics.dates import lag, sort_key
-from graph.analytics.units import PARTS, Unit, UnitKey, admin_map, expected_units, issuer_key
+from graph.analytics.units import (
+    FORMS,
+    PARTS,
+    Unit,
+    UnitKey,
+    admin_map,
+    expected_units,
+    issuer_key,
+    loose,
+    reform,
+)
 from graph.sparql import select
-from ingest.places import base_name
-from ingest.text import fold
 
-__all__ = ["UnitIndex", "coverage", "recipients_of", "unit_index"]
+__all__ = ["UnitFinder", "UnitIndex", "coverage", "recipients_of", "unit_index"]
 
 
 @dataclass
 class UnitIndex:
-    """Every document's unit (Party, State and Front bodies below the centre), and the
-    documents of each unit: what one read model says, built once per generation."""
+    """Every document's unit (Party, State and Front bodies below the centre) as its issuer
+    spells it, and the documents under each unit's loosest key: what one read model says,
+    built once per generation."""
 
     key_of: dict[str, UnitKey] = field(default_factory=dict)
-    docs_of: dict[UnitKey, list[str]] = field(default_factory=dict)
+    docs_of: dict[UnitKey, list[str]] = field(default_factory=dict)  # by reform(key, loose)
 
 
 def unit_index(summaries: Iterable[Mapping[str, Any]]) -> UnitIndex:
@@ -60,7 +69,7 @@ def unit_index(summaries: Iterable[Mapping[str, Any]]) -> UnitIndex:
             continue
         k = issuer_key(iss)
         idx.key_of[s["id"]] = k
-        docs_of[k].append(s["id"])
+        docs_of[reform(k, loose)].append(s["id"])
     idx.docs_of = dict(docs_of)
     return idx
 
@@ -71,21 +80,32 @@ def recipients_of(lin: Any, iri: str) -> list[str]:
     return sorted(r[0] for r in rows if r[0])
 
 
-def _lookup(units: list[Unit]) -> dict[UnitKey, Unit]:
-    """Expected units by their key, and by the printed form of a name the dataset qualifies
-    ("Long Mỹ" for "Long Mỹ (Huyện)") where that form is unique."""
-    out = {u.key: u for u in units}
-    alt: dict[UnitKey, list[Unit]] = defaultdict(list)
-    for u in units:
-        k = u.key
-        if u.place.level == "district":
-            alt[(k[0], k[1], fold(base_name(u.place.name)), k[3], k[4])].append(u)
-        elif u.place.level == "commune":
-            alt[(k[0], k[1], k[2], fold(base_name(u.place.name)), k[4])].append(u)
-    for k, us in alt.items():
-        if len(us) == 1 and k not in out:
-            out[k] = us[0]
-    return out
+class UnitFinder:
+    """The expected units, found by a document's unit key: as spelt, else in a looser form
+    (:data:`graph.analytics.units.FORMS`) that only one expected unit has."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.tables: list[dict[UnitKey, Unit]] = []
+        for i, form in enumerate(FORMS):
+            groups: dict[UnitKey, list[Unit]] = defaultdict(list)
+            for u in units:
+                groups[reform(u.key, form)].append(u)
+            self.tables.append({k: us[0] for k, us in groups.items() if i == 0 or len(us) == 1})
+        self.levels = {u.place.level for u in units}
+        self.memo: dict[UnitKey, Unit | None] = {}
+
+    def resolve(self, key: UnitKey) -> Unit | None:
+        if key[0] not in self.levels:
+            return None
+        if key in self.memo:
+            return self.memo[key]
+        found = None
+        for form, table in zip(FORMS, self.tables, strict=True):
+            found = table.get(reform(key, form))
+            if found is not None:
+                break
+        self.memo[key] = found
+        return found
 
 
 def coverage(
@@ -103,17 +123,15 @@ def coverage(
     units = expected_units(pid, s, recipients, province, system)
     if province:  # as the map spells it (expected_units refused an unknown one)
         province = getattr(admin_map().province(province), "name", province)
-    wanted = _lookup(units)
-    keys_of_unit: dict[UnitKey, list[UnitKey]] = defaultdict(list)
-    for k, u in wanted.items():
-        keys_of_unit[u.key].append(k)
+    wanted = UnitFinder(units)
     sub = lin.subgraph(pid)
     found: dict[UnitKey, list[str]] = defaultdict(list)
     key_of = index.key_of
     for d, _depth in sub.descendants:
         k = key_of.get(d)
-        if k is not None and k in wanted:
-            found[wanted[k].key].append(d)
+        u = wanted.resolve(k) if k is not None else None
+        if u is not None:
+            found[u.key].append(d)
     above = {a for a, _depth in sub.ancestors}
     dates: dict[str, str | None] = {}
 
@@ -126,7 +144,7 @@ def coverage(
     for u in units:
         plans, skipping = found.get(u.key, []), False
         if not plans and above:
-            mine = [d for k in keys_of_unit[u.key] for d in index.docs_of.get(k, ())]
+            mine = [d for d in index.docs_of.get(reform(u.key, loose), ()) if wanted.resolve(key_of[d]) is u]
             plans = [d for d in mine if d != pid and _under(lin, d, above)]
             skipping = bool(plans)
         plans = sorted(set(plans), key=lambda d: (sort_key(date_of(d)), d))

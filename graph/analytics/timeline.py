@@ -42,9 +42,10 @@ def figures(lags: Iterable[int]) -> dict[str, Any]:
     xs = sorted(lags)
     if not xs:
         return {"count": 0, "median": None, "p90": None, "min": None, "max": None}
+    median = statistics.median(xs)
     return {
         "count": len(xs),
-        "median": statistics.median(xs),
+        "median": int(median) if median == int(median) else median,
         "p90": xs[max(math.ceil(0.9 * len(xs)) - 1, 0)],
         "min": xs[0],
         "max": xs[-1],

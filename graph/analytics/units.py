@@ -31,7 +31,8 @@ same names key the map here, so a plan and its expected units meet by name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -53,8 +54,13 @@ __all__ = [
     "Unit",
     "UnitKey",
     "admin_map",
+    "FORMS",
     "expected_units",
     "issuer_key",
+    "loose",
+    "reform",
+    "spelled",
+    "untoned",
     "recipient_units",
     "unit_key",
 ]
@@ -72,20 +78,55 @@ class BadParameter(LineageError, ValueError):
     """A parameter an analysis cannot answer for (the API answers 422, the CLI one line)."""
 
 
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 _REPORT = re.compile(r"\(\s*(?:để\s+)?(?:báo\s*cáo|b/c|bc)\s*\)|\bđể\s+báo\s+cáo\b", re.IGNORECASE)
 
 
+def spelled(name: str) -> str:
+    """A place name as spelt (NFC, modern tones, lower case, hyphens as spaces): "Vĩnh Hùng" and
+    "Vĩnh Hưng" are two communes of one district, and so are "Hoằng Phụ" and "Hoằng Phú"."""
+    return " ".join(normalize(name).lower().replace("-", " ").replace("–", " ").split())
+
+
+def untoned(name: str) -> str:
+    """:func:`spelled` without the five tone marks: a text may print "Đắk" where the map has
+    "Đăk"; the vowel shapes (ư, ơ, â) and đ stay."""
+    nfd = unicodedata.normalize("NFD", spelled(name)).translate(_TONE_MARKS)
+    return unicodedata.normalize("NFC", nfd)
+
+
+def loose(name: str) -> str:
+    """The name as printed without the dataset's kind ("Long Mỹ (Huyện)" -> "long my"), folded."""
+    return fold(base_name(name))
+
+
+# From the most exact to the loosest; a unit is found by a looser form only when no other
+# expected unit shares that form.
+FORMS: tuple[Callable[[str], str], ...] = (spelled, untoned, fold, loose)
+
+
 def unit_key(
-    level: str | None, province: str | None, district: str | None, commune: str | None, system: str | None
+    level: str | None,
+    province: str | None,
+    district: str | None,
+    commune: str | None,
+    system: str | None,
+    form: Callable[[str], str] = spelled,
 ) -> UnitKey:
-    """The key an issuer and an expected unit share: level, places (folded) and system."""
+    """The key an issuer and an expected unit share: level, places (in ``form``) and system."""
     return (
         level or "",
-        fold(province) if province else "",
-        fold(district) if district and level in ("district", "commune") else "",
-        fold(commune) if commune and level == "commune" else "",
+        form(province) if province else "",
+        form(district) if district and level in ("district", "commune") else "",
+        form(commune) if commune and level == "commune" else "",
         system or "",
     )
+
+
+def reform(key: UnitKey, form: Callable[[str], str]) -> UnitKey:
+    """A :func:`spelled` key in another form."""
+    level, p, d, c, system = key
+    return (level, form(p) if p else "", form(d) if d else "", form(c) if c else "", system)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +180,12 @@ class AdminMap:
             pool, name = self.communes_of(province, district), commune
         else:
             return None
-        k = fold(name or "")
-        exact = [p for p in pool if fold(p.name) == k]
-        based = exact or [p for p in pool if fold(base_name(p.name)) == fold(base_name(name or ""))]
-        return based[0] if len(based) == 1 else None
+        for form in FORMS:
+            k = form(name or "")
+            found = [p for p in pool if form(p.name) == k]
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
 
 
 @cache
@@ -293,7 +336,9 @@ def expected_units(
         raise BadParameter(f"system must be one of {', '.join(PARTS)}, not {system!r}")
     if province:
         if level != "central":
-            raise BadParameter("province= drills down the matrix of a central document; this plan is not one")
+            raise BadParameter(
+                f"only a central document drills down to a province's districts; this is a {level} plan"
+            )
         found = amap.province(province)
         if found is None:
             raise BadParameter(f"unknown province {province!r} (a province of 2024: 'Bắc Kạn', 'Hà Nội' ...)")
