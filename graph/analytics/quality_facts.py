@@ -96,7 +96,7 @@ def titles(p: Prepared) -> dict[str, list[str | None]]:
         values = " ".join(f"<{d}>" for d in many[i : i + _CHUNK])
         for d, g, t in p.select(
             f"""SELECT ?d ?g ?t WHERE {{ VALUES ?d {{ {values} }}
-                GRAPH ?g {{ ?d prov:wasGeneratedBy ?a OPTIONAL {{ ?d eli:title ?t }} }} }}"""
+                GRAPH ?g {{ ?d prov:wasGeneratedBy ?a }} OPTIONAL {{ GRAPH ?g {{ ?d eli:title ?t }} }} }}"""
         ):
             pid = id_of_iri(d, p.base)
             if pid is not None and (t is not None or g not in found[pid]):
@@ -132,12 +132,16 @@ def citers(p: Prepared) -> dict[str, set[str]]:
 
 def self_successors(p: Prepared) -> dict[str, str | None]:
     """Places recorded as succeeded by themselves, with their label (store, once)."""
-    rows = p.store.get("self_successors")
-    if rows is None:
-        rows = p.store["self_successors"] = p.select(
-            "SELECT DISTINCT ?u ?l WHERE { ?u lin:successor ?u OPTIONAL { ?u skos:prefLabel ?l } }"
-        )
-    seen: dict[str, str | None] = {}
-    for u, label in rows:
-        seen[u] = seen.get(u) or label
+    seen = p.store.get("self_successors")
+    if seen is None:
+        # the loops first (every graph that names a province restates it), then their labels
+        places = [u for (u,) in p.select("SELECT DISTINCT ?u WHERE { ?u lin:successor ?u }")]
+        seen = dict.fromkeys(places)
+        for i in range(0, len(places), _CHUNK):
+            values = " ".join(f"<{u}>" for u in places[i : i + _CHUNK])
+            for u, label in p.select(
+                f"SELECT DISTINCT ?u ?l WHERE {{ VALUES ?u {{ {values} }} ?u skos:prefLabel ?l }}"
+            ):
+                seen[u] = min(seen[u] or label, label)
+        p.store["self_successors"] = seen
     return seen
