@@ -198,6 +198,12 @@ def test_a_place_succeeded_by_itself_is_an_error(tmp_path: Path) -> None:
     lin.refresh(changed=True)
     found = _of(Analytics(lin).quality(), "self_successor")
     assert [f["detail"]["place"] for f in found] == [place] and found[0]["severity"] == "error"
+    # in the cascade of a Bắc Kạn plan too, not in that of a Lạng Sơn plan
+    assert _of(Analytics(lin).quality(_id(lin, "1-KH/TU")), "self_successor")
+    lang_son = Issuer("Ban Thường vụ Tỉnh ủy Lạng Sơn", "party", "province", "Lạng Sơn", None, "Lạng Sơn")
+    lin.ingest_records([rec("20-KH/TU", "2024-04-04", lang_son)])
+    assert not _of(Analytics(lin).quality(_id(lin, "20-KH/TU")), "self_successor")
+    assert _of(Analytics(lin).quality(), "self_successor")
     assert found[0]["detail"]["message"] == "Bắc Kạn is recorded as succeeded by itself"
 
 

@@ -107,7 +107,7 @@ def check(
         *_dates_and_levels(p, inside),
         *_cycles(p, scope),
         *_duplicates(p, inside),
-        *_self_successors(p),
+        *_self_successors(p, scope),
         *_unresolved(p, inside),
     ]
     order = {s: i for i, s in enumerate(SEVERITIES)}
@@ -255,13 +255,16 @@ def _duplicates(p: Prepared, inside: Callable[[str], bool]) -> list[dict[str, An
     return out
 
 
-def _self_successors(p: Prepared) -> list[dict[str, Any]]:
-    """Places succeeded by themselves (stores written before graph/rdf.py stopped writing them)."""
+def _self_successors(p: Prepared, scope: set[str] | None) -> list[dict[str, Any]]:
+    """Places succeeded by themselves (stores written before graph/rdf.py stopped writing them);
+    for one cascade, those that are the province of one of its documents."""
+    provinces = None if scope is None else {p.docs[i]["issuer"]["province"] for i in scope}
     return [
         _finding(
             "self_successor", [], f"{label or u} is recorded as succeeded by itself", place=u, label=label
         )
         for u, label in sorted(self_successors(p).items())
+        if provinces is None or label in provinces
     ]
 
 
