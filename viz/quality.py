@@ -127,6 +127,7 @@ def quality_view(
         sel_severity=sel_severity,
         sel_kind=sel_kind,
         most_wanted=answer["most_wanted"],
+        wanted_limit=MOST_WANTED,
         query=lambda **kw: "?" + urlencode(scope | {k: v for k, v in kw.items() if v}),
         csv_query=("?" + urlencode(scope)) if scope else "",
         kind_text=_KIND_TEXT,
