@@ -53,16 +53,12 @@ def feed(lin: Any, pid: str, times: dict[str, datetime], limit: int = DEFAULT_EN
         s = lin.summary(d)
         if not s["stub"]:
             below.append((t, s["date"] or "", d, depth))
-    # Newest ingest first; among one batch, the latest document date, then the id.
-    below.sort(key=lambda r: (r[0], r[1], _reverse(r[2])), reverse=True)
+    # Newest ingest first; among one batch, the latest document date, then the id (a stable sort).
+    below.sort(key=lambda r: r[2])
+    below.sort(key=lambda r: (r[0], r[1]), reverse=True)
     entries = [lin.summary(d) | {"depth": depth, "ingested": rfc3339(t)} for t, _, d, depth in below[:limit]]
     newest = below[0][0] if below else times.get(pid, _EPOCH)
     return {"plan": plan, "updated": rfc3339(newest), "total": len(below), "entries": entries}
-
-
-def _reverse(s: str) -> tuple[int, ...]:
-    """A key that sorts strings in reverse (so the id breaks ties ascending in a reversed sort)."""
-    return tuple(-ord(c) for c in s)
 
 
 def _text(s: object) -> str:
