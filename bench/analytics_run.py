@@ -21,6 +21,7 @@ What is measured:
 - ``quality_recall``: the whole store's data-quality check (cold; ``quality_store_s``)
   against the planted faults (:func:`bench.analytics_score.quality_scores`), with
   ``most_wanted_cited_exact`` for the planted missing documents;
+- ``feed_root_s``: the root's change feed, cold (not an analysis: not in ``analytics_max_s``);
 - ``{name}_route_ms``: the median of warm requests to each analysis route on Kết
   luận 70, once the first request has computed it (``*_first_ms``: that first one).
 
@@ -146,11 +147,28 @@ def quality_measure(ctx: Context) -> dict[str, Any]:
     }
 
 
+def feed_measure(ctx: Context) -> dict[str, Any]:
+    """The root's change feed, cold (the ingest log read for every document), then warm."""
+    fresh = Analytics(ctx.lin)
+    t = time.perf_counter()
+    answer = fresh.feed(ctx.root)
+    cold = time.perf_counter() - t
+    t = time.perf_counter()
+    fresh.feed(ctx.root)
+    return {
+        "feed_root_s": cold,
+        "feed_again_ms": (time.perf_counter() - t) * 1e3,
+        "feed_entries": len(answer["entries"]),
+        "feed_total": answer["total"],
+    }
+
+
 MEASURES: list[Callable[[Context], dict[str, Any]]] = [
     coverage_measure,
     timeline_measure,
     max_measure,
     quality_measure,
+    feed_measure,
 ]
 
 
@@ -239,6 +257,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
             f"the whole store's check, cold ({g('quality_errors')} errors)",
         ),
         ("quality_again_ms", g("quality_again_ms"), "the same, kept for the read model"),
+        ("feed_root_s", g("feed_root_s"), f"the root's Atom feed, cold ({g('feed_total')} ingested below)"),
     ]
     for kind in ANALYSES:
         out.append((f"{kind}_root_s", g(f"{kind}_root_s"), "cold, over the root's whole cascade"))

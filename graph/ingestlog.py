@@ -36,6 +36,7 @@ _CREATED = NamedNode(str(DCTERMS.created))
 _DATETIME = NamedNode(str(XSD.dateTime))
 
 Select = Callable[[str], list[tuple[str, ...]]]
+_CHUNK = 500  # IRIs per VALUES block
 
 
 def log_graph(base: str) -> str:
@@ -70,20 +71,43 @@ def parse_time(text: str) -> datetime | None:
     return (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def first_ingested(select: Select, base: str) -> dict[str, datetime]:
-    """Each ingested document's id and the earliest time one of its source graphs was written.
+def first_ingested(select: Select, base: str, iris: Iterable[str] | None = None) -> dict[str, datetime]:
+    """Each ingested document's id and the earliest time one of its source graphs was written;
+    only the documents ``iris`` names, when given (else every document of the store).
 
-    A document stored before the log existed has no entry. One query: the log's
-    graphs joined to the documents each graph generated (``prov:wasGeneratedBy``
-    is written only for the graph's own document)."""
-    rows = select(
-        f"""SELECT ?d ?t WHERE {{ GRAPH <{log_graph(base)}> {{ ?g dcterms:created ?t }}
-            GRAPH ?g {{ ?d prov:wasGeneratedBy ?a }} }}"""
-    )
+    A document stored before the log existed has no entry. Two plain queries, joined here:
+    each document's extraction activity (``prov:wasGeneratedBy``, written only for a graph's
+    own document), whose IRI ends with the same source hash as its graph's, and the log's
+    times of those graphs (one SPARQL join, graph by graph, took seconds at 20,000
+    documents)."""
+    graph_prefix, activity_prefix = f"{base}graph/", f"{base}activity/"
+    log = log_graph(base)
+    if iris is None:
+        made = select("SELECT ?d ?a WHERE { ?d prov:wasGeneratedBy ?a }")
+        stamped = select(f"SELECT ?g ?t WHERE {{ GRAPH <{log}> {{ ?g dcterms:created ?t }} }}")
+    else:
+        made, stamped = [], []
+        wanted = sorted(set(iris))
+        for i in range(0, len(wanted), _CHUNK):
+            values = " ".join(f"<{d}>" for d in wanted[i : i + _CHUNK])
+            made += select(f"SELECT ?d ?a WHERE {{ VALUES ?d {{ {values} }} ?d prov:wasGeneratedBy ?a }}")
+        graphs = sorted({graph_prefix + a.removeprefix(activity_prefix) for _, a in made})
+        for i in range(0, len(graphs), _CHUNK):
+            values = " ".join(f"<{g}>" for g in graphs[i : i + _CHUNK])
+            stamped += select(
+                f"SELECT ?g ?t WHERE {{ VALUES ?g {{ {values} }} GRAPH <{log}> {{ ?g dcterms:created ?t }} }}"
+            )
+    first: dict[str, datetime] = {}
+    for g, t in stamped:
+        when = parse_time(t)
+        if when is not None and g.startswith(graph_prefix):
+            sha = g[len(graph_prefix) :]
+            if sha not in first or when < first[sha]:
+                first[sha] = when
     out: dict[str, datetime] = {}
-    for d, t in rows:
-        pid, when = id_of_iri(d, base), parse_time(t)
-        if pid is None or when is None:
+    for d, a in made:
+        pid, when = id_of_iri(d, base), first.get(a.removeprefix(activity_prefix))
+        if pid is None or when is None or not a.startswith(activity_prefix):
             continue
         if pid not in out or when < out[pid]:
             out[pid] = when

@@ -18,7 +18,7 @@ once, so it answers from one generation even while an ingest publishes the next.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,14 @@ class Lineage:
         v = self._live.view
         s = v.summary(v.doc(id))
         return s | {"issuer": dict(s["issuer"])}
+
+    def documents(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """Every document's id and summary as the read model keeps them, shared by every caller
+        (read them, never change them): what an analysis of the whole store walks, without
+        the copy :meth:`summary` makes of each."""
+        v = self._live.view
+        for pid, d in v.docs.items():
+            yield pid, v.summary(d)
 
     def plan(self, id: str) -> dict[str, Any] | None:
         """The extracted record plus id, iri, parents, children, roots, stub and links."""

@@ -247,7 +247,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         answer = analytics.quality(plan, most_wanted=args.most_wanted)
         if args.format == "csv":
             kind = "most_wanted" if args.table == "most-wanted" else "quality"
-            _out(analytics.csv(kind, plan, most_wanted=args.most_wanted))
+            _out(analytics.quality_csv(kind, plan, most_wanted=args.most_wanted))
         else:
             _json(answer if plan is None else {"plan": plan} | answer)
     except NotFound as e:

@@ -204,3 +204,18 @@ def test_a_feed_reader_subscribes_over_http(lin: Lineage) -> None:
         assert f.status == 200 and not f.bozo and len(f.entries) == 5
         again = feedparser.parse(f"{base}/feeds/plans/{_id(lin, '70-KL/TW')}.atom", etag=f.etag)
         assert again.status == 304
+
+
+def test_a_large_cascade_reads_every_time_once(lin: Lineage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past FEED_ASK documents below, the times of the whole store are read once and kept:
+    the same entries as when a small cascade asks for its documents' times alone."""
+    import graph.analytics.service as service
+    from graph.analytics import Analytics
+
+    root = _id(lin, "70-KL/TW")
+    small = Analytics(lin).feed(root)
+    monkeypatch.setattr(service, "FEED_ASK", 0)
+    a = Analytics(lin)
+    assert a.feed(root) == small
+    assert a.kept(("feed", "times"), dict)  # kept, not made again
+    assert a.feed(_id(lin, "2-KH/HU"))["entries"][0]["number"] == "4-KH/ĐU"

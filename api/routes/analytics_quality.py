@@ -56,7 +56,7 @@ Wanted = Annotated[int, Query(ge=0, le=100_000, description="how many most-wante
 def _quality(analytics: Any, plan: str | None, most_wanted: int, kind: str, csv: bool) -> Any:
     with answering(plan) if plan is not None else nullcontext():
         if csv:
-            return analytics.csv(kind, plan, most_wanted=most_wanted)
+            return analytics.quality_csv(kind, plan, most_wanted=most_wanted)
         return analytics.json(kind, plan, most_wanted=most_wanted)
 
 

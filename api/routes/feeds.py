@@ -37,7 +37,7 @@ def get_feed(
     title, the time it was first ingested as ``updated``, and a link to its page.
     Answers ``304`` when the client's ``If-None-Match`` is the feed's ETag."""
     with answering(id):
-        answer = analytics.answer("feed", id, limit=limit)
+        answer = analytics.feed(id, limit=limit)
     site = str(request.base_url)
     body = atom(answer, str(request.url), site if site.endswith("/") else site + "/")
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'

@@ -43,10 +43,10 @@ from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from typing import Any
 
-from graph.analytics.dates import bounds
 from graph.analytics.quality_facts import (
     PART_NAMES,
     Prepared,
+    by_number,
     citers,
     missing_parts,
     prepare,
@@ -56,7 +56,6 @@ from graph.analytics.quality_facts import (
 from graph.errors import NotFound
 from graph.identity import UNKNOWN, key_of_id
 from ingest.text import fold
-from ontology.vocab import LEVELS
 
 __all__ = ["KINDS", "MOST_WANTED", "SEVERITIES", "SEVERITY", "Prepared", "check", "has_errors", "prepare"]
 
@@ -72,7 +71,6 @@ SEVERITY = {
 }
 KINDS = tuple(SEVERITY)
 MOST_WANTED = 100  # entries of the most-wanted list by default
-_RANK = {lv: i for i, lv in enumerate(LEVELS) if lv != "other"}
 _MAX_CANDIDATES = 20
 
 
@@ -142,45 +140,60 @@ def _name(p: Prepared, pid: str) -> str:
 def _dates_and_levels(p: Prepared, inside: Callable[[str], bool]) -> list[dict[str, Any]]:
     """``date_before_parent`` and ``implements_lower`` over every stated edge child -> parent."""
     out = []
-    docs = p.docs
+    dates, ranks = p.dates, p.ranks
     for c, parents in p.impl.items():
         if not inside(c):
             continue
-        cd = docs[c]
-        cb, cl = bounds(cd["date"]), cd["issuer"]["level"]
+        cb, cr = dates.get(c), ranks.get(c)
         for q in parents:
-            qd = docs[q]
-            qb = bounds(qd["date"])
+            qb = dates.get(q)
             if cb is not None and qb is not None and cb[1] < qb[0]:
-                days = (qb[0] - cb[1]).days
-                said = f"{_name(p, c)} ({cd['date']}) is dated before {_name(p, q)} ({qd['date']})"
-                said += ", which it implements"
+                cd, qd = p.docs[c]["date"], p.docs[q]["date"]
+                said = f"{_name(p, c)} ({cd}) is dated before {_name(p, q)} ({qd}), which it implements"
                 out.append(
                     _finding(
                         "date_before_parent",
                         [q, c],
                         said,
-                        parent_date=qd["date"],
-                        child_date=cd["date"],
-                        days=days,
+                        parent_date=qd,
+                        child_date=cd,
+                        days=(qb[0] - cb[1]).days,
                     )
                 )
-            ql = qd["issuer"]["level"]
-            if cl in _RANK and ql in _RANK and _RANK[cl] < _RANK[ql]:
+            qr = ranks.get(q)
+            if cr is not None and qr is not None and cr < qr:
+                cl, ql = p.docs[c]["issuer"]["level"], p.docs[q]["issuer"]["level"]
                 said = f"{_name(p, c)} ({cl} level) implements {_name(p, q)}, of a lower body ({ql} level)"
                 out.append(_finding("implements_lower", [c, q], said, level=cl, parent_level=ql))
     return out
 
 
+def _in_cycles(p: Prepared, scope: set[str] | None) -> list[str]:
+    """The documents that implement, directly or not, a document of a cycle (cycles included):
+    everything else is peeled off from the documents that implement nothing, as a topological
+    sort would, so Tarjan runs on what is left (a handful of documents, not the store)."""
+    members = p.docs.keys() if scope is None else scope
+    left = {n: sum(1 for q in p.impl.get(n, ()) if q in members) for n in members}
+    queue = [n for n, k in left.items() if k == 0]
+    while queue:
+        for c in p.rev.get(queue.pop(), ()):
+            if c in left:
+                left[c] -= 1
+                if left[c] == 0:
+                    queue.append(c)
+    return sorted(n for n, k in left.items() if k > 0)
+
+
 def _cycles(p: Prepared, scope: set[str] | None) -> list[dict[str, Any]]:
     """Strongly connected components of two documents or more (an iterative Tarjan)."""
+    rest = set(_in_cycles(p, scope))
     impl = p.impl
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on: set[str] = set()
     stack: list[str] = []
     out = []
-    for root in sorted(impl) if scope is None else sorted(scope & impl.keys()):
+    for root in sorted(rest):
         if root in index:
             continue
         index[root] = low[root] = len(index)
@@ -190,7 +203,7 @@ def _cycles(p: Prepared, scope: set[str] | None) -> list[dict[str, Any]]:
         while work:
             node, it = work[-1]
             for w in it:
-                if scope is not None and w not in scope:
+                if w not in rest:
                     continue
                 if w not in index:
                     index[w] = low[w] = len(index)
@@ -272,7 +285,7 @@ def _candidates(p: Prepared, pid: str) -> list[str]:
     """Documents the reference could be: the same type and number, and every part it states."""
     k = key_of_id(pid)
     out = []
-    for c in p.by_number.get(k.number, ()):
+    for c in by_number(p).get(k.number, ()):
         ck = key_of_id(c)
         if c == pid or ck.doc_type != k.doc_type or UNKNOWN in (ck.jurisdiction, ck.body, ck.year):
             continue

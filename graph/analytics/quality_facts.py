@@ -17,17 +17,31 @@ per read model, :class:`graph.analytics.Analytics` does); the checks in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from graph.analytics.dates import bounds
 from graph.identity import UNKNOWN, id_of_iri, key_of_id
 from graph.index import LineageIndex
 from graph.sparql import select as sparql_select
+from ontology.vocab import LEVELS
 
-__all__ = ["PART_NAMES", "Prepared", "citers", "missing_parts", "prepare", "self_successors", "titles"]
+__all__ = [
+    "PART_NAMES",
+    "RANK",
+    "Prepared",
+    "by_number",
+    "citers",
+    "missing_parts",
+    "prepare",
+    "self_successors",
+    "titles",
+]
 
 PART_NAMES = (("jurisdiction", "place"), ("body", "issuer"), ("year", "year"))  # key part -> its word
+RANK = {level: i for i, level in enumerate(LEVELS) if level != "other"}  # central 0 .. commune 3
 _CHUNK = 500  # ids per VALUES block
 
 Select = Callable[[str], list[tuple[str, ...]]]
@@ -41,10 +55,11 @@ class Prepared:
 
     select: Select
     base: str
-    docs: dict[str, dict[str, Any]]  # id -> summary (number, date, stub, issuer ...)
+    docs: dict[str, Mapping[str, Any]]  # id -> summary (shared with the read model: never changed)
+    dates: dict[str, tuple[date, date]]  # id -> the first and last day its date allows (dated only)
+    ranks: dict[str, int]  # id -> its issuer's level, 0 central .. 3 commune (known levels only)
     impl: dict[str, tuple[str, ...]]  # the stated implements edges, child -> parents
     rev: dict[str, list[str]]  # parent -> children
-    by_number: dict[str, list[str]]  # number slug -> ids
     store: dict[str, Any] = field(default_factory=dict)
 
 
@@ -56,11 +71,19 @@ def prepare(lin: Any) -> Prepared:
     def select(q: str) -> list[tuple[str, ...]]:
         return sparql_select(lin.store, q)
 
-    ids = index.nodes()
-    docs = {i: lin.summary(i) for i in ids}
+    docs = dict(lin.documents())
+    dates: dict[str, tuple[date, date]] = {}
+    ranks: dict[str, int] = {}
+    for pid, s in docs.items():
+        b = bounds(s["date"])
+        if b is not None:
+            dates[pid] = (b[0], b[1])
+        r = RANK.get(s["issuer"]["level"] or "")
+        if r is not None:
+            ranks[pid] = r
     impl: dict[str, tuple[str, ...]] = {}
     if isinstance(index, LineageIndex):
-        for n in ids:
+        for n in docs:
             if targets := index.implemented(n):
                 impl[n] = tuple(targets)
     else:  # property paths on the store: the index holds no lists, so ask for the edges once
@@ -74,10 +97,18 @@ def prepare(lin: Any) -> Prepared:
     for a, bs in impl.items():
         for b in bs:
             rev[b].append(a)
-    by_number: dict[str, list[str]] = defaultdict(list)
-    for i in ids:
-        by_number[key_of_id(i).number].append(i)
-    return Prepared(select, base, docs, impl, dict(rev), dict(by_number))
+    return Prepared(select, base, docs, dates, ranks, impl, dict(rev))
+
+
+def by_number(p: Prepared) -> dict[str, list[str]]:
+    """The ids by the number part of their key (the last part of an id), made when first asked."""
+    found = p.store.get("by_number")
+    if found is None:
+        found = defaultdict(list)
+        for pid in p.docs:
+            found[pid.rpartition(".")[2]].append(pid)
+        p.store["by_number"] = found = dict(found)
+    return found
 
 
 def titles(p: Prepared) -> dict[str, list[str | None]]:

@@ -41,6 +41,7 @@ __all__ = ["ANALYSES", "Analytics", "MAX_BYTES", "MAX_ROWS"]
 
 MAX_ROWS = 400_000  # rows (units, links) of the answers kept as dicts, all together
 MAX_BYTES = 128 * 1024 * 1024  # bytes of the JSON and CSV answers kept
+FEED_ASK = 2000  # a feed of a cascade this small asks the store for its documents' times alone
 
 
 def _coverage(a: Analytics, pid: str, province: str | None = None, system: str | None = None) -> dict:
@@ -57,20 +58,11 @@ def _quality(a: Analytics, pid: str | None, most_wanted: int = MOST_WANTED) -> d
     return check_quality(a.lin, pid, most_wanted, prepared)
 
 
-def _feed(a: Analytics, pid: str, limit: int = DEFAULT_ENTRIES) -> dict:
-    """The documents newly ingested below ``pid``, newest first (the Atom feed's entries)."""
-    lin = a.lin
-    times = a.kept(("feed", "times"), lambda: first_ingested(lambda q: select(lin.store, q), lin.base))
-    return feed(lin, pid, times, limit)
-
-
 # name -> function(analytics, plan id, **params) -> answer
 ANALYSES: dict[str, Callable[..., dict[str, Any]]] = {
     "coverage": _coverage,
     "timeline": _timeline,
     "quality": _quality,
-    "most_wanted": _quality,  # the same answer; its CSV is the most-wanted table
-    "feed": _feed,
 }
 
 
@@ -217,3 +209,34 @@ class Analytics:
 
     def quality(self, pid: str | None = None, most_wanted: int = MOST_WANTED) -> dict[str, Any]:
         return self.answer("quality", pid, most_wanted=most_wanted)
+
+    def quality_csv(self, table: str, pid: str | None = None, most_wanted: int = MOST_WANTED) -> str:
+        """The quality answer's findings (``table`` "quality") or most-wanted list ("most_wanted") as CSV."""
+        columns, rows = TABLES[table]
+        key = ("csv", table, pid, most_wanted)
+        body = self.kept_bytes(key, lambda: to_csv(columns, rows(self.quality(pid, most_wanted))).encode())
+        return body.decode("utf-8")
+
+    def feed(self, pid: str, limit: int = DEFAULT_ENTRIES) -> dict[str, Any]:
+        """The documents newly ingested below ``pid``, newest first (the Atom feed's entries;
+        :mod:`graph.analytics.feed`). Not one of :data:`ANALYSES`. The ingest times come from
+        the store: for a cascade of at most :data:`FEED_ASK` documents, theirs alone; for a
+        larger one, every document's, read once per generation (a second or two at national
+        scale) and kept."""
+
+        def make() -> dict[str, Any]:
+            lin = self.lin
+            below = lin.index.descendants(pid) if lin.knows(pid) else []
+            gen = self._current()
+            with gen.lock:
+                known = gen.dicts.get(("feed", "times"))
+            if known is None and len(below) <= FEED_ASK:
+                iris = [lin.summary(d)["iri"] for d, _ in below] + [lin.summary(pid)["iri"]]
+                known = first_ingested(lambda q: select(lin.store, q), lin.base, iris)
+            elif known is None:
+                known = self.kept(
+                    ("feed", "times"), lambda: first_ingested(lambda q: select(lin.store, q), lin.base)
+                )
+            return feed(lin, pid, known, limit)
+
+        return self.kept(("feed", pid, limit), make)
