@@ -19,10 +19,26 @@ from api.docs import add_docs
 from api.fastpath import TraversalRoute
 from api.limits import RequestLimits, document_limits
 from api.problems import install_problem_handlers
-from api.routes import bodies, campaigns, documents, exports, plans, resolve, sparql, stats
+from api.routes import (
+    analytics_coverage,
+    analytics_quality,
+    analytics_timeline,
+    bodies,
+    campaigns,
+    doc,
+    documents,
+    exports,
+    feeds,
+    plans,
+    resolve,
+    sparql,
+    stats,
+)
+from graph.analytics import Analytics
 from graph.service import Lineage
 from graph.sparql_pool import Limits, QueryPool
 from viz import add_views
+from viz import quality as quality_view
 
 DESCRIPTION = (
     "A knowledge graph of Vietnamese Party/State plan documents and the higher documents "
@@ -57,8 +73,21 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     app.state.lineage = lineage
     app.state.settings = settings
     app.state.sparql = pool  # users' SPARQL, bounded (api/routes/sparql.py)
+    app.state.analytics = Analytics(lineage)  # the analyses' answers, kept per read-model generation
     install_problem_handlers(app)
-    for module in (plans, resolve, campaigns, bodies, sparql, stats):
+    for module in (
+        plans,
+        resolve,
+        campaigns,
+        bodies,
+        sparql,
+        stats,
+        analytics_coverage,
+        analytics_timeline,
+        analytics_quality,
+        feeds,
+        doc,
+    ):
         _summaries_from_docstrings(module.router)
         app.include_router(module.router)
     # Exports and validation (what the CLI asks a running server), and the write routes.
@@ -69,6 +98,7 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     _document_sparql_limits(app, pool.limits)
     add_docs(app, app.openapi_url or "/openapi.json")
     add_views(app)
+    app.include_router(quality_view.router)  # the data-quality view (viz/quality.py)
     # First in the router: plain traversal GETs answered from prepared bytes (api.fastpath);
     # whatever it does not match goes on to the documented routes.
     app.router.routes.insert(0, TraversalRoute())

@@ -236,8 +236,10 @@ class _Writer:
         named = issuer is not None and issuer.province and slugify(issuer.province) == prov_slug
         if named:
             self.add(p, _SKOS.prefLabel, Literal(issuer.province, language="vi"))
-            if issuer.province_current:
-                cur_slug = slugify(issuer.province_current)
+            cur_slug = slugify(issuer.province_current) if issuer.province_current else prov_slug
+            # A province that became another since 2025 points to it; one that stayed itself
+            # (Hà Nội, or Thái Nguyên which took Bắc Kạn in) has no successor: never a self-loop.
+            if cur_slug != prov_slug:
                 c = N(place_iri(cur_slug, self.base))
                 self.add(c, _RDF.type, _LIN.AdministrativeUnit)
                 self.add(c, _LIN.adminLevel, _LIN.Province)

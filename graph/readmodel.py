@@ -350,6 +350,7 @@ def _bodies(facts: Facts, base: str) -> dict[str, Body]:
                 b.district = label(chain[-2])
             if len(chain) == 3:
                 b.commune = label(chain[0])
+            # No lin:successor: the province stayed itself in 2025 (graph.rdf writes no self-loop).
             succ = min(places[prov][p_succ], default=None)
-            b.province_current = label(succ)
+            b.province_current = label(succ) if succ else label(prov)
     return bodies

@@ -10,22 +10,25 @@ view: writing (:mod:`graph.writing`), the read model's lifecycle
 (:mod:`graph.lifecycle`), summaries and caches (:mod:`graph.readview`), plans
 (:mod:`graph.plans`), traversals (:mod:`graph.traversals`), search
 (:mod:`graph.search`), listings (:mod:`graph.listings`), SPARQL
-(:mod:`graph.sparql`), export and validation (:mod:`graph.export`). Each query
-takes the current view once, so it answers from one generation even while an
-ingest publishes the next. Writes take :attr:`Lineage.write_lock`: one at a
-time (a server's uploads queue behind each other), never blocking a reader.
+(:mod:`graph.sparql`), export and validation (:mod:`graph.export`), a document's
+RDF description (:mod:`graph.describe`). Each query takes the current view
+once, so it answers from one generation even while an ingest publishes the next.
+Writes take :attr:`Lineage.write_lock`: one at a time (a server's uploads queue
+behind each other), never blocking a reader.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from graph import export, listings, plans, search, traversals, writing
 from graph.bulk import Source
+from graph.describe import describe as describe_document
+from graph.describe import serialize_triples
 from graph.identity import DEFAULT_BASE
 from graph.index import LineageIndex, Subgraph
 from graph.lifecycle import ReadState
@@ -143,6 +146,14 @@ class Lineage:
         s = v.summary(v.doc(id))
         return s | {"issuer": dict(s["issuer"])}
 
+    def documents(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """Every document's id and summary as the read model keeps them, shared by every caller
+        (read them, never change them): what an analysis of the whole store walks, without
+        the copy :meth:`summary` makes of each."""
+        v = self._live.view
+        for pid, d in v.docs.items():
+            yield pid, v.summary(d)
+
     def plan(self, id: str) -> dict[str, Any] | None:
         """The extracted record plus id, iri, parents, children, roots, stub and links."""
         return plans.plan(self._live.view, id, self._live.select, self.base)
@@ -231,6 +242,11 @@ class Lineage:
     def export(self, fmt: str) -> bytes:
         """The whole graph as ttl, nt or jsonld; the lineage index as graphml or csv."""
         return export.export(self.store, self._live.view, fmt)
+
+    def describe(self, id: str, fmt: str = "ttl") -> bytes:
+        """The document's own description in RDF, bounded (:mod:`graph.describe`): ``ttl``,
+        ``nt``, ``jsonld`` or ``rdfxml``; what ``GET`` on its IRI answers. NotFound for an unknown id."""
+        return serialize_triples(describe_document(self.store, self._live.view.doc(id).iri), fmt)
 
     def validate(self) -> tuple[bool, str]:
         """SHACL-validate the store content (with the ontology) against shapes.ttl."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Triple
 
-from graph import rdf
+from graph import ingestlog, rdf
 from graph.bulk import Shards, Source
 from graph.identity import DEFAULT_BASE, UNKNOWN, iri_of
 from graph.lifecycle import Ahead, ReadState
@@ -129,6 +129,7 @@ def _ingest(
             with alongside(lambda: [live.store.load_nquads(f) for f in files]):
                 # A source compared below may be replaced: then the model is read again anyway.
                 ahead = None if compare or not build else live.model_ahead(new_facts)
+            stamp_new_sources(live, sources, build)
         t3 = time.perf_counter()
         old = shards.take(compare)
     ingested, replaced = len(build), False
@@ -152,6 +153,12 @@ def _ingest(
     )
     phases = ((first, t1 - t0), ("build", t2 - t1), ("load", t3 - t2), ("settle", t4 - t3))
     return IngestReport(ingested=ingested, unchanged=unchanged, phases=phases), sources
+
+
+def stamp_new_sources(live: ReadState, sources: Sequence[Source], build: Sequence[int]) -> None:
+    """Record in the ingest log (:mod:`graph.ingestlog`) when the graphs of the sources new to
+    the store were first written: what the change feed orders documents by."""
+    ingestlog.stamp(live.store, live.base, [g for i in build if (g := sources[i].graph)])
 
 
 def _sort(sources: Sequence[Source], existing: set[str]) -> tuple[list[int], list[int], int]:

@@ -228,6 +228,35 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_id(lin, ident: str) -> str:
+    """A plan id as given, else the best plan a free-text reference names (CliError when none)."""
+    if lin.knows(ident):
+        return ident
+    ids = lin.resolve(ident)
+    if not ids:
+        raise CliError(f"no plan matches {ident!r}")
+    return ids[0]
+
+
+def cmd_analysis(args: argparse.Namespace) -> int:
+    """``lineage coverage`` and ``lineage timeline``: the API's answer, as JSON or CSV."""
+    from graph.analytics import Analytics
+    from graph.errors import LineageError
+
+    lin = _lineage(Settings.from_env(args.store))
+    pid = _plan_id(lin, args.id_or_ref)
+    params = {"province": args.province, "system": args.system} if args.command == "coverage" else {}
+    analytics = Analytics(lin)
+    try:
+        if args.format == "csv":
+            sys.stdout.write(analytics.csv(args.command, pid, **params))
+        else:
+            _json(analytics.answer(args.command, pid, **params))
+    except LineageError as e:  # an unknown id, a parameter the analysis refuses
+        raise CliError(str(e)) from e
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.store)
     server = _server(settings)
@@ -261,6 +290,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 0
     sys.stderr.write(report if report.endswith("\n") else report + "\n")
     return 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Data quality (graph.analytics.quality): the findings as JSON or CSV; exit 1 on an error."""
+    from collections import Counter
+
+    from graph.analytics import Analytics
+    from graph.analytics.quality import SEVERITIES, has_errors
+    from graph.errors import NotFound
+
+    lin = _lineage(Settings.from_env(args.store))
+    plan = None
+    if args.plan:
+        plan = args.plan if lin.knows(args.plan) else next(iter(lin.resolve(args.plan)), None)
+        if plan is None:
+            raise CliError(f"no plan matches {args.plan!r}")
+    analytics = Analytics(lin)
+    try:
+        answer = analytics.quality(plan, most_wanted=args.most_wanted)
+        if args.format == "csv":
+            kind = "most_wanted" if args.table == "most-wanted" else "quality"
+            _out(analytics.quality_csv(kind, plan, most_wanted=args.most_wanted))
+        else:
+            _json(answer if plan is None else {"plan": plan} | answer)
+    except NotFound as e:
+        raise CliError(str(e)) from e
+    counts = Counter(f["severity"] for f in answer["findings"])
+    said = ", ".join(f"{s}: {counts.get(s, 0)}" for s in SEVERITIES)
+    print(f"{said}; {len(answer['most_wanted'])} most-wanted listed", file=sys.stderr)
+    return 1 if has_errors(answer) else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -368,6 +427,19 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--store")
     q.set_defaults(func=cmd_query)
 
+    for name, what in (
+        ("coverage", "the units expected to implement a plan and what each one issued"),
+        ("timeline", "every link below a plan with its lag in days, and the lags per level"),
+    ):
+        a = sub.add_parser(name, help=what)
+        a.add_argument("id_or_ref", help="a plan id or a free-text reference such as '241-KH/TU Bắc Kạn'")
+        a.add_argument("--format", choices=["json", "csv"], default="json")
+        if name == "coverage":
+            a.add_argument("--province", help="a central document: the district-level units of this province")
+            a.add_argument("--system", choices=["party", "state", "front"], help="the units of one system")
+        a.add_argument("--store")
+        a.set_defaults(func=cmd_analysis)
+
     x = sub.add_parser("export", help="the whole graph in one format")
     x.add_argument("--format", choices=["ttl", "nt", "jsonld", "graphml", "csv"], required=True)
     x.add_argument("--out")
@@ -387,6 +459,27 @@ def build_parser() -> argparse.ArgumentParser:
         "find (and without truth/)",
     )
     y.set_defaults(func=cmd_synth)
+
+    c = sub.add_parser(
+        "check",
+        help="data quality: dates, cycles, duplicates, unresolved references, most-wanted documents "
+        "(exit 1 when an error-level finding exists)",
+    )
+    c.add_argument(
+        "--plan", help="only the cascade below this plan (an id or a reference such as '70-KL/TW')"
+    )
+    c.add_argument("--format", choices=["json", "csv"], default="json")
+    c.add_argument(
+        "--table",
+        choices=["findings", "most-wanted"],
+        default="findings",
+        help="which table --format csv prints",
+    )
+    c.add_argument(
+        "--most-wanted", type=int, default=100, help="how many most-wanted documents (default 100)"
+    )
+    c.add_argument("--store")
+    c.set_defaults(func=cmd_check)
 
     v = sub.add_parser("validate", help="validate the store against the SHACL shapes")
     v.add_argument("--store")

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-__all__ = ["CHROMIUM_ARGS", "browser", "chromium_path", "serve", "unavailable", "watch"]
+__all__ = ["CHROMIUM_ARGS", "browser", "chromium_path", "free_socket", "serve", "unavailable", "watch"]
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -66,13 +66,19 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
-@contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """``app`` served by uvicorn on a free local port; yields the base URL."""
-    import uvicorn
-
+def free_socket() -> socket.socket:
+    """A socket bound to a free local port (bind first, when the port must be known before the app)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def serve(app: FastAPI, sock: socket.socket | None = None) -> Iterator[str]:
+    """``app`` served by uvicorn on a free local port (or on ``sock``); yields the base URL."""
+    import uvicorn
+
+    sock = sock or free_socket()
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
     server = uvicorn.Server(config)

@@ -33,6 +33,7 @@ from graph.inputs import clean_text, plausible_id
 from graph.service import Lineage
 from ontology.vocab import LEVELS
 from viz import lod as lod_vis
+from viz.analytics_views import router as analytics_router
 from viz.cache import install_cache, view_cache
 from viz.grouping import MAX_OPEN, CascadeLOD, cascade_lod, deepest, group_id, parse_group_id
 from viz.network import (
@@ -256,3 +257,4 @@ def add_views(app: FastAPI, lineage: Lineage | None = None) -> None:
     install_cache(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
+    app.include_router(analytics_router)  # coverage and timeline pages (issue 12)
