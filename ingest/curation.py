@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ingest import faults
 from ingest.errors import DocumentError, IngestError
 from ingest.extract import extract_file
 from ingest.model import Evidence, PlanRecord, Ref
@@ -123,6 +124,7 @@ def apply(record: PlanRecord, verdicts: Iterable[Verdict]) -> PlanRecord:
 def extract_curated(path: str, verdicts: Sequence[Verdict] = ()) -> tuple[PlanRecord | None, str | None]:
     """The record of one file with the verdicts naming it applied, or None and the one-line
     reason it could not be had. Never raises: one bad document never stops the others."""
+    faults.poison(path)  # a test seam: inert unless LINEAGE_POISON names this file
     try:
         record = extract_file(path)
     except DocumentError as e:

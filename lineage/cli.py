@@ -190,7 +190,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    lin = _lineage(Settings.from_env(args.store))
+    from graph import journal
+
+    lin = _lineage(Settings.from_env(args.store))  # opening finishes or undoes an interrupted ingest
+    unsettled = journal.pending(lin.store, lin.base)
+    if unsettled is not None:  # another process's batch: its half would read as thousands of faults
+        raise CliError(
+            f"{unsettled.describe()}; validate once it has finished "
+            "(if that process is gone, run the same ingest again with LINEAGE_RECOVER=1)"
+        )
     ok, report = lin.validate()
     if ok:
         _out("valid: the store conforms to the ontology's SHACL shapes")
