@@ -80,13 +80,7 @@ class Shard:
         self.verdicts = list(verdicts)
         self.records: dict[int, PlanRecord] = {}
         self.catalogue: Catalogue | None = None
-
-    def warm(self) -> None:
-        """Build what the first extraction would (the gazetteer, ~2 s) before any file's
-        time limit runs: a worker calls this once it starts."""
-        from ingest.places import gazetteer
-
-        gazetteer()
+        self.warm = False
 
     def keep(self, i: int, record: PlanRecord, path: str) -> Source:
         """Hold ``record`` as item ``i``; what the first pass reports of it."""
@@ -97,6 +91,11 @@ class Shard:
     @collector_paused()  # extraction leaves no cyclic garbage; rescans cost ~10% of it
     def extract(self, items: Sequence[tuple[int, str]]) -> list[tuple[int, Source]]:
         """Extract (and curate) each ``(i, path)``; keep the records, report their keys."""
+        if not self.warm:  # what the first extraction builds (the gazetteer, ~2 s) is no file's time
+            from ingest.places import gazetteer
+
+            gazetteer()
+            self.warm = True
         out = []
         for i, path in items:
             try:
@@ -129,6 +128,7 @@ class Shard:
                     continue
                 try:
                     with item(i):
+                        faults.poison(rec.source, "build")  # a test seam, inert unless named
                         rg = rdf.build(rec, self.base, self.catalogue)
                 except TimeLimit as e:
                     failed.append((i, f"its graph could not be built: {e}"))

@@ -8,7 +8,8 @@ are named where :func:`point` is called: ``extract``, ``build``, ``load``,
 makes an extraction of a file whose base name is NAME ``crash`` (SIGSEGV),
 ``hang`` (block every signal and sleep: only a kill from outside ends it),
 ``spin`` (loop in Python: the worker's own time limit interrupts it), ``exit``
-(leave the process with status 3) or ``oom`` (allocate until memory runs out).
+(leave the process with status 3) or ``oom`` (allocate until memory runs out);
+``NAME:HOW@build`` does it when the graph of that file's record is built.
 Returns: nothing.
 
 Why: crash safety and worker isolation must be proven by tests that stop an
@@ -41,15 +42,17 @@ def point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def poison(path: str) -> None:
-    """Misbehave as ``LINEAGE_POISON`` says when extracting ``path`` (see module docstring)."""
+def poison(path: str, stage: str = "extract") -> None:
+    """Misbehave as ``LINEAGE_POISON`` says when ``path`` reaches ``stage`` (``extract`` or
+    ``build``; see module docstring)."""
     spec = os.environ.get("LINEAGE_POISON")
     if not spec:
         return
     name = os.path.basename(path)
     for entry in spec.split(","):
         target, _, how = entry.strip().rpartition(":")
-        if target != name:
+        how, _, when = how.partition("@")
+        if target != name or (when or "extract") != stage:
             continue
         if how == "crash":
             os.kill(os.getpid(), signal.SIGSEGV)

@@ -90,9 +90,6 @@ def _serve(
     gc.freeze()  # the imported modules never become garbage: keep the collector off them
     limits.enter(conn, limit, memory)
     handler = make(*args)
-    warm = getattr(handler, "warm", None)
-    if warm is not None:  # what the first item would build, outside any item's limits
-        warm()
     with contextlib.suppress(BrokenPipeError, ConnectionResetError, EOFError):
         while True:
             msg = conn.recv()

@@ -111,9 +111,11 @@ def ingest_paths(
     from ingest import curation
 
     try:
-        verdicts = curation.load(settings.curation)
+        verdicts, problems = curation.read(settings.curation)
     except curation.CurationError as e:
         raise CliError(str(e)) from e
+    for line in problems:  # one line per decision that cannot be used; the others apply
+        print(f"skipped: {line}", file=sys.stderr)
     files = [str(f) for f in _iter_files(paths, exclude)]
     bars: dict[str, Any] = {}
     progress = None
