@@ -350,9 +350,10 @@ class Shards:
         return files, made, failed
 
     def take(self, ids: Sequence[int]) -> dict[int, PlanRecord]:
-        """The records ``ids`` themselves (for sources the caller compares with the store)."""
+        """The records ``ids`` themselves (for sources the caller compares with the store);
+        one whose file failed when its worker was lost is not among them."""
         out: dict[int, PlanRecord] = {}
-        for k, v in self._by_shard(ids).items():
+        for k, v in self._by_shard([i for i in ids if i in self.owner]).items():
             out.update(self.pool.request(k, ("take", v)))
         return out
 

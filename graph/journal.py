@@ -8,8 +8,9 @@ writes them (``dcterms:creator``, see :mod:`graph.processes`) and when
 them is loaded. Both are dropped once the batch has settled (partial references
 re-resolved; derived graph, snapshot and read model published). Also the other
 leftovers of a killed ingest: its work folders of N-Quads in the temporary
-directory and the snapshot's temporary files. Returns: :class:`Pending`, or the
-one-line account of a recovery.
+directory and the snapshot's temporary files. Returns: :class:`Pending`, and
+whether a batch may be repaired; :meth:`graph.lifecycle.ReadState.recover` finishes
+or undoes it.
 
 Why: ``kill -9`` can stop an ingest anywhere, and the store's bulk loader is
 not one transaction: a batch killed while loading is half there, and one killed
@@ -28,27 +29,22 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, Triple
 
-from graph import processes, settle, snapshot
+from graph import processes, snapshot
 from graph.bulk import nquads
 from graph.sparql import select
 from graph.storage import Store
 from graph.store import OxigraphStore
 from graph.terms import N
 from ontology.ns import DCTERMS, XSD
-
-if TYPE_CHECKING:
-    from graph.lifecycle import ReadState
 
 __all__ = [
     "Pending",
@@ -59,12 +55,10 @@ __all__ = [
     "loaded",
     "loaded_iri",
     "pending",
-    "recover",
+    "repairable",
     "sweep",
     "workdir",
 ]
-
-log = logging.getLogger(__name__)
 
 WORK_PREFIX = "lineage-ingest-"
 
@@ -135,41 +129,21 @@ def pending(store: Store, base: str) -> Pending | None:
     return Pending(graphs, writer, started, bool(done))
 
 
-def _writer_gone(store: Store, p: Pending) -> bool:
-    """Whether nobody can still be writing ``p``'s batch (so it may be repaired)."""
+def repairable(store: Store, p: Pending) -> bool:
+    """Whether nobody can still be writing ``p``'s batch, so that it may be finished or undone:
+    it is this process's own, the store is embedded (one process holds it), its writer ran
+    on this host and is gone, or ``LINEAGE_RECOVER=1`` says so."""
     if p.writer == processes.tag() or isinstance(store, OxigraphStore):
-        return True  # this process's own batch; or an embedded store, which one process holds
-    if os.environ.get("LINEAGE_RECOVER", "").strip() in ("1", "true", "yes"):
+        return True
+    if os.environ.get("LINEAGE_RECOVER", "").strip().lower() in ("1", "true", "yes"):
         return True
     return processes.alive(p.writer) is False
 
 
-def foreign(live: ReadState) -> Pending | None:
+def foreign(store: Store, base: str) -> Pending | None:
     """A batch another process is (or may be) writing: readers leave its graphs out."""
-    p = pending(live.store, live.base)
-    return p if p is not None and not _writer_gone(live.store, p) else None
-
-
-def recover(live: ReadState) -> str | None:
-    """Finish or undo the batch an interrupted ingest left (see module docstring) and clean
-    its leftovers; the one-line account of what was done, None when there was nothing to do.
-    A batch whose writer may still run is left alone (:func:`foreign` tells)."""
-    sweep(live.snapshot)
-    p = pending(live.store, live.base)
-    if p is None or not _writer_gone(live.store, p):
-        return None
-    if p.loaded:
-        live.refresh(changed=True)
-        settle.finish(live)
-        what = f"completed from the {len(p.graphs)} document graph(s) it had loaded"
-    else:
-        for g in p.graphs:
-            live.store.remove_graph(g)
-        what = f"undone (the {len(p.graphs)} document graph(s) it had begun to load were removed)"
-    end(live.store, live.base)
-    msg = f"an ingest interrupted after {p.started} was {what}; run the same ingest again to finish it"
-    log.warning("%s", msg)
-    return msg
+    p = pending(store, base)
+    return p if p is not None and not repairable(store, p) else None
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from pyoxigraph import Literal, Triple
 
-from graph import journal, snapshot
+from graph import journal, settle, snapshot
 from graph.bulk import nquads
 from graph.identity import Catalogue
 from graph.index import LineageIndex
@@ -93,7 +93,7 @@ class ReadState:
         """Rebuild the read model from the whole store (``changed``: the store was just written),
         without the graphs of a batch another process is still writing."""
         facts = facts_from_store(self.select)
-        unsettled = journal.foreign(self)
+        unsettled = journal.foreign(self.store, self.base)
         if unsettled is not None:
             log.warning("%s: its documents are left out until it has", unsettled.describe())
             skip = set(unsettled.graphs)
@@ -129,7 +129,7 @@ class ReadState:
     def load_snapshot(self) -> bool:
         """Use the snapshot's model when it describes the store as it is; whether it did.
         First, a batch an interrupted ingest left is finished or undone (:mod:`graph.journal`)."""
-        self.recovered = journal.recover(self)
+        self.recovered = self.recover()
         if self.snapshot is None or not self.snapshot.exists():
             return False
         token = self.token()
@@ -138,6 +138,28 @@ class ReadState:
             return False
         self.view = self._view_of(model)
         return True
+
+    # ------------------------------------------------------------ recovery
+    def recover(self) -> str | None:
+        """Finish or undo the batch an interrupted ingest left (see :mod:`graph.journal`) and
+        clean its leftovers; the one-line account of what was done, None when there was
+        nothing to do. A batch whose writer may still run is left alone."""
+        journal.sweep(self.snapshot)
+        p = journal.pending(self.store, self.base)
+        if p is None or not journal.repairable(self.store, p):
+            return None
+        if p.loaded:  # every graph is whole: settle them, as the ingest would have
+            self.refresh(changed=True)
+            settle.finish(self)
+            what = f"completed from the {len(p.graphs)} document graph(s) it had loaded"
+        else:  # the store as it was before the batch (its derived graph and snapshot still hold)
+            for g in p.graphs:
+                self.store.remove_graph(g)
+            what = f"undone (the {len(p.graphs)} document graph(s) it had begun to load were removed)"
+        journal.end(self.store, self.base)
+        msg = f"an ingest interrupted after {p.started} was {what}; run the same ingest again to finish it"
+        log.warning("%s", msg)
+        return msg
 
     # -------------------------------------------------------- derived graph
     def _write_derived(self, token: str, changed: bool, model: ReadModel) -> None:

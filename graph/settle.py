@@ -8,7 +8,8 @@ whether a step wrote.
 
 Why a module of its own: an ingest settles its batch after loading it
 (:mod:`graph.writing`), and an ingest that was killed after loading is settled
-the same way by the next process that opens the store (:mod:`graph.journal`):
+the same way by the next process that opens the store
+(:meth:`graph.lifecycle.ReadState.recover`):
 one code, so a recovered store is the store a clean run leaves.
 """
 
@@ -18,27 +19,43 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from pyoxigraph import Triple
 
 from graph import rdf
-from graph.identity import DEFAULT_BASE, UNKNOWN, iri_of
+from graph.identity import DEFAULT_BASE, UNKNOWN, Catalogue, iri_of
 from graph.readmodel import Facts
+from graph.storage import Store
 from ingest import faults
 from ingest.model import PlanRecord
 
-if TYPE_CHECKING:
-    from graph.lifecycle import Ahead, ReadState
+__all__ = ["Live", "finish", "put", "reresolve", "scheme_graph", "settle", "write"]
 
-__all__ = ["finish", "put", "reresolve", "scheme_graph", "settle", "write"]
+
+class Live(Protocol):
+    """What settling needs of the read state (:class:`graph.lifecycle.ReadState`)."""
+
+    store: Store
+    base: str
+    facts: Facts | None
+
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+    def select(self, query: str) -> list[tuple[str, ...]]: ...
+
+    def refresh(self, changed: bool = False) -> None: ...
+
+    def model_ahead(self, new_facts: Facts) -> Any: ...
+
+    def install(self, ahead: Any, changed: bool) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
 
-def settle(
-    live: ReadState, ingested: int, replaced: bool, new_facts: Facts, ahead: Ahead | None = None
-) -> None:
+def settle(live: Live, ingested: int, replaced: bool, new_facts: Facts, ahead: Any = None) -> None:
     """After writing: re-resolve partial references, then bring the read model up to date
     (extended in memory when nothing was replaced, else read again from the store).
     ``ahead`` is that extended model, built while the store was loading."""
@@ -57,7 +74,7 @@ def settle(
     live.install(ahead, changed=True)
 
 
-def finish(live: ReadState) -> None:
+def finish(live: Live) -> None:
     """Settle whatever the store holds, as :func:`settle` would have after the last write
     (the read model already read from the store): for a batch killed after its load."""
     put(live, *scheme_graph(live.base))
@@ -82,14 +99,14 @@ def scheme_graph(base: str = DEFAULT_BASE) -> tuple[str, list[Triple]]:
     return f"{base}graph/campaigns", triples
 
 
-def write(live: ReadState, rg: rdf.RecordGraph) -> bool:
+def write(live: Live, rg: rdf.RecordGraph) -> bool:
     """Replace a record's graph (its keys catalogued first); True when written."""
     for k in rg.keys:
         live.catalogue.add(k)
     return put(live, rg.graph, rg.triples)
 
 
-def put(live: ReadState, graph: str, triples: Sequence[Triple]) -> bool:
+def put(live: Live, graph: str, triples: Sequence[Triple]) -> bool:
     """Replace ``graph`` by ``triples`` unless the store holds exactly them; True when written."""
     if live.store.graph_triples(graph) == set(triples):
         return False
@@ -97,7 +114,7 @@ def put(live: ReadState, graph: str, triples: Sequence[Triple]) -> bool:
     return True
 
 
-def reresolve(live: ReadState, rounds: int = 3) -> bool:
+def reresolve(live: Live, rounds: int = 3) -> bool:
     """Rebuild the graphs whose partial references (no year, no place) now
     have exactly one known match, so a stub merges with the document that
     arrived later and ingest order does not matter. True when it rewrote any."""

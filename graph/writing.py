@@ -122,7 +122,7 @@ def _ingest(
     except Exception:
         # This process's own half batch must not stay in the store it keeps serving.
         with contextlib.suppress(Exception):
-            journal.recover(live)
+            live.recover()
         raise
 
 
@@ -168,6 +168,8 @@ def _batch(
         old = shards.take(compare)
     ingested, replaced = len(made), False
     for i in compare:
+        if i not in old:  # lost with a worker and not to be had again (its error is in its source)
+            continue
         rg = rdf.build(old[i], live.base, cat)
         for k in rg.keys:
             cat.add(k)
@@ -203,8 +205,8 @@ def _batch(
 def _clear_the_way(live: ReadState) -> None:
     """Before a batch: finish or undo one an interrupted ingest left; refuse to write beside
     a batch another process may still be writing."""
-    journal.recover(live)
-    other = journal.foreign(live)
+    live.recover()
+    other = journal.foreign(live.store, live.base)
     if other is not None:
         raise StoreError(
             f"{other.describe()}; wait for it, or if that process is gone, "
