@@ -3,12 +3,14 @@
 Generates the synthetic cascade (:mod:`bench.synth`), ingests it once cleanly
 into a fresh on-disk store (the reference: sorted N-Triples and /api/stats),
 then for each kill point ingests it into a fresh store and kills the ingest
-with SIGKILL: either a given fraction into a phase (timed from the ingest's own
-log line that the phase began and the clean run's duration of that phase, so
-the bulk load is killed while the store's loader is writing), or at a named
-point of the write path (the test seam ``LINEAGE_FAULT``, for the snapshot's
-temporary file). After each kill: how long the next open takes (it finishes or
-undoes the interrupted batch), whether a reader then sees none or all of the
+with SIGKILL: either a fraction into a phase (timed from the ingest's own log
+line that the phase began and the clean run's duration of it; for the bulk load,
+once that fraction of its N-Quads files is loaded, half a file later, so that
+the kill lands inside the store's loader), or at a named point of the write
+path (the test seam ``LINEAGE_FAULT``: settling, the snapshot's temporary
+file). "+ reboot" removes the killed ingest's N-Quads before the next open, as
+a reboot that empties /tmp would. After each kill: how long the next open takes
+(it finishes or undoes the interrupted batch), whether a reader then sees none or all of the
 batch, whether ``lineage validate`` passes, what is left in the store's folder
 and the temporary directory, how long the same ingest takes to run again, and
 whether the final graph equals the clean one. Prints a table, and as its last
@@ -38,22 +40,25 @@ from pathlib import Path
 from bench.synth import generate
 from graph import journal, processes
 
-# (label, phase whose log line starts the clock, fraction of the clean phase, or a seam point)
-POINTS: list[tuple[str, str, float | str]] = [
-    ("extract 50%", "extract", 0.5),
-    ("build 50%", "build", 0.5),
-    ("load 40%", "load", 0.4),
-    ("load 85%", "load", 0.85),
-    ("settle 50%", "settle", 0.5),
-    ("snapshot", "", "kill@snapshot"),
+# (label, how): a fraction into a phase, timed from the ingest's log and the clean run's
+# durations (for the load: the fraction of its N-Quads files loaded, then half a file more,
+# so the kill lands inside the store's bulk loader), or a point of the write path (the seam).
+POINTS: list[tuple[str, tuple[str, float] | str]] = [
+    ("extract 50%", ("extract", 0.5)),
+    ("build 50%", ("build", 0.5)),
+    ("load 10%", ("load", 0.1)),
+    ("load 40%", ("load", 0.4)),
+    ("load 85%", ("load", 0.85)),
+    ("load 40% + reboot", ("load", 0.4)),
+    ("settle", "kill@settle"),
+    ("snapshot", "kill@snapshot"),
 ]
+_LINE = re.compile(r"^(\d+\.\d+) (.*)$")
 _PHASE = re.compile(r"ingest: (\w+) begins")
-_TIMES = re.compile(
-    r"ingest of \d+ files: extract ([\d.]+)s, build ([\d.]+)s, load .*?([\d.]+)s, settle ([\d.]+)s"
-)
+_LOADED = re.compile(r"ingest: loaded (\d+) of (\d+) N-Quads files")
 _INGEST = (
     "import logging, sys; "
-    "logging.basicConfig(level=logging.INFO, format='%(message)s', stream=sys.stderr); "
+    "logging.basicConfig(level=logging.INFO, format='%(created).3f %(message)s', stream=sys.stderr); "
     "from lineage.cli import main; sys.exit(main(sys.argv[1:]))"
 )
 
@@ -74,9 +79,12 @@ def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def ingest(corpus: Path, store: Path, kill_after: tuple[str, float] | None = None, fault: str = "") -> dict:
-    """Run ``lineage ingest`` with its log on; kill it ``kill_after[1]`` s after the log says
-    phase ``kill_after[0]`` began. Returns the exit code, wall time and phase times."""
+def ingest(
+    corpus: Path, store: Path, kill: tuple[str, float] | None = None, fault: str = "", clean=None
+) -> dict:
+    """Run ``lineage ingest`` with its log on, and kill it at ``kill`` (a phase and a fraction
+    of it, timed from ``clean``, the clean run's :func:`timeline`). Returns the exit code,
+    wall time, the timeline of its log and the phase under way when it ended."""
     env = _env(LINEAGE_FAULT=fault) if fault else _env()
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -89,24 +97,57 @@ def ingest(corpus: Path, store: Path, kill_after: tuple[str, float] | None = Non
     assert proc.stderr is not None
     lines: list[str] = []
     timer: threading.Timer | None = None
+
+    def arm(delay: float) -> threading.Timer:
+        t = threading.Timer(delay, lambda: proc.poll() is None and proc.send_signal(signal.SIGKILL))
+        t.start()
+        return t
+
     for line in proc.stderr:
         lines.append(line)
-        m = _PHASE.search(line)
-        if kill_after and m and m.group(1) == kill_after[0] and timer is None:
-            timer = threading.Timer(kill_after[1], lambda: proc.poll() is None and proc.send_signal(9))
-            timer.start()
+        if kill is None or timer is not None or clean is None:
+            continue
+        phase, fraction = kill
+        if phase == "load":
+            m = _LOADED.search(line)
+            if m and int(m.group(1)) >= max(1, round(fraction * int(m.group(2)))):
+                timer = arm(clean["per_file"] / 2)  # half way through the next file
+        elif (m := _PHASE.search(line)) and m.group(1) == phase:
+            timer = arm(clean["phases"][phase] * fraction)
     code = proc.wait()
     if timer is not None:
         timer.cancel()
-    times = next((tuple(map(float, m.groups())) for ln in lines if (m := _TIMES.search(ln))), None)
-    began = [m.group(1) for ln in lines if (m := _PHASE.search(ln))]
-    return {
-        "code": code,
-        "seconds": time.perf_counter() - t0,
-        "phases": times,
-        "hit": began[-1] if began else "start",  # the phase under way when it died
-        "log": "".join(lines),
+    t = timeline(lines)
+    return {"code": code, "seconds": time.perf_counter() - t0, "log": "".join(lines), **t}
+
+
+def timeline(lines: list[str]) -> dict:
+    """From an ingest's log: each phase's duration, the mean time to load one N-Quads file,
+    and the phase under way when the log stops."""
+    began: dict[str, float] = {}
+    loaded: list[float] = []
+    end = 0.0
+    for line in lines:
+        m = _LINE.match(line.strip())
+        if not m:
+            continue
+        at, text = float(m.group(1)), m.group(2)
+        end = at
+        if p := _PHASE.search(text):
+            began[p.group(1)] = at
+        elif _LOADED.search(text):
+            loaded.append(at)
+    order = sorted(began, key=began.get)  # type: ignore[arg-type]
+    phases = {
+        ph: (began[nxt] if nxt else end) - began[ph]
+        for ph, nxt in zip(order, [*order[1:], None], strict=True)
     }
+    per_file = (loaded[-1] - began["load"]) / len(loaded) if loaded and "load" in began else 0.0
+    hit = order[-1] if order else "start"
+    if hit == "load":
+        total = next((m.group(2) for ln in lines if (m := _LOADED.search(ln))), "?")
+        hit = f"load, {len(loaded)} of {total} files in"
+    return {"phases": phases, "per_file": per_file, "hit": hit}
 
 
 def open_and_read(store: Path) -> dict:
@@ -167,27 +208,28 @@ def run(plans: int, seed: int, work: Path, workers: int | None) -> tuple[list[Ro
     log("clean ingest")
     clean = ingest(corpus, clean_store)
     assert clean["code"] == 0 and clean["phases"], clean["log"][-2000:]
-    extract_s, build_s, load_s, settle_s = clean["phases"]
-    durations = {"extract": extract_s, "build": build_s, "load": load_s, "settle": settle_s}
     want_nt, want = sorted_nt(clean_store), open_and_read(clean_store)
-    log(f"clean: {clean['seconds']:.1f}s ({durations}), {len(want_nt)} triples, stats {want['stats']}")
+    durations = {k: round(v, 1) for k, v in clean["phases"].items()}
+    log(f"clean: {clean['seconds']:.1f}s {durations}, {clean['per_file']:.2f}s per N-Quads file")
+    log(f"clean: {len(want_nt)} triples, stats {want['stats']}")
     rows = []
-    for label, phase, how in POINTS:
-        store = work / label.replace(" ", "-").replace("%", "") / "store"
+    for label, how in POINTS:
+        store = work / re.sub(r"[^\w]+", "-", label) / "store"
         shutil.rmtree(store.parent, ignore_errors=True)
         store.parent.mkdir(parents=True)
         if isinstance(how, str):
             r = ingest(corpus, store, fault=how)
-            killed_at = how.removeprefix("kill@")
+            killed_at = how.removeprefix("kill@") + " (seam)"
         else:
-            delay = durations[phase] * how
-            r = ingest(corpus, store, kill_after=(phase, delay))
-            killed_at = f"{phase} began + {delay:.2f}s"
-        killed_at += f" ({r['hit']})"
+            r = ingest(corpus, store, kill=how, clean=clean)
+            killed_at = f"in {r['hit']}"
         if r["code"] != -signal.SIGKILL:
             log(f"{label}: the ingest ended ({r['code']}) before the kill; skipped")
             continue
         left_by_kill = len(leftovers(store))
+        if label.endswith("reboot"):
+            for d in leftovers(store):
+                shutil.rmtree(d, ignore_errors=True)
         after = open_and_read(store)
         plans_seen = after["stats"].get("plans", 0)
         seen = "all" if plans_seen == want["stats"]["plans"] else ("none" if plans_seen == 0 else "PART")
@@ -228,7 +270,7 @@ def run(plans: int, seed: int, work: Path, workers: int | None) -> tuple[list[Ro
 
 
 def report(rows: list[Row], s: dict) -> str:
-    head = f"{'kill point':<12} {'killed at (phase under way)':<36} {'tmp':>4} {'open s':>7} "
+    head = f"{'kill point':<18} {'killed at (phase under way)':<36} {'tmp':>4} {'open s':>7} "
     head += f"{'batch':>6} {'seen':>5} {'valid':>5} {'left':>4} {'rerun s':>8} {'open s':>7} {'equal':>5}"
     lines = [
         f"{s['plans']} plans; clean ingest {s['clean_ingest_s']:.1f}s, open {s['clean_open_s']:.2f}s",
@@ -236,7 +278,7 @@ def report(rows: list[Row], s: dict) -> str:
     ]
     for r in rows:
         lines.append(
-            f"{r.point:<12} {r.killed_at:<36} {r.left_by_kill:>4} {r.open_s:>7.2f} {r.recovery:>6} "
+            f"{r.point:<18} {r.killed_at:<36} {r.left_by_kill:>4} {r.open_s:>7.2f} {r.recovery:>6} "
             f"{r.seen:>5} {'yes' if r.valid else 'NO':>5} {r.left:>4} {r.rerun_s:>8.1f} "
             f"{r.open_after_s:>7.2f} {'yes' if r.equal else 'NO':>5}"
         )

@@ -16,9 +16,12 @@ Why: ``kill -9`` can stop an ingest anywhere, and the store's bulk loader is
 not one transaction: a batch killed while loading is half there, and one killed
 while settling has its graphs without the derived graph and snapshot that
 describe them. With the journal, the next process to open the store knows
-which: a batch that did not finish loading is undone (its new graphs dropped,
-so the store is again what it was before the batch, and its snapshot is valid
-again), one that did is settled from the store. Readers never take a half batch
+which: a batch that did not finish loading is loaded again from its N-Quads
+(still in the temporary directory, on the same host: loading a quad twice
+changes nothing) and then settled, or, when they are gone (a reboot, another
+host), undone (its new graphs dropped, so the store is again what it was before
+the batch, and its snapshot is valid again); one that did finish loading is
+settled from the store. Readers never take a half batch
 for a whole one: an embedded store is repaired as it opens (its lock means the
 writer is gone); on a remote store a batch whose writer still runs, or runs on
 another host, is left alone and the read model is built without its graphs.
@@ -79,6 +82,13 @@ class Pending:
     writer: str
     started: str
     loaded: bool
+    files: tuple[str, ...] = ()  # its N-Quads, in the temporary directory (names within it)
+
+    def nquads(self) -> list[Path] | None:
+        """The batch's N-Quads files when every one is still there (the same host, no reboot
+        since), so that its load can be finished; None when the load can only be undone."""
+        paths = [Path(tempfile.gettempdir()) / f for f in self.files]
+        return paths if paths and all(p.is_file() for p in paths) else None
 
     def describe(self) -> str:
         state = "loaded, not settled" if self.loaded else "not fully loaded"
@@ -92,11 +102,15 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def begin(store: Store, base: str, graphs: Sequence[str]) -> None:
-    """Write the journal of a batch that adds ``graphs``: before its first write."""
+def begin(store: Store, base: str, graphs: Sequence[str], files: Sequence[str] = ()) -> None:
+    """Write the journal of a batch that adds ``graphs`` from the N-Quads ``files`` (in the
+    temporary directory): before its first write."""
     j = N(journal_iri(base))
     store.remove_graph(loaded_iri(base))  # a mark left by a batch killed while ending
+    tmp = Path(tempfile.gettempdir())
     triples = [Triple(j, N(DCTERMS.hasPart), N(g)) for g in graphs]
+    # Names within the temporary directory, not paths: the store never learns the machine's layout.
+    triples += [Triple(j, N(DCTERMS.source), Literal(Path(f).relative_to(tmp).as_posix())) for f in files]
     triples.append(Triple(j, N(DCTERMS.creator), Literal(processes.tag())))
     triples.append(Triple(j, N(DCTERMS.created), Literal(_now(), datatype=N(XSD.dateTime))))
     store.remove_graph(journal_iri(base))
@@ -123,10 +137,11 @@ def pending(store: Store, base: str) -> Pending | None:
         return None
     part, creator, created = str(DCTERMS.hasPart), str(DCTERMS.creator), str(DCTERMS.created)
     graphs = tuple(sorted(o for p, o in rows if p == part))
+    files = tuple(sorted(o for p, o in rows if p == str(DCTERMS.source)))
     writer = next((o for p, o in rows if p == creator), "unknown:0:0")
     started = next((o for p, o in rows if p == created), "at an unknown time")
     done = select(store, f"SELECT ?s WHERE {{ GRAPH <{loaded_iri(base)}> {{ ?s ?p ?o }} }} LIMIT 1")
-    return Pending(graphs, writer, started, bool(done))
+    return Pending(graphs, writer, started, bool(done), files)
 
 
 def repairable(store: Store, p: Pending) -> bool:

@@ -144,19 +144,26 @@ class ReadState:
         """Finish or undo the batch an interrupted ingest left (see :mod:`graph.journal`) and
         clean its leftovers; the one-line account of what was done, None when there was
         nothing to do. A batch whose writer may still run is left alone."""
-        journal.sweep(self.snapshot)
         p = journal.pending(self.store, self.base)
         if p is None or not journal.repairable(self.store, p):
+            journal.sweep(self.snapshot)
             return None
-        if p.loaded:  # every graph is whole: settle them, as the ingest would have
+        files = None if p.loaded else p.nquads()
+        if files is not None:  # the load was cut short: finish it (a quad loaded twice is one)
+            for f in files:
+                self.store.load_nquads(f)
+            journal.loaded(self.store, self.base)
+        if p.loaded or files is not None:  # every graph is whole: settle, as the ingest would have
             self.refresh(changed=True)
             settle.finish(self)
-            what = f"completed from the {len(p.graphs)} document graph(s) it had loaded"
+            how = "loaded again from its N-Quads and " if files is not None else ""
+            what = f"{how}completed ({len(p.graphs)} new document graph(s))"
         else:  # the store as it was before the batch (its derived graph and snapshot still hold)
             for g in p.graphs:
                 self.store.remove_graph(g)
             what = f"undone (the {len(p.graphs)} document graph(s) it had begun to load were removed)"
         journal.end(self.store, self.base)
+        journal.sweep(self.snapshot)  # its work folder too, now that its files are not needed
         msg = f"an ingest interrupted after {p.started} was {what}; run the same ingest again to finish it"
         log.warning("%s", msg)
         return msg

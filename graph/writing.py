@@ -157,7 +157,7 @@ def _batch(
             started = bool(made)
             if started:
                 log.info("ingest: load begins")
-                journal.begin(live.store, live.base, [sources[m.index].graph or "" for m in made])
+                journal.begin(live.store, live.base, [sources[m.index].graph or "" for m in made], files)
             with alongside(lambda: _load(live, files)):
                 # A source compared below may be replaced: then the model is read again anyway.
                 ahead = None if compare or not made else live.model_ahead(new_facts)
@@ -215,8 +215,9 @@ def _clear_the_way(live: ReadState) -> None:
 
 
 def _load(live: ReadState, files: Sequence[str]) -> None:
-    for f in files:
+    for k, f in enumerate(files, 1):
         live.store.load_nquads(f)
+        log.info("ingest: loaded %d of %d N-Quads files", k, len(files))
         faults.point("load")
 
 
