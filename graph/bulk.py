@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from graph import rdf
@@ -113,14 +112,15 @@ class Shard:
         """Keep records extracted elsewhere, as :meth:`extract` keeps its own."""
         return [(i, self.keep(i, rec, rec.source)) for i, rec in items]
 
-    def build(self, ids: Sequence[int], out_path: str) -> tuple[list[Made], list[tuple[int, str]], str]:
-        """Write the graphs of ``ids`` to ``out_path``; what each made, the records that could
-        not be built with the reason, and the file. The records are dropped once written."""
+    def build(self, ids: Sequence[int], out_path: str) -> tuple[list[Made], list[tuple[int, str]], int]:
+        """Append the graphs of ``ids`` to ``out_path``; what each made, the records that could
+        not be built with the reason, and the file's size after them (what the pool keeps of
+        it should this worker die later). The records are dropped once written."""
         made, failed = [], []
         # Pieces and nodes memoised for later records pile up here: with the collector on,
         # it rescans them at every threshold (~15% of the build), and none is garbage
         # (a gc.collect() after 1,000 builds, or 2,000 extractions, finds nothing).
-        with collector_paused(), open(out_path, "w", encoding="utf-8") as out:
+        with collector_paused(), open(out_path, "a", encoding="utf-8") as out:
             for i in ids:
                 rec = self.records.pop(i, None)
                 if rec is None:
@@ -138,7 +138,8 @@ class Shard:
                     continue
                 out.write(nquads(rg.graph, rg.triples))
                 made.append(Made(i, rg.doc_id, rg.keys, facts_of_graph(rg.graph, rg.triples)))
-        return made, failed, out_path
+            out.flush()
+            return made, failed, out.tell()
 
     def take(self, ids: Sequence[int]) -> dict[int, PlanRecord]:
         return {i: self.records.pop(i) for i in ids}
@@ -289,19 +290,18 @@ class Shards:
         folder: str,
         progress: Callable[[int], None] | None = None,
     ) -> tuple[list[str], list[Made], dict[int, str]]:
-        """The records ``ids`` as N-Quads files in ``folder`` (one per request), what each
-        made, and the records that could not be built (index -> reason)."""
+        """The records ``ids`` as N-Quads files in ``folder`` (one per shard: the store loads a
+        few big files far faster than many small ones), what each made, and the records that
+        could not be built (index -> reason). A shard's file keeps only what its answers
+        vouched for: what a worker wrote before it died is cut off, and built again."""
         made: list[Made] = []
         failed: dict[int, str] = {}
-        files: list[str] = []
+        files = {k: os.path.join(folder, f"shard-{k}.nq") for k in range(len(self.pool))}
+        vouched: dict[int, int] = {}  # shard -> bytes of its file that answers account for
         todo = set(ids)
-        serial = iter(range(1 << 62))
 
         def builds(k: int, v: Sequence[int]) -> list[tuple[Any, ...]]:
-            return [
-                ("build", list(v[j : j + self.CHUNK]), os.path.join(folder, f"shard-{k}-{next(serial)}.nq"))
-                for j in range(0, len(v), self.CHUNK)
-            ]
+            return [("build", list(v[j : j + self.CHUNK]), files[k]) for j in range(0, len(v), self.CHUNK)]
 
         # Each shard builds only what it holds: a queue per shard, one request in flight.
         queues = {k: [*builds(k, v)[::-1], ("catalogue", catalogue)] for k, v in self._by_shard(ids).items()}
@@ -310,7 +310,8 @@ class Shards:
                 self._dying(value)
                 job = value.job
                 if job[0] == "build":
-                    Path(job[2]).unlink(missing_ok=True)  # half written: never loaded
+                    if os.path.exists(files[k]):  # what it wrote and never vouched for
+                        os.truncate(files[k], vouched.get(k, 0))
                     culprits, _ = split_lost([(i, None) for i in job[1]], value.tag, self.tries)
                 elif job[0] in ("extract", "put"):
                     culprits, _ = split_lost(job[1], value.tag, self.tries)
@@ -335,19 +336,18 @@ class Shards:
                         todo.discard(i)
                 self._kept(k, value)
                 continue
-            done, bad, path = value
+            done, bad, vouched[k] = value
             for i, why in bad:
                 failed[i] = why
             finished = [m.index for m in done] + [i for i, _ in bad]
             todo.difference_update(finished)
             self.held.get(k, set()).difference_update(finished)
             made.extend(done)
-            files.append(path)
             if progress is not None:
                 progress(len(done) + len(bad))
             faults.point("build")
         made.sort(key=lambda m: m.index)
-        return files, made, failed
+        return [f for k, f in files.items() if vouched.get(k)], made, failed
 
     def take(self, ids: Sequence[int]) -> dict[int, PlanRecord]:
         """The records ``ids`` themselves (for sources the caller compares with the store);
