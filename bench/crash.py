@@ -4,9 +4,9 @@ Generates the synthetic cascade (:mod:`bench.synth`), ingests it once cleanly
 into a fresh on-disk store (the reference: sorted N-Triples and /api/stats),
 then for each kill point ingests it into a fresh store and kills the ingest
 with SIGKILL: either a fraction into a phase (timed from the ingest's own log
-line that the phase began and the clean run's duration of it; for the bulk load,
-once that fraction of its N-Quads files is loaded, half a file later, so that
-the kill lands inside the store's loader), or at a named point of the write
+line that the phase began and the clean run's duration of it; for the bulk
+load, the time until its last N-Quads file was in, so that the kill lands
+inside the store's loader; the table says how many files were in), or at a named point of the write
 path (the test seam ``LINEAGE_FAULT``: settling, the snapshot's temporary
 file). "+ reboot" removes the killed ingest's N-Quads before the next open, as
 a reboot that empties /tmp would. After each kill: how long the next open takes
@@ -41,8 +41,7 @@ from bench.synth import generate
 from graph import journal, processes
 
 # (label, how): a fraction into a phase, timed from the ingest's log and the clean run's
-# durations (for the load: the fraction of its N-Quads files loaded, then half a file more,
-# so the kill lands inside the store's bulk loader), or a point of the write path (the seam).
+# durations, or a point of the write path (the seam).
 POINTS: list[tuple[str, tuple[str, float] | str]] = [
     ("extract 50%", ("extract", 0.5)),
     ("build 50%", ("build", 0.5)),
@@ -108,11 +107,7 @@ def ingest(
         if kill is None or timer is not None or clean is None:
             continue
         phase, fraction = kill
-        if phase == "load":
-            m = _LOADED.search(line)
-            if m and int(m.group(1)) >= max(1, round(fraction * int(m.group(2)))):
-                timer = arm(clean["per_file"] / 2)  # half way through the next file
-        elif (m := _PHASE.search(line)) and m.group(1) == phase:
+        if (m := _PHASE.search(line)) and m.group(1) == phase:
             timer = arm(clean["phases"][phase] * fraction)
     code = proc.wait()
     if timer is not None:
@@ -122,8 +117,8 @@ def ingest(
 
 
 def timeline(lines: list[str]) -> dict:
-    """From an ingest's log: each phase's duration, the mean time to load one N-Quads file,
-    and the phase under way when the log stops."""
+    """From an ingest's log: each phase's duration (the load's: until its last file is in),
+    and the phase under way when the log stops (for the load: how many files were in)."""
     began: dict[str, float] = {}
     loaded: list[float] = []
     end = 0.0
@@ -142,12 +137,13 @@ def timeline(lines: list[str]) -> dict:
         ph: (began[nxt] if nxt else end) - began[ph]
         for ph, nxt in zip(order, [*order[1:], None], strict=True)
     }
-    per_file = (loaded[-1] - began["load"]) / len(loaded) if loaded and "load" in began else 0.0
+    if loaded and "load" in began:  # the loader's own time, not the read model built alongside
+        phases["load"] = loaded[-1] - began["load"]
     hit = order[-1] if order else "start"
     if hit == "load":
         total = next((m.group(2) for ln in lines if (m := _LOADED.search(ln))), "?")
         hit = f"load, {len(loaded)} of {total} files in"
-    return {"phases": phases, "per_file": per_file, "hit": hit}
+    return {"phases": phases, "hit": hit}
 
 
 def open_and_read(store: Path) -> dict:
@@ -210,7 +206,7 @@ def run(plans: int, seed: int, work: Path, workers: int | None) -> tuple[list[Ro
     assert clean["code"] == 0 and clean["phases"], clean["log"][-2000:]
     want_nt, want = sorted_nt(clean_store), open_and_read(clean_store)
     durations = {k: round(v, 1) for k, v in clean["phases"].items()}
-    log(f"clean: {clean['seconds']:.1f}s {durations}, {clean['per_file']:.2f}s per N-Quads file")
+    log(f"clean: {clean['seconds']:.1f}s {durations}")
     log(f"clean: {len(want_nt)} triples, stats {want['stats']}")
     rows = []
     for label, how in POINTS:

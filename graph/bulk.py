@@ -189,7 +189,7 @@ class Shards:
         self.held: dict[int, set[int]] = {}  # shard -> record indexes it holds
         self.inputs: dict[int, tuple[str, Any]] = {}  # record index -> how to make it again
         self.tries: dict[int, int] = {}  # record index -> requests lost while it was in one
-        self.losses = 0  # requests lost since the last answer
+        self.losses = 0  # requests lost in a row with no item under way
 
     def __enter__(self) -> Shards:
         return self
@@ -199,11 +199,6 @@ class Shards:
 
     def close(self) -> None:
         self.pool.close()
-
-    @property
-    def replaced(self) -> int:
-        """Workers started again after one died or hung (for the report and the tests)."""
-        return self.pool.replaced
 
     def _by_shard(self, ids: Sequence[int]) -> dict[int, list[int]]:
         """The record indexes ``ids`` grouped by the shard that holds them."""
@@ -234,9 +229,10 @@ class Shards:
         return [(op, v[j : j + self.CHUNK]) for op, v in by_op.items() for j in range(0, len(v), self.CHUNK)]
 
     def _dying(self, lost: Lost) -> None:
-        """Count lost requests in a row; stop when workers die without any answer between
-        (a broken installation, not a bad file: every request would die the same way)."""
-        self.losses += 1
+        """Count the requests lost in a row before any item was under way; stop when there are
+        too many (a broken installation, not a bad file: every request would die the same
+        way). A loss charged to an item is progress: that file is reported."""
+        self.losses = 0 if lost.tag is not None else self.losses + 1
         if self.losses > 2 * len(self.pool) + 4:
             raise RuntimeError(f"ingest workers keep stopping: {lost.why}")
 

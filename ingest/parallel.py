@@ -158,7 +158,6 @@ class Workers:
         self.local: Handler | None = None
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
-        self.replaced = 0  # workers started again after a death or a hang
         if not isolate and (n == 1 or size < MIN_PARALLEL):
             self.local = make(*args)
             return
@@ -188,7 +187,6 @@ class Workers:
         with contextlib.suppress(OSError):
             self.conns[k].close()
         self._start(k)
-        self.replaced += 1
         return _death(code)
 
     def __len__(self) -> int:

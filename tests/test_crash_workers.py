@@ -156,3 +156,27 @@ def test_records_a_dead_worker_held_are_made_again(
             shutil.copy(f, rest / f.name)
     assert lineage("ingest", str(rest), "--store", str(tmp_path / "rest-store")).returncode == 0
     assert same_graph(tmp_path / "st", tmp_path / "rest-store", (good, rest))
+
+
+def test_a_run_of_crashing_files_does_not_stop_the_ingest(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    """Twelve files in a row that each kill their worker: each is reported, a fresh worker
+    takes the next, and the good files after them are ingested."""
+    good, _ = folders
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    plans = sorted(good.glob("*.txt"))
+    for p in plans:
+        shutil.copy(p, folder / p.name)
+    bad = [f"{plans[10].stem}-{n:02d}.txt" for n in range(12)]  # sorted among the good ones
+    for name in bad:
+        shutil.copy(plans[10], folder / name)
+    p = lineage(
+        "ingest",
+        str(folder),
+        "--store",
+        str(tmp_path / "st"),
+        LINEAGE_POISON=",".join(f"{b}:crash" for b in bad),
+    )
+    assert p.returncode == 0, p.stderr
+    assert f"ingested {GOOD} document(s), 0 unchanged, 12 failed" in p.stdout, p.stdout + p.stderr
+    assert sum("the worker died (SIGSEGV)" in ln for ln in p.stderr.splitlines()) == 12
