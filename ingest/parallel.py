@@ -161,6 +161,8 @@ class Workers:
         if not isolate and (n == 1 or size < MIN_PARALLEL):
             self.local = make(*args)
             return
+        if size < MIN_PARALLEL:  # isolated, and few items: one process is enough
+            n = 1
         self.ctx = mp.get_context("forkserver")
         self.ctx.set_forkserver_preload(list(preload))
         for _ in range(n):

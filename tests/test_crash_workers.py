@@ -180,3 +180,27 @@ def test_a_run_of_crashing_files_does_not_stop_the_ingest(folders: tuple[Path, P
     assert p.returncode == 0, p.stderr
     assert f"ingested {GOOD} document(s), 0 unchanged, 12 failed" in p.stdout, p.stdout + p.stderr
     assert sum("the worker died (SIGSEGV)" in ln for ln in p.stderr.splitlines()) == 12
+
+
+def test_off_the_main_thread_files_are_read_in_a_worker(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    """What a server does with an upload: ``ingest_files`` from a request thread. Even for a
+    few files the extraction runs in a worker process, so a file that crashes it costs that
+    file, not the server (which goes on serving the plans it already had)."""
+    good, _ = folders
+    a, b = sorted(good.glob("*.txt"))[:2]
+    script = f"""
+import threading
+from graph.service import Lineage
+from graph.store import open_store
+lin = Lineage.open(open_store("memory:"))
+out = {{}}
+t = threading.Thread(target=lambda: out.update(r=lin.ingest_files([{str(a)!r}, {str(b)!r}])))
+t.start(); t.join()
+report, sources = out["r"]
+print(report.ingested, [s.error for s in sources], lin.stats()["plans"])
+"""
+    full = {k: v for k, v in os.environ.items() if k != "LINEAGE_FAULT"}
+    full["LINEAGE_POISON"] = f"{b.name}:crash"
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=full, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == f"1 [None, '{b}: the worker died (SIGSEGV)'] 1", p.stdout
