@@ -43,20 +43,28 @@ def _in_list(names: Sequence[str], indent: str, per_line: int = 6) -> str:
     return f"\n{indent}".join(rows)
 
 
-def _record_check(key: str, allowed: str, what: str) -> str:
-    """A SPARQL constraint on ``lin:recordJson``: every ``"key": value`` of the stored record
-    (its own and its references') is null or matches ``allowed``; the offending value is reported.
-    Everything allowed is cut out of the JSON text, and what is left must not name ``key``."""
-    return f'''    sh:sparql [
+def _record_check(name: str, key: str, allowed: str, what: str) -> str:
+    """A shape of stored records (``lin:recordJson``): every ``"key": value`` of a record (its
+    own and its references') is null or matches ``allowed``. Everything allowed is cut out
+    of the JSON text, and what is left must not name ``key``. One query over all records
+    picks those that break it (a SPARQL target), and only they are checked one by one to
+    report the offending value: a clean store costs one query per shape, not one per record."""
+    keep = f"REPLACE(STR(?json), '\"{key}\": (null|{allowed})', '')"
+    return f"""linsh:{name} a sh:NodeShape ;
+    sh:target [ a sh:SPARQLTarget ;
+        sh:select \"\"\"
+            SELECT ?this WHERE {{
+                ?this <{_LIN}recordJson> ?json .
+                FILTER(CONTAINS({keep}, '"{key}": '))
+            }}\"\"\" ] ;
+    sh:sparql [
         sh:message "{what}" ;
-        sh:select """
+        sh:select \"\"\"
             SELECT $this ?value WHERE {{
                 $this <{_LIN}recordJson> ?json .
-                BIND(REPLACE(STR(?json), '"{key}": (null|{allowed})', '') AS ?rest)
-                FILTER(CONTAINS(?rest, '"{key}": '))
-                BIND(STRBEFORE(CONCAT(STRAFTER(?rest, '"{key}": '), ","), ",") AS ?value)
-            }}""" ] ;
-'''
+                BIND(STRBEFORE(CONCAT(STRAFTER({keep}, '"{key}": '), ","), ",") AS ?value)
+            }}\"\"\" ] .
+"""
 
 
 def blocks() -> dict[str, str]:
@@ -68,10 +76,13 @@ def blocks() -> dict[str, str]:
         "system": ("|".join(SYSTEMS), "an issuing system"),
         "level": ("|".join(LEVELS), "an administrative level"),
     }
+    shape = {"doc_type": "RecordDocTypeShape", "system": "RecordSystemShape", "level": "RecordLevelShape"}
     checks = [
-        _record_check(k, f'"({v})"', f"{what} outside the vocabulary") for k, (v, what) in words.items()
+        _record_check(shape[k], k, f'"({v})"', f"{what} outside the vocabulary")
+        for k, (v, what) in words.items()
     ]
-    checks.append(_record_check("date", _DATE_RE, "a date that is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+    date = "a date that is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    checks.append(_record_check("RecordDateShape", "date", _DATE_RE, date))
     return {
         "doc-type-classes": (
             "    sh:property [\n"
@@ -88,7 +99,7 @@ def blocks() -> dict[str, str]:
             "    sh:property [ sh:path lin:adminLevel ; sh:minCount 1 ; sh:maxCount 1 ;\n"
             f"        sh:in ( {_in_list(list(LEVEL_CONCEPTS.values()), ' ' * 16)} ) ] ;\n"
         ),
-        "record-values": "".join(checks),
+        "record-values": "\n".join(checks),
     }
 
 
