@@ -16,6 +16,7 @@ describes (never downloaded), and replaced atomically.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -67,4 +68,5 @@ def sweep(path: Path) -> None:
     for tmp in path.parent.glob(f"{path.name}*.tmp"):
         ftag = tmp.name.removeprefix(f"{path.name}.").split(".")[0]
         if not processes.file_alive(ftag):
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # not ours to remove: it stays, harmless
+                tmp.unlink(missing_ok=True)

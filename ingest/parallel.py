@@ -258,8 +258,11 @@ class Workers:
         def feed() -> None:
             for k in range(len(self.conns)):
                 if k not in running and (job := next_job(k)) is not None:
-                    self.conns[k].send(job)
                     running[k] = job
+                    # A worker that died while idle: its pipe reads as closed below, and the
+                    # job comes back as lost.
+                    with contextlib.suppress(OSError):
+                        self.conns[k].send(job)
 
         def lost(k: int, why: str | None = None) -> Lost:
             job, tag = running.pop(k), tags.pop(k, None)
