@@ -54,6 +54,7 @@ POINTS: list[tuple[str, tuple[str, float] | str]] = [
 ]
 _LINE = re.compile(r"^(\d+\.\d+) (.*)$")
 _PHASE = re.compile(r"ingest: (\w+) begins")
+_FILES = re.compile(r"ingest: load begins \((\d+) N-Quads files\)")
 _LOADED = re.compile(r"ingest: loaded (\d+) of (\d+) N-Quads files")
 _INGEST = (
     "import logging, sys; "
@@ -141,7 +142,7 @@ def timeline(lines: list[str]) -> dict:
         phases["load"] = loaded[-1] - began["load"]
     hit = order[-1] if order else "start"
     if hit == "load":
-        total = next((m.group(2) for ln in lines if (m := _LOADED.search(ln))), "?")
+        total = next((m.group(1) for ln in lines if (m := _FILES.search(ln))), "?")
         hit = f"load, {len(loaded)} of {total} files in"
     return {"phases": phases, "hit": hit}
 

@@ -156,7 +156,7 @@ def _batch(
                 new_facts.extend(m.facts)
             started = bool(made)
             if started:
-                log.info("ingest: load begins")
+                log.info("ingest: load begins (%d N-Quads files)", len(files))
                 journal.begin(live.store, live.base, [sources[m.index].graph or "" for m in made], files)
             with alongside(lambda: _load(live, files)):
                 # A source compared below may be replaced: then the model is read again anyway.
