@@ -5,6 +5,9 @@ or facts in hand after a bulk write; the snapshot file. Writes: the derived name
 graph (``lin:parent`` edges and ``lin:stub`` marks, tagged with the facts' digest)
 and the snapshot. Returns: nothing; :attr:`ReadState.view` is the current
 :class:`graph.readview.ReadView`, replaced whole each time a model is published.
+Before a model is first read, a batch that an interrupted ingest left is finished
+or undone (:mod:`graph.journal`); one that another process may still be writing
+is left out of the model, so readers never take a half batch for a whole one.
 
 Why derived data: the store is the source of truth, and listing, search and
 traversals must not run one SPARQL query per node. The digest tags both the
@@ -20,7 +23,7 @@ from typing import NamedTuple
 
 from pyoxigraph import Literal, Triple
 
-from graph import snapshot
+from graph import journal, settle, snapshot
 from graph.bulk import nquads
 from graph.identity import Catalogue
 from graph.index import LineageIndex
@@ -30,6 +33,7 @@ from graph.readview import ReadView
 from graph.sparql import select
 from graph.storage import Store
 from graph.terms import N
+from ingest import faults
 from ontology import campaign_scheme
 from ontology.ns import DCTERMS, LIN, XSD
 
@@ -57,6 +61,7 @@ class ReadState:
         self.snapshot = snapshot_path
         self.derived = f"{base}graph/derived"
         self.facts: Facts | None = None  # kept after a refresh so the next ingest extends them
+        self.recovered: str | None = None  # what opening did with an interrupted ingest, if any
         self.view = self._view_of(self.model_of(Facts()).model)
 
     @property
@@ -85,13 +90,21 @@ class ReadState:
         return self.model_of(facts)
 
     def refresh(self, changed: bool = False) -> None:
-        """Rebuild the read model from the whole store (``changed``: the store was just written)."""
-        self.install(self.model_of(facts_from_store(self.select)), changed)
+        """Rebuild the read model from the whole store (``changed``: the store was just written),
+        without the graphs of a batch another process is still writing."""
+        facts = facts_from_store(self.select)
+        unsettled = journal.foreign(self.store, self.base)
+        if unsettled is not None:
+            log.warning("%s: its documents are left out until it has", unsettled.describe())
+            skip = set(unsettled.graphs)
+            facts.docs = [row for row in facts.docs if row[3] not in skip]
+        self.install(self.model_of(facts), changed)
 
     def install(self, ahead: Ahead, changed: bool) -> None:
         """Make ``ahead`` the model queries read: the derived graph, the snapshot, then memory."""
         self.facts = ahead.facts
         self._write_derived(ahead.token, changed, ahead.model)
+        faults.point("derived")
         if self.snapshot is not None and ahead.model.docs:
             try:
                 snapshot.save(self.snapshot, ahead.token, ahead.model)
@@ -114,7 +127,9 @@ class ReadState:
         return rows[0][0] if rows else None
 
     def load_snapshot(self) -> bool:
-        """Use the snapshot's model when it describes the store as it is; whether it did."""
+        """Use the snapshot's model when it describes the store as it is; whether it did.
+        First, a batch an interrupted ingest left is finished or undone (:mod:`graph.journal`)."""
+        self.recovered = self.recover()
         if self.snapshot is None or not self.snapshot.exists():
             return False
         token = self.token()
@@ -123,6 +138,35 @@ class ReadState:
             return False
         self.view = self._view_of(model)
         return True
+
+    # ------------------------------------------------------------ recovery
+    def recover(self) -> str | None:
+        """Finish or undo the batch an interrupted ingest left (see :mod:`graph.journal`) and
+        clean its leftovers; the one-line account of what was done, None when there was
+        nothing to do. A batch whose writer may still run is left alone."""
+        p = journal.pending(self.store, self.base)
+        if p is None or not journal.repairable(self.store, p):
+            journal.sweep(self.snapshot)
+            return None
+        files = None if p.loaded else p.nquads()
+        if files is not None:  # the load was cut short: finish it (a quad loaded twice is one)
+            for f in files:
+                self.store.load_nquads(f)
+            journal.loaded(self.store, self.base)
+        if p.loaded or files is not None:  # every graph is whole: settle, as the ingest would have
+            self.refresh(changed=True)
+            settle.finish(self)
+            how = "loaded again from its N-Quads and " if files is not None else ""
+            what = f"{how}completed ({len(p.graphs)} new document graph(s))"
+        else:  # the store as it was before the batch (its derived graph and snapshot still hold)
+            for g in p.graphs:
+                self.store.remove_graph(g)
+            what = f"undone (the {len(p.graphs)} document graph(s) it had begun to load were removed)"
+        journal.end(self.store, self.base)
+        journal.sweep(self.snapshot)  # its work folder too, now that its files are not needed
+        msg = f"an ingest interrupted after {p.started} was {what}; run the same ingest again to finish it"
+        log.warning("%s", msg)
+        return msg
 
     # -------------------------------------------------------- derived graph
     def _write_derived(self, token: str, changed: bool, model: ReadModel) -> None:

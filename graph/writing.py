@@ -16,26 +16,25 @@ same code, so the two can never disagree about what a batch does.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pyoxigraph import Triple
-
-from graph import ingestlog, rdf
+from graph import ingestlog, journal, rdf, settle
 from graph.bulk import Shards, Source
-from graph.identity import DEFAULT_BASE, UNKNOWN, iri_of
-from graph.lifecycle import Ahead, ReadState
+from graph.errors import StoreError
+from graph.lifecycle import ReadState
 from graph.readmodel import Facts
+from ingest import faults
 from ingest.curation import Verdict
 from ingest.model import PlanRecord
 
 __all__ = ["IngestReport", "alongside", "ingest_files", "ingest_records", "scheme_graph"]
+
+scheme_graph = settle.scheme_graph  # where the campaign scheme's graph has always been found
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +80,17 @@ def ingest_files(
     verdicts: Sequence[Verdict] = (),
     progress: Callable[[str, int], None] | None = None,
 ) -> tuple[IngestReport, list[Source]]:
-    """Extract, curate (``verdicts``) and write files; a :class:`Source` per path, in order."""
+    """Extract, curate (``verdicts``) and write files; a :class:`Source` per path, in order
+    (its ``error`` says why a file could not be read: unreadable, past the time limit per
+    file, or its worker died on it)."""
     names = [os.fspath(p) for p in paths]
     if not names:
         return IngestReport(ingested=0, unchanged=0), []
     tick = (lambda phase: lambda n: progress(phase, n)) if progress else (lambda phase: None)
-    shards = Shards(live.base, verdicts, workers, size=len(names))
+    # Off the main thread (a server's request) there is no timer signal to stop a file, and a
+    # crash would take the server down: files are always read in a worker process there.
+    isolate = threading.current_thread() is not threading.main_thread()
+    shards = Shards(live.base, verdicts, workers, size=len(names), isolate=isolate)
     return _ingest(live, shards, lambda s: s.extract(names, tick("extract")), "extract", tick)
 
 
@@ -108,38 +112,82 @@ def _ingest(
     tick: Callable[[str], Callable[[int], None] | None],
 ) -> tuple[IngestReport, list[Source]]:
     """The one write path (see module docstring). Every complete key the batch states is
-    catalogued before any graph is built, so partial mentions resolve whatever the order."""
+    catalogued before any graph is built, so partial mentions resolve whatever the order.
+    The store is written only once every file is extracted and built: first the batch's
+    journal (:mod:`graph.journal`), then the bulk load, then replacements and settling,
+    and the journal goes last; a kill anywhere is finished or undone by the next open."""
+    _clear_the_way(live)
+    try:
+        return _batch(live, shards, first_pass, first, tick)
+    except Exception:
+        # This process's own half batch must not stay in the store it keeps serving.
+        with contextlib.suppress(Exception):
+            live.recover()
+        raise
+
+
+def _batch(
+    live: ReadState,
+    shards: Shards,
+    first_pass: Callable[[Shards], list[Source]],
+    first: str,
+    tick: Callable[[str], Callable[[int], None] | None],
+) -> tuple[IngestReport, list[Source]]:
     cat = live.catalogue
     t0 = time.perf_counter()
+    log.info("ingest: %s begins", first)
     with shards:
         sources = first_pass(shards)
         t1 = time.perf_counter()
+        log.info("ingest: build begins")
         for s in sources:
             for k in s.keys:
                 cat.add(k)
         build, compare, unchanged = _sort(sources, set(live.store.graphs()))
-        with tempfile.TemporaryDirectory(prefix="lineage-") as tmp:
-            files, made = shards.build(cat, build, tmp, tick("build"))
+        with journal.workdir() as tmp:
+            files, made, failed = shards.build(cat, build, tmp, tick("build"))
             t2 = time.perf_counter()
+            for i, why in failed.items():
+                sources[i] = replace(sources[i], error=f"{sources[i].path}: {why}")
             new_facts = Facts()
             for m in made:
                 for k in m.keys:
                     cat.add(k)
                 new_facts.extend(m.facts)
-            with alongside(lambda: [live.store.load_nquads(f) for f in files]):
+            started = bool(made)
+            if started:
+                log.info("ingest: load begins (%d N-Quads files)", len(files))
+                journal.begin(live.store, live.base, [sources[m.index].graph or "" for m in made], files)
+            with alongside(lambda: _load(live, files)):
                 # A source compared below may be replaced: then the model is read again anyway.
-                ahead = None if compare or not build else live.model_ahead(new_facts)
-            stamp_new_sources(live, sources, build)
+                ahead = None if compare or not made else live.model_ahead(new_facts)
+            if started:
+                stamp_new_sources(live, sources, [m.index for m in made])
+                journal.loaded(live.store, live.base)
         t3 = time.perf_counter()
+        log.info("ingest: settle begins")
         old = shards.take(compare)
-    ingested, replaced = len(build), False
+    ingested, replaced = len(made), False
     for i in compare:
-        if _write(live, rdf.build(old[i], live.base, cat)):
-            ingested += 1
-            replaced = True
-        else:
+        if i not in old:  # lost with a worker and not to be had again (its error is in its source)
+            continue
+        rg = rdf.build(old[i], live.base, cat)
+        for k in rg.keys:
+            cat.add(k)
+        if live.store.graph_triples(rg.graph) == set(rg.triples):
             unchanged += 1
-    _settle(live, ingested, replaced, new_facts, ahead)
+            continue
+        if not started:  # replacing is journaled too (nothing to load: loaded at once), so
+            journal.begin(live.store, live.base, [])  # a kill here is settled from the store
+            journal.loaded(live.store, live.base)
+            started = True
+        live.store.replace_graph(rg.graph, rg.triples)
+        faults.point("replace")
+        ingested += 1
+        replaced = True
+    settle.settle(live, ingested, replaced, new_facts, ahead)
+    if started:
+        journal.end(live.store, live.base)
     t4 = time.perf_counter()
     log.info(
         "ingest of %d %s: %s %.1fs, build %.1fs, load (read model alongside) %.1fs, settle %.1fs",
@@ -161,6 +209,25 @@ def stamp_new_sources(live: ReadState, sources: Sequence[Source], build: Sequenc
     ingestlog.stamp(live.store, live.base, [g for i in build if (g := sources[i].graph)])
 
 
+def _clear_the_way(live: ReadState) -> None:
+    """Before a batch: finish or undo one an interrupted ingest left; refuse to write beside
+    a batch another process may still be writing."""
+    live.recover()
+    other = journal.foreign(live.store, live.base)
+    if other is not None:
+        raise StoreError(
+            f"{other.describe()}; wait for it, or if that process is gone, "
+            "run the ingest again with LINEAGE_RECOVER=1"
+        )
+
+
+def _load(live: ReadState, files: Sequence[str]) -> None:
+    for k, f in enumerate(files, 1):
+        live.store.load_nquads(f)
+        log.info("ingest: loaded %d of %d N-Quads files", k, len(files))
+        faults.point("load")
+
+
 def _sort(sources: Sequence[Source], existing: set[str]) -> tuple[list[int], list[int], int]:
     """Sources to build (new), to compare with the store (already there), and how many
     repeat a source earlier in the batch (counted unchanged); unreadable ones are skipped."""
@@ -179,80 +246,3 @@ def _sort(sources: Sequence[Source], existing: set[str]) -> tuple[list[int], lis
             seen.add(s.graph)
             build.append(i)
     return build, compare, repeated
-
-
-def _settle(
-    live: ReadState, ingested: int, replaced: bool, new_facts: Facts, ahead: Ahead | None = None
-) -> None:
-    """After writing: re-resolve partial references, then bring the read model up to date
-    (extended in memory when nothing was replaced, else read again from the store).
-    ``ahead`` is that extended model, built while the store was loading."""
-    if not ingested:
-        return
-    _put(live, *scheme_graph(live.base))
-    t = time.perf_counter()
-    rewrote = _reresolve(live)
-    log.info("re-resolved partial references in %.1fs (rewrote: %s)", time.perf_counter() - t, rewrote)
-    if replaced or rewrote or live.facts is None:
-        live.refresh(changed=True)
-        return
-    ahead = ahead or live.model_ahead(new_facts)
-    assert ahead is not None  # the facts in hand are known on this path
-    live.install(ahead, changed=True)
-
-
-def scheme_graph(base: str = DEFAULT_BASE) -> tuple[str, list[Triple]]:
-    """The named graph of the known campaigns (``ontology/campaigns.ttl``) and its triples.
-
-    Why a graph of its own: a national cascade cites the same few campaigns in
-    every plan; describing them once keeps ~10 triples per plan out of the store,
-    and a plan's graph says only that it is about them (``eli:is_about``).
-    Campaigns the scheme does not know are still described in the citing graph.
-    """
-    from pyoxigraph import RdfFormat, parse
-
-    from ontology import CAMPAIGNS_PATH
-
-    with open(CAMPAIGNS_PATH, "rb") as f:
-        triples = [q.triple for q in parse(f, format=RdfFormat.TURTLE)]
-    return f"{base}graph/campaigns", triples
-
-
-def _write(live: ReadState, rg: rdf.RecordGraph) -> bool:
-    for k in rg.keys:
-        live.catalogue.add(k)
-    return _put(live, rg.graph, rg.triples)
-
-
-def _put(live: ReadState, graph: str, triples: Sequence[Triple]) -> bool:
-    """Replace ``graph`` by ``triples`` unless the store holds exactly them; True when written."""
-    if live.store.graph_triples(graph) == set(triples):
-        return False
-    live.store.replace_graph(graph, triples)
-    return True
-
-
-def _reresolve(live: ReadState, rounds: int = 3) -> bool:
-    """Rebuild the graphs whose partial references (no year, no place) now
-    have exactly one known match, so a stub merges with the document that
-    arrived later and ingest order does not matter. True when it rewrote any."""
-    rewrote = False
-    for _ in range(rounds):
-        cat = live.catalogue
-        partial = [k for k in cat.all_keys() if UNKNOWN in (k.year, k.jurisdiction, k.body)]
-        stale = [k for k in partial if cat.resolve(k) != k]
-        if not stale:
-            return rewrote
-        values = " ".join(f"<{iri_of('.'.join(k.parts), live.base)}>" for k in stale)
-        rows = live.select(
-            f"""SELECT DISTINCT ?g ?json WHERE {{
-                VALUES ?d {{ {values} }}
-                GRAPH ?g {{ ?d a eli:LegalResource . ?s lin:recordJson ?json }} }}"""
-        )
-        for g, blob in rows:
-            sha = g.rsplit("/", 1)[-1]
-            rec = PlanRecord.from_json(json.loads(blob))
-            rewrote = _write(live, rdf.build(rec, live.base, cat, sha=sha, record_json=blob)) or rewrote
-        for k in stale:
-            cat.discard(k)
-    return rewrote

@@ -21,11 +21,13 @@ of at least 12 hex digits) or by the file name, and then does one of:
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ingest import faults, fields
 from ingest.errors import DocumentError, IngestError
 from ingest.extract import extract_file
 from ingest.model import Evidence, PlanRecord, Ref
@@ -34,9 +36,15 @@ from ingest.refs import norm_key
 ACTIONS = ("confirm", "reject", "add", "correct")
 RELATIONS = ("implements", "based_on", "cites")
 
+log = logging.getLogger(__name__)
+
 
 class CurationError(IngestError):
     """The curation file cannot be used: names the entry and what is wrong with it."""
+
+
+# What a decision may say, besides notes of the researcher's own (keys starting with "_").
+KEYS = ("document", "action", "relation", "number", "ref", "field", "value", "note")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +57,7 @@ class Verdict:
     field: str | None = None
     value: Any = None
     note: str | None = None
+    origin: str = ""  # "data/curation.json: decision 3": where it was read, for messages
 
     def names(self, record: PlanRecord) -> bool:
         doc = self.document.strip()
@@ -57,11 +66,13 @@ class Verdict:
         return Path(record.source).name == doc
 
 
-def load(path: str | Path) -> list[Verdict]:
-    """Read and check a curation file; a missing file means no verdicts."""
+def read(path: str | Path) -> tuple[list[Verdict], list[str]]:
+    """The usable decisions of a curation file, and one line for each decision that is not
+    (naming the file, the decision and what is wrong). A missing file means no decisions;
+    only a file that cannot be used at all (not JSON, no list) raises :class:`CurationError`."""
     p = Path(path)
     if not p.exists():
-        return []
+        return [], []
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
@@ -69,41 +80,104 @@ def load(path: str | Path) -> list[Verdict]:
     entries = data.get("decisions") if isinstance(data, dict) else data
     if not isinstance(entries, list):
         raise CurationError(f"{p}: expected a list of decisions under 'decisions'")
-    return [_verdict(p, i, e) for i, e in enumerate(entries)]
+    verdicts, problems = [], []
+    for i, e in enumerate(entries):
+        where = f"{p}: decision {i + 1}"
+        wrong = _problem(e)
+        if wrong is None:
+            verdicts.append(_verdict(e, where))
+        else:
+            problems.append(f"{where}{_label(e)}: {wrong}")
+    return verdicts, problems
 
 
-def _verdict(path: Path, i: int, e: Any) -> Verdict:
-    where = f"{path}: decision {i + 1}"
-    if not isinstance(e, dict) or not e.get("document") or e.get("action") not in ACTIONS:
-        raise CurationError(f"{where}: needs 'document' and an 'action' among {', '.join(ACTIONS)}")
-    action = e["action"]
-    if action in ("confirm", "reject", "add") and e.get("relation") not in RELATIONS:
-        raise CurationError(f"{where}: '{action}' needs a 'relation' among {', '.join(RELATIONS)}")
-    if action in ("confirm", "reject") and not e.get("number"):
-        raise CurationError(f"{where}: '{action}' needs the 'number' of the linked document")
-    if action == "add" and not isinstance(e.get("ref"), dict):
-        raise CurationError(f"{where}: 'add' needs a 'ref' object (a REF of the extracted record)")
-    if action == "correct" and not str(e.get("field", "")).startswith("/"):
-        raise CurationError(f"{where}: 'correct' needs a 'field' JSON Pointer such as /issuer/province")
+def load(path: str | Path) -> list[Verdict]:
+    """:func:`read`'s decisions; each one that cannot be used is logged as one line."""
+    verdicts, problems = read(path)
+    for line in problems:
+        log.warning("skipped: %s", line)
+    return verdicts
+
+
+def _label(e: Any) -> str:
+    """ " (reject, 000_x.txt)": what a decision is about, when it says so in words."""
+    if not isinstance(e, dict):
+        return ""
+    said = [str(e[k])[:60] for k in ("action", "document") if isinstance(e.get(k), str) and e[k].strip()]
+    return f" ({', '.join(said)})" if said else ""
+
+
+def _problem(e: Any) -> str | None:
+    """What makes a decision unusable (None when it can be applied): every value is checked
+    against the record's shapes and the vocabulary (:mod:`ingest.fields`)."""
+    if not isinstance(e, dict):
+        return f"a decision is an object with 'document' and 'action', not {_short(e)}"
+    extra = [k for k in e if k not in KEYS and not str(k).startswith("_")]
+    if extra:
+        return f"unknown key {_short(extra[0])} (a decision has {', '.join(KEYS)})"
+    doc = e.get("document")
+    if not isinstance(doc, str) or not doc.strip():
+        return f"'document' must name the file or its SHA-256, not {_short(doc)}"
+    action = e.get("action")
+    if not isinstance(action, str) or action not in ACTIONS:
+        return f"'action' must be one of {', '.join(ACTIONS)}, not {_short(action)}"
+    if e.get("note") is not None and not isinstance(e["note"], str):
+        return f"'note' must be text, not {_short(e['note'])}"
+    if action in ("confirm", "reject", "add"):
+        rel = e.get("relation")
+        if not isinstance(rel, str) or rel not in RELATIONS:
+            return f"'{action}' needs a 'relation' among {', '.join(RELATIONS)}, not {_short(rel)}"
+    if action in ("confirm", "reject"):
+        num = e.get("number")
+        if not isinstance(num, str) or not num.strip():
+            return f"'{action}' needs the 'number' of the linked document, as text, not {_short(num)}"
+    if action == "add":
+        if not isinstance(e.get("ref"), dict):
+            return f"'add' needs a 'ref' object (a REF of the extracted record), not {_short(e.get('ref'))}"
+        return fields.problem(e["ref"], fields.REF, "ref")
+    if action == "correct":
+        pointer = e.get("field")
+        if not isinstance(pointer, str) or not pointer.startswith("/"):
+            return f"'correct' needs a 'field' JSON Pointer such as /issuer/province, not {_short(pointer)}"
+        shape, why = fields.shape_at(pointer)
+        if shape is None:
+            return f"cannot correct {pointer}: {why}"
+        if "value" not in e:
+            return f"'correct' needs the 'value' {pointer} takes"
+        return fields.problem(e["value"], shape, pointer)
+    return None
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=repr)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _verdict(e: dict[str, Any], origin: str) -> Verdict:
     return Verdict(
-        document=str(e["document"]),
-        action=action,
+        document=e["document"],
+        action=e["action"],
         relation=e.get("relation"),
         number=e.get("number"),
         ref=e.get("ref"),
         field=e.get("field"),
         value=e.get("value"),
         note=e.get("note"),
+        origin=origin,
     )
 
 
 def apply(record: PlanRecord, verdicts: Iterable[Verdict]) -> PlanRecord:
-    """The record with every verdict that names it applied, in file order."""
+    """The record with every verdict that names it applied, in file order. A verdict that
+    cannot apply to this record (a list index it does not have) is skipped with one line."""
     for v in verdicts:
         if not v.names(record):
             continue
         if v.action == "correct":
-            record = _correct(record, v)
+            try:
+                record = _correct(record, v)
+            except CurationError as e:
+                log.warning("skipped: %s: %s", v.origin or "curation", e)
             continue
         refs: tuple[Ref, ...] = getattr(record, v.relation or "implements")
         if v.action == "add":
@@ -124,6 +198,7 @@ def extract_curated(path: str, verdicts: Sequence[Verdict] = ()) -> tuple[PlanRe
     """The record of one file with the verdicts naming it applied, or None and the one-line
     reason it could not be had. Never raises: one bad document never stops the others."""
     try:
+        faults.poison(path)  # a test seam: inert unless LINEAGE_POISON names this file
         record = extract_file(path)
     except DocumentError as e:
         return None, str(e)
@@ -166,16 +241,19 @@ def _correct(record: PlanRecord, v: Verdict) -> PlanRecord:
     node: Any = data
     try:
         for p in parts[:-1]:
-            node = node[int(p)] if isinstance(node, list) else node.setdefault(p, {})
-            if node is None:
-                raise KeyError(p)
+            if isinstance(node, list):
+                node = node[int(p)]
+            else:  # a field the record leaves empty (an issuer it did not find) is made
+                if node.get(p) is None:
+                    node[p] = {}
+                node = node[p]
         last = parts[-1]
         if isinstance(node, list):
             node[int(last)] = v.value
         else:
             node[last] = v.value
     except (KeyError, IndexError, ValueError, TypeError) as e:
-        raise CurationError(f"{record.source}: cannot correct {v.field}: no such field ({e})") from e
+        raise CurationError(f"cannot correct {v.field} of {record.source}: it has no such item ({e})") from e
     corrected = PlanRecord.from_json(data)
     evidence = dict(corrected.evidence)
     old = evidence.get(v.field or "")

@@ -136,9 +136,11 @@ def ingest_paths(
     from ingest import curation
 
     try:
-        verdicts = curation.load(settings.curation)
+        verdicts, problems = curation.read(settings.curation)
     except curation.CurationError as e:
         raise CliError(str(e)) from e
+    for line in problems:  # one line per decision that cannot be used; the others apply
+        print(f"skipped: {line}", file=sys.stderr)
     files = [str(f) for f in _iter_files(paths, exclude)]
     bars: dict[str, Any] = {}
     progress = None
@@ -284,7 +286,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if server is not None:
         ok, report = server.validate()
     else:
-        ok, report = _lineage(settings).validate()
+        from graph import journal
+
+        lin = _lineage(settings)  # opening finishes or undoes an interrupted ingest
+        unsettled = journal.pending(lin.store, lin.base)
+        if unsettled is not None:  # another process's batch: its half would read as thousands of faults
+            raise CliError(
+                f"{unsettled.describe()}; validate once it has finished "
+                "(if that process is gone, run the same ingest again with LINEAGE_RECOVER=1)"
+            )
+        ok, report = lin.validate()
     if ok:
         _out("valid: the store conforms to the ontology's SHACL shapes")
         return 0
