@@ -196,7 +196,7 @@ def run(plans: int, seed: int, work: Path, workers: int | None) -> tuple[list[Ro
     corpus = work / "corpus"
     if not corpus.exists():
         log(f"generating {plans} plans")
-        generate(plans, seed, corpus)
+        generate(plans, seed, corpus, plant=False)
     if workers:
         os.environ["LINEAGE_WORKERS"] = str(workers)
     clean_store = work / "clean" / "store"

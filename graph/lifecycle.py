@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from pyoxigraph import Literal, Triple
 
-from graph import journal, settle, snapshot
+from graph import ingestlog, journal, settle, snapshot
 from graph.bulk import nquads
 from graph.identity import Catalogue
 from graph.index import LineageIndex
@@ -154,6 +154,8 @@ class ReadState:
                 self.store.load_nquads(f)
             journal.loaded(self.store, self.base)
         if p.loaded or files is not None:  # every graph is whole: settle, as the ingest would have
+            present = set(self.store.graphs())  # the change feed dates them, as the ingest would have
+            ingestlog.stamp(self.store, self.base, [g for g in p.graphs if g in present])
             self.refresh(changed=True)
             settle.finish(self)
             how = "loaded again from its N-Quads and " if files is not None else ""

@@ -50,7 +50,7 @@ def lineage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("crash-synth")
-    generate(PLANS, 11, out)
+    generate(PLANS, 11, out, plant=False)
     return out
 
 

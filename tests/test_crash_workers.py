@@ -53,7 +53,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The good plans alone, and the same with a poison file of each kind among them (each a
     real plan, so that without its poison it would be ingested)."""
     synth = tmp_path_factory.mktemp("synth")
-    generate(GOOD + len(POISON), 5, synth)
+    generate(GOOD + len(POISON), 5, synth, plant=False)
     plans = sorted(synth.glob("*.txt"))
     good, mixed = tmp_path_factory.mktemp("good"), tmp_path_factory.mktemp("mixed")
     for p in plans[:GOOD]:
