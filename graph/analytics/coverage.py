@@ -28,7 +28,7 @@ documents of an uncovered unit are walked up to test for skipping.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,29 +111,31 @@ class UnitFinder:
 def coverage(
     lin: Any,
     pid: str,
-    index: UnitIndex,
+    index: Callable[[], UnitIndex],
     province: str | None = None,
     system: str | None = None,
 ) -> dict[str, Any]:
     """The coverage of plan ``pid`` (see the module docstring); NotFound for an unknown id.
     ``province`` drills a central document's matrix down to that province's districts;
-    ``system`` keeps the units of one system."""
+    ``system`` keeps the units of one system. ``index()`` gives the read model's
+    :class:`UnitIndex`, asked for only when a unit may be covered by skipping."""
     s = lin.summary(pid)
     recipients = [] if s.get("stub") else recipients_of(lin, s["iri"])
     units = expected_units(pid, s, recipients, province, system)
     if province:  # as the map spells it (expected_units refused an unknown one)
         province = getattr(admin_map().province(province), "name", province)
     wanted = UnitFinder(units)
-    sub = lin.subgraph(pid)
     found: dict[UnitKey, list[str]] = defaultdict(list)
-    key_of = index.key_of
-    for d, _depth in sub.descendants:
-        k = key_of.get(d)
-        u = wanted.resolve(k) if k is not None else None
-        if u is not None:
-            found[u.key].append(d)
-    above = {a for a, _depth in sub.ancestors}
     dates: dict[str, str | None] = {}
+    levels = wanted.levels
+    for d in lin.descendants(pid):  # one walk; a document's unit only when its level is expected
+        iss = d["issuer"]
+        if iss["level"] in levels and iss["system"] in PARTS:
+            u = wanted.resolve(issuer_key(iss))
+            if u is not None:
+                found[u.key].append(d["id"])
+                dates[d["id"]] = d["date"]
+    above = {a["id"] for a in lin.ancestors(pid)} if len(found) < len(units) else set()
 
     def date_of(d: str) -> str | None:
         if d not in dates:
@@ -144,7 +146,9 @@ def coverage(
     for u in units:
         plans, skipping = found.get(u.key, []), False
         if not plans and above:
-            mine = [d for d in index.docs_of.get(reform(u.key, loose), ()) if wanted.resolve(key_of[d]) is u]
+            idx = index()
+            near = idx.docs_of.get(reform(u.key, loose), ())
+            mine = [d for d in near if wanted.resolve(idx.key_of[d]) is u]
             plans = [d for d in mine if d != pid and _under(lin, d, above)]
             skipping = bool(plans)
         plans = sorted(set(plans), key=lambda d: (sort_key(date_of(d)), d))

@@ -31,6 +31,7 @@ import orjson
 from graph.analytics.coverage import UnitIndex, coverage, unit_index
 from graph.analytics.tables import TABLES, to_csv
 from graph.analytics.timeline import timeline
+from graph.readmodel import collector_paused
 
 __all__ = ["ANALYSES", "Analytics", "MAX_BYTES", "MAX_ROWS"]
 
@@ -39,7 +40,7 @@ MAX_BYTES = 128 * 1024 * 1024  # bytes of the JSON and CSV answers kept
 
 
 def _coverage(a: Analytics, pid: str, province: str | None = None, system: str | None = None) -> dict:
-    return coverage(a.lin, pid, a.units(), province=province, system=system)
+    return coverage(a.lin, pid, a.units, province=province, system=system)
 
 
 def _timeline(a: Analytics, pid: str) -> dict:
@@ -99,7 +100,8 @@ class Analytics:
             hit = get()
             if hit is not None:
                 return hit
-            value = make()
+            with collector_paused():  # an answer makes many small objects and no cycles
+                value = make()
         with gen.lock:
             gen.flights.pop(key, None)
         return value
