@@ -1,10 +1,10 @@
 """Coverage: the units expected to carry out a plan, and what each one issued below it.
 
-Reads: a :class:`graph.service.Lineage` (the plan's summary, its recipients, its
-cascade as one :meth:`~graph.service.Lineage.subgraph`, and the ancestors of the
-few documents that could cover a unit by skipping) and a :class:`UnitIndex` of
-the read model (every document's unit; built once per read-model generation by
-:class:`graph.analytics.Analytics`). Returns: the answer of
+Reads: a :class:`graph.service.Lineage` (the plan's summary, its recipients, the
+summaries below it in one walk, its ancestors, and the ancestors of the few
+documents that could cover a unit by skipping) and, only to find those few, a
+:class:`UnitIndex` of the read model (every document's unit; built once per
+read-model generation by :class:`graph.analytics.Analytics`). Returns: the answer of
 ``GET /api/plans/{id}/coverage`` (``interface.md``, "Analytics"), with these
 fields beyond the interface's: per unit ``commune``, ``place``, ``lat``/``lon``,
 ``source`` (gazetteer, recipients), ``skipping``, ``precision`` and ``lag_range``

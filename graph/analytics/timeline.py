@@ -28,6 +28,7 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from graph.analytics.dates import lag
@@ -83,21 +84,11 @@ def _overall(classes: dict[tuple[Any, ...], int], exact: list[tuple[Any, Any, An
     return figures(e[3] for e in exact) | rest
 
 
-_LAGS: dict[tuple[str | None, str | None], tuple[int | None, str | None, list[int] | None]] = {}
-
-
+@lru_cache(maxsize=65536)  # a cascade has few distinct pairs of dates; the values are pure
 def _lag(parent: str | None, child: str | None) -> tuple[int | None, str | None, list[int] | None]:
-    """:func:`graph.analytics.dates.lag` as a tuple, memoised: a cascade has few distinct dates
-    (the memo is bounded; it holds pure values, never an answer)."""
-    key = (parent, child)
-    hit = _LAGS.get(key)
-    if hit is None:
-        x = lag(parent, child)
-        hit = (x["lag_days"], x["precision"], x["lag_range"])
-        if len(_LAGS) > 200_000:
-            _LAGS.clear()
-        _LAGS[key] = hit
-    return hit
+    """:func:`graph.analytics.dates.lag` as a tuple."""
+    x = lag(parent, child)
+    return x["lag_days"], x["precision"], x["lag_range"]
 
 
 def timeline(lin: Any, pid: str) -> dict[str, Any]:
@@ -119,7 +110,6 @@ def timeline(lin: Any, pid: str) -> dict[str, Any]:
         )
     links = []
     classes: dict[tuple[Any, ...], int] = {}
-    memo = _LAGS
     exact: list[tuple[Any, Any, Any, int]] = []
     best: dict[tuple[Any, ...], tuple[int, str, str]] = {}
     for child, parent in sub.edges:
@@ -129,7 +119,7 @@ def timeline(lin: Any, pid: str) -> dict[str, Any]:
         p_info = info[parent]
         p_number, p_date, p_level = p_info[0], p_info[1], p_info[2]
         c_number, c_date, c_level, c_system, c_province, c_district, c_name = info[child]
-        lag_days, precision, rng = memo.get((p_date, c_date)) or _lag(p_date, c_date)
+        lag_days, precision, rng = _lag(p_date, c_date)
         links.append(
             {
                 "parent": parent,
