@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from graph.placeslug import place_slug
 from ingest.model import Issuer
 from ingest.text import fold, normalize, slugify
 
@@ -186,39 +187,6 @@ def jurisdiction_of(issuer: Issuer | None, number: str | None = None) -> str:
     if issuer.level == "commune" and issuer.commune:
         j += "." + place_slug(issuer.commune, issuer.province, issuer.district)
     return j
-
-
-@lru_cache(maxsize=65536)  # the same places come back in every document
-def place_slug(name: str, province: str | None, district: str | None = None) -> str:
-    """The slug of a district (of ``province``) or a commune (of ``province``, ``district``).
-
-    Folding makes two units of one parent the same slug where their names differ in
-    marks only: Trấn Yên has the communes Minh Quân and Minh Quán, Vĩnh Lộc Vĩnh Hùng
-    and Vĩnh Hưng. Those (and only those: every other slug is as it always was) get a
-    short hash of the name as spelt, so they stay two places, two bodies, two plans."""
-    slug = slugify(name)
-    if (fold(province or ""), fold(district or ""), slug) in _folding_alike():
-        spelt = normalize(name).lower().encode("utf-8")
-        slug += "-" + hashlib.blake2b(spelt, digest_size=2).hexdigest()
-    return slug
-
-
-@lru_cache(maxsize=1)
-def _folding_alike() -> frozenset[tuple[str, str, str]]:
-    """(province, district, slug) of the units whose slug another unit of the same parent shares
-    (district: ``district`` is ""), from the gazetteer's 2024 units."""
-    from ingest.places import gazetteer
-
-    g = gazetteer()
-    names: dict[tuple[str, str, str], set[str]] = {}
-    for bucket in g.districts.values():
-        for d in bucket:
-            names.setdefault((fold(d.province), "", slugify(d.name)), set()).add(normalize(d.name).lower())
-    for bucket in g.communes.values():
-        for c in bucket:
-            key = (fold(c.province), fold(c.district), slugify(c.name))
-            names.setdefault(key, set()).add(normalize(c.name).lower())
-    return frozenset(k for k, v in names.items() if len(v) > 1)
 
 
 def year_of(date: str | None) -> str:

@@ -31,9 +31,9 @@ from graph.identity import (
     LayeredCatalogue,
     doc_key,
     number_norm,
-    place_slug,
     plan_id,
 )
+from graph.placeslug import place_slug
 from graph.sources import all_evidence, source_sha, stated_ref_keys
 from graph.terms import (
     DOC_CLASS,

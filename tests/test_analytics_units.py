@@ -173,7 +173,7 @@ def test_documents_find_their_unit_by_the_name_as_spelt_first() -> None:
 def test_communes_whose_names_fold_alike_stay_two_places() -> None:
     """Trấn Yên has the communes Minh Quân and Minh Quán: their plans (even of one number)
     are two documents of two bodies, and the district plan's coverage finds each."""
-    from graph.identity import place_slug
+    from graph.placeslug import place_slug
     from graph.service import Lineage
     from graph.store import open_store
     from ingest.model import Issuer, PlanRecord, Ref
