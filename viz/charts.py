@@ -67,6 +67,7 @@ class MapPoint:
     shape: str = "circle"
     r: float = 5.0
     dx: float = 0.0
+    label_dx: float = 0.0  # the label further right (past the marks beside this one)
 
 
 def point_map(
@@ -90,10 +91,11 @@ def point_map(
     lon0, lon1 = min(b for _, b in every), max(b for _, b in every)
     k = math.cos(math.radians((lat0 + lat1) / 2))
     span_x, span_y = max((lon1 - lon0) * k, 1e-3), max(lat1 - lat0, 1e-3)
-    scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
+    right = pad + (120 if any(p.label for p in pts) else 0)  # room for names beside the marks
+    scale = min((width - pad - right) / span_x, (height - 2 * pad) / span_y)
     h = min(height, span_y * scale + 2 * pad)
-    w = min(width, span_x * scale + 2 * pad)
-    ox = (w - span_x * scale) / 2
+    w = min(width, span_x * scale + pad + right)
+    ox = pad + (w - pad - right - span_x * scale) / 2
     oy = (h - span_y * scale) / 2
 
     def xy(la: float, lo: float) -> tuple[float, float]:
@@ -110,7 +112,8 @@ def point_map(
             + f"<title>{esc(p.title)}</title>"
         )
         if p.label:
-            mark += f'<text x="{num(x + p.r + 3)}" y="{num(y + 4)}" class="map-label">{esc(p.label)}</text>'
+            lx = num(x + p.r + 3 + p.label_dx)
+            mark += f'<text x="{lx}" y="{num(y + 4)}" class="map-label">{esc(p.label)}</text>'
         body.append(link(f"<g>{mark}</g>", p.href, p.title))
     body.append("</g>")
     return svg(w, h, body, label, "map")
