@@ -46,7 +46,11 @@ from graph.analytics.units import (
 )
 from graph.sparql import select
 
-__all__ = ["UnitFinder", "UnitIndex", "coverage", "recipients_of", "unit_index"]
+__all__ = ["MAP_NAME", "UnitFinder", "UnitIndex", "coverage", "recipients_of", "unit_index"]
+
+# The map the expected units come from: a plan dated after the July 2025 reform is still
+# measured against it (the extractor places issuers on the same map).
+MAP_NAME = "vietnamadminunits 2024: 63 provinces, their districts and communes (before 1 July 2025)"
 
 
 @dataclass
@@ -163,6 +167,7 @@ def coverage(
         "issuer": s.get("issuer"),
         "province_filter": province,
         "system_filter": system,
+        "map": MAP_NAME,
         "expected": len(rows),
         "covered": covered,
         "gaps": len(rows) - covered,
