@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from graph.placeslug import place_slug
 from ingest.model import Issuer
 from ingest.text import fold, normalize, slugify
 from ontology.vocab import suffix_of
@@ -173,9 +174,9 @@ def jurisdiction_of(issuer: Issuer | None, number: str | None = None) -> str:
         return UNKNOWN
     j = slugify(issuer.province)
     if issuer.level in ("district", "commune") and issuer.district:
-        j += "." + slugify(issuer.district)
+        j += "." + place_slug(issuer.district, issuer.province)
     if issuer.level == "commune" and issuer.commune:
-        j += "." + slugify(issuer.commune)
+        j += "." + place_slug(issuer.commune, issuer.province, issuer.district)
     return j
 
 

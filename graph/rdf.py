@@ -33,6 +33,7 @@ from graph.identity import (
     number_norm,
     plan_id,
 )
+from graph.placeslug import place_slug
 from graph.sources import all_evidence, public_source, source_sha, stated_ref_keys
 from graph.terms import (
     DOC_CLASS,
@@ -250,12 +251,13 @@ class _Writer:
             self.add(d, _RDF.type, _LIN.AdministrativeUnit)
             self.add(d, _LIN.adminLevel, _LIN.District)
             self.add(d, _DCTERMS.isPartOf, p)
-            if named and issuer.district and slugify(issuer.district) == district_slug:
+            if named and issuer.district and place_slug(issuer.district, issuer.province) == district_slug:
                 self.add(d, _SKOS.prefLabel, Literal(issuer.district, language="vi"))
         if commune_slug:
             self.add(u, _LIN.adminLevel, _LIN.Commune)
             self.add(u, _DCTERMS.isPartOf, d)
-            if named and issuer.commune and slugify(issuer.commune) == commune_slug:
+            slug = named and issuer.commune and place_slug(issuer.commune, issuer.province, issuer.district)
+            if slug == commune_slug:
                 self.add(u, _SKOS.prefLabel, Literal(issuer.commune, language="vi"))
         return u
 

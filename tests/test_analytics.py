@@ -289,3 +289,20 @@ def test_cli_errors_are_one_line(store_dir: Path) -> None:
     assert_one_line_error(
         run("coverage", "70-KL/TW", "--province", "Atlantis", store=store_dir), "unknown province"
     )
+
+
+# -- pages ------------------------------------------------------------------------------------------
+def test_pages_escape_what_documents_say() -> None:
+    """A title with markup (the API tests' 99-KH/TU) is text on both pages, never markup."""
+    from api_fixtures import id_of, make_app
+
+    app, lin = make_app()
+    c = TestClient(app)
+    for pid in (id_of(lin, "99-KH/TU"), lin.resolve("70-KL/TW")[0]):
+        for page in ("coverage", "timeline"):
+            r = c.get(f"/view/plans/{pid}/{page}")
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+            assert XSS not in r.text and "<script" not in r.text  # the pages carry no script at all
+    assert "&lt;script&gt;" in c.get(f"/view/plans/{id_of(lin, '99-KH/TU')}/coverage").text
+    assert c.get("/view/plans/nope/coverage").status_code == 404
+    assert c.get(f"/view/plans/{lin.resolve('70-KL/TW')[0]}/coverage?province=Atlantis").status_code == 422

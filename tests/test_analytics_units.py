@@ -168,3 +168,54 @@ def test_documents_find_their_unit_by_the_name_as_spelt_first() -> None:
     other = ("Đắk" if dak.place.name.startswith("Đăk") else "Đăk") + dak.place.name[3:]
     key = issuer_key({"level": "district", "system": "party", "province": "Kon Tum", "district": other})
     assert wanted.resolve(key) is dak
+
+
+def test_communes_whose_names_fold_alike_stay_two_places() -> None:
+    """Trấn Yên has the communes Minh Quân and Minh Quán: their plans (even of one number)
+    are two documents of two bodies, and the district plan's coverage finds each."""
+    from graph.placeslug import place_slug
+    from graph.service import Lineage
+    from graph.store import open_store
+    from ingest.model import Issuer, PlanRecord, Ref
+
+    assert place_slug("Minh Quân", "Yên Bái", "Trấn Yên") != place_slug("Minh Quán", "Yên Bái", "Trấn Yên")
+    assert place_slug("Chợ Đồn", "Bắc Kạn") == "cho-don"  # every other slug is as it was
+    district = Issuer(
+        name="Ban Thường vụ Huyện ủy Trấn Yên",
+        system="party",
+        level="district",
+        province="Yên Bái",
+        district="Trấn Yên",
+    )
+    parent = Ref(doc_type="ke_hoach", number="186-KH/HU", date="2024-02-11", issuer=district)
+
+    def commune(name: str, n: int) -> PlanRecord:
+        iss = Issuer(
+            name=f"Ban Thường vụ Đảng ủy xã {name}",
+            system="party",
+            level="commune",
+            province="Yên Bái",
+            district="Trấn Yên",
+            commune=name,
+        )
+        return PlanRecord(
+            source=f"{n}.txt",
+            doc_type="ke_hoach",
+            number="6-KH/ĐU",
+            symbol="KH/ĐU",
+            date="2024-03-04",
+            title="Thực hiện Kế hoạch 186-KH/HU",
+            issuer=iss,
+            implements=(parent,),
+            sha256=f"{n:064x}",
+        )
+
+    lin = Lineage.open(open_store("memory:"))
+    lin.ingest_records([commune("Minh Quân", 1), commune("Minh Quán", 2)])
+    plans = [s for s in (lin.summary(i) for i in lin.index.nodes()) if s["number"] == "6-KH/ĐU"]
+    assert sorted(p["issuer"]["commune"] for p in plans) == ["Minh Quán", "Minh Quân"]
+    from graph.analytics import Analytics
+
+    cov = Analytics(lin).coverage(lin.resolve("186-KH/HU")[0])
+    covered = {u["commune"]: u["plans"] for u in cov["units"] if u["plans"]}
+    assert set(covered) == {"Minh Quân", "Minh Quán"} and covered["Minh Quân"] != covered["Minh Quán"]

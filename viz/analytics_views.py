@@ -106,6 +106,9 @@ def _coverage_map(pid: str, answer: dict[str, Any], central: bool) -> Any:
     amap = admin_map()
     points = []
     offsets = {"party": -7.0, "state": 0.0, "front": 7.0} if central else {}
+    # names beside the marks when they are few (a province's districts, a district's communes)
+    labelled = (not central or bool(answer.get("province_filter"))) and len(answer["units"]) <= 100
+    first_system = answer["units"][0]["system"] if answer["units"] else None
     for u in answer["units"]:
         if u["lat"] is None:
             continue
@@ -119,7 +122,7 @@ def _coverage_map(pid: str, answer: dict[str, Any], central: bool) -> Any:
         state = "skipping a level" if u["skipping"] else "covered" if u["plans"] else "no plan found"
         lag = _lag_text(u)
         title = f"{u['name']} ({SYSTEM_NAMES[u['system']]}): {state}" + (f", {lag}" if lag else "")
-        label = u["place"] if not central and len(answer["units"]) <= 40 else None
+        label = u["place"] if labelled and u["system"] == first_system else None
         points.append(
             MapPoint(
                 u["lat"],
@@ -130,6 +133,7 @@ def _coverage_map(pid: str, answer: dict[str, Any], central: bool) -> Any:
                 color=color,
                 shape=shape,
                 dx=offsets.get(u["system"], 0.0),
+                label_dx=14.0 if central else 0.0,
                 r=4.5 if central else 5.5,
             )
         )

@@ -17,6 +17,8 @@ to 1 MB of script for what a few hundred lines do here. What it costs: no
 zooming or panning; the callers keep the number of marks bounded (a national
 cascade is binned before it is drawn: :func:`lane_histogram`).
 
+This module draws the map, the bars and the legend, and answers for the timeline
+charts of :mod:`viz.timechart` too; both are made of the pieces of :mod:`viz.svg`.
 Callers give links as site paths ("/view/plans/ID"), ``#fragment``s or http(s)
 URLs; anything else (``javascript:``) is dropped. Colours are ``#rgb``/``#rrggbb``
 only; class names are kept to letters, digits, ``-`` and ``_``.
@@ -25,13 +27,13 @@ only; class names are kept to letters, digits, ``-`` and ``_``.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from html import escape
 
 from markupsafe import Markup
+
+from viz.svg import css_class, esc, link, mark_shape, num, safe_color, safe_href, svg
+from viz.timechart import Bin, Mark, lane_histogram, timeline
 
 __all__ = [
     "Bar",
@@ -47,79 +49,6 @@ __all__ = [
     "safe_href",
     "timeline",
 ]
-
-FONT = 12
-_COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
-_CLASS = re.compile(r"[^A-Za-z0-9_ -]")
-
-
-def esc(value: object) -> str:
-    """Text or an attribute value, escaped for SVG/HTML (quotes included)."""
-    return escape("" if value is None else str(value), quote=True)
-
-
-def safe_href(href: str | None) -> str | None:
-    """``href`` when it is a site path, a fragment or an http(s) URL; else None."""
-    if not href:
-        return None
-    h = href.strip()
-    if h.startswith(("/", "#", "?", "http://", "https://")) and not h.startswith("//"):
-        return h
-    return None
-
-
-def _color(c: str | None) -> str | None:
-    return c if c and _COLOR.fullmatch(c) else None
-
-
-def _cls(c: str | None) -> str:
-    return _CLASS.sub("", c or "").strip()
-
-
-def _num(x: float) -> str:
-    return f"{x:.1f}".rstrip("0").rstrip(".")
-
-
-def _link(inner: str, href: str | None, label: str | None = None) -> str:
-    h = safe_href(href)
-    if h is None:
-        return inner
-    aria = f' aria-label="{esc(label)}"' if label else ""
-    return f'<a href="{esc(h)}"{aria}>{inner}</a>'
-
-
-def _svg(width: float, height: float, body: list[str], label: str, cls: str) -> Markup:
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {esc(_cls(cls))}" '
-        f'viewBox="0 0 {_num(width)} {_num(height)}" width="{_num(width)}" height="{_num(height)}" '
-        f'role="img" aria-label="{esc(label)}" font-size="{FONT}">'
-        f"<title>{esc(label)}</title>" + "".join(body) + "</svg>"
-    )
-
-
-def _shape(shape: str, x: float, y: float, r: float, fill: str | None, cls: str) -> str:
-    f = f' fill="{fill}"' if fill else ""
-    c = f' class="{esc(cls)}"' if cls else ""
-    if shape == "ring":
-        stroke = f' stroke="{fill}"' if fill else ""
-        return (
-            f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(r)}" fill="#ffffff"{stroke}'
-            f' stroke-width="2"{c}/>'
-        )
-    if shape == "cross":
-        d = r * 0.8
-        stroke = f' stroke="{fill}"' if fill else ""
-        return (
-            f'<path d="M{_num(x - d)} {_num(y - d)}L{_num(x + d)} {_num(y + d)}'
-            f'M{_num(x - d)} {_num(y + d)}L{_num(x + d)} {_num(y - d)}"{stroke} stroke-width="2"{c}/>'
-            f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(r)}" fill="transparent"/>'
-        )
-    if shape == "diamond":
-        return (
-            f'<path d="M{_num(x)} {_num(y - r)}L{_num(x + r)} {_num(y)}L{_num(x)} {_num(y + r)}'
-            f'L{_num(x - r)} {_num(y)}Z"{f}{c}/>'
-        )
-    return f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(r)}"{f}{c}/>'
 
 
 # -- map ---------------------------------------------------------------------------------------
@@ -138,6 +67,7 @@ class MapPoint:
     shape: str = "circle"
     r: float = 5.0
     dx: float = 0.0
+    label_dx: float = 0.0  # the label further right (past the marks beside this one)
 
 
 def point_map(
@@ -156,223 +86,37 @@ def point_map(
     pts = [p for p in points if p.lat is not None and p.lon is not None]
     every = back + [(p.lat, p.lon) for p in pts]
     if not every:
-        return _svg(width, 40, [f'<text x="8" y="24">{esc("no coordinates")}</text>'], label, "map")
+        return svg(width, 40, [f'<text x="8" y="24">{esc("no coordinates")}</text>'], label, "map")
     lat0, lat1 = min(a for a, _ in every), max(a for a, _ in every)
     lon0, lon1 = min(b for _, b in every), max(b for _, b in every)
     k = math.cos(math.radians((lat0 + lat1) / 2))
     span_x, span_y = max((lon1 - lon0) * k, 1e-3), max(lat1 - lat0, 1e-3)
-    scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
+    right = pad + (120 if any(p.label for p in pts) else 0)  # room for names beside the marks
+    scale = min((width - pad - right) / span_x, (height - 2 * pad) / span_y)
     h = min(height, span_y * scale + 2 * pad)
-    w = min(width, span_x * scale + 2 * pad)
-    ox = (w - span_x * scale) / 2
+    w = min(width, span_x * scale + pad + right)
+    ox = pad + (w - pad - right - span_x * scale) / 2
     oy = (h - span_y * scale) / 2
 
     def xy(la: float, lo: float) -> tuple[float, float]:
         return ox + (lo - lon0) * k * scale, oy + (lat1 - la) * scale
 
     body = ['<g class="map-backdrop" fill="#c9d1d8">']
-    body += [f'<circle cx="{_num(x)}" cy="{_num(y)}" r="2"/>' for x, y in (xy(a, b) for a, b in back)]
+    body += [f'<circle cx="{num(x)}" cy="{num(y)}" r="2"/>' for x, y in (xy(a, b) for a, b in back)]
     body.append('</g><g class="map-points">')
     for p in pts:
         x, y = xy(p.lat, p.lon)
         x += p.dx
-        mark = _shape(p.shape, x, y, p.r, _color(p.color), _cls(p.cls)) + f"<title>{esc(p.title)}</title>"
+        mark = (
+            mark_shape(p.shape, x, y, p.r, safe_color(p.color), css_class(p.cls))
+            + f"<title>{esc(p.title)}</title>"
+        )
         if p.label:
-            mark += f'<text x="{_num(x + p.r + 3)}" y="{_num(y + 4)}" class="map-label">{esc(p.label)}</text>'
-        body.append(_link(f"<g>{mark}</g>", p.href, p.title))
+            lx = num(x + p.r + 3 + p.label_dx)
+            mark += f'<text x="{lx}" y="{num(y + 4)}" class="map-label">{esc(p.label)}</text>'
+        body.append(link(f"<g>{mark}</g>", p.href, p.title))
     body.append("</g>")
-    return _svg(w, h, body, label, "map")
-
-
-# -- dates on an axis ------------------------------------------------------------------------------
-def _ticks(d0: date, d1: date) -> list[tuple[date, str]]:
-    """Axis ticks between two dates: weeks, months, quarters or years by the span."""
-    span = (d1 - d0).days
-    out: list[tuple[date, str]] = []
-    if span <= 62:
-        d = d0 - timedelta(days=d0.weekday())
-        while d <= d1:
-            if d >= d0:
-                out.append((d, f"{d.day:02d}/{d.month:02d}"))
-            d += timedelta(days=7)
-        return out
-    if span <= 3 * 366:
-        step = 1 if span <= 550 else 3
-        y, m = d0.year, d0.month
-        while True:
-            d = date(y, m, 1)
-            if d > d1:
-                return out
-            if d >= d0 and (m - 1) % step == 0:
-                out.append((d, f"{m:02d}/{y}"))
-            m += 1
-            if m > 12:
-                y, m = y + 1, 1
-    step = max(1, math.ceil((d1.year - d0.year) / 12))
-    return [(date(y, 1, 1), str(y)) for y in range(d0.year + 1, d1.year + 1) if y % step == 0]
-
-
-class _Axis:
-    def __init__(self, d0: date, d1: date, x0: float, x1: float) -> None:
-        if d1 <= d0:
-            d0, d1 = d0 - timedelta(days=3), d1 + timedelta(days=3)
-        self.d0, self.d1, self.x0, self.x1 = d0, d1, x0, x1
-        self.per_day = (x1 - x0) / max((d1 - d0).days, 1)
-
-    def x(self, d: date) -> float:
-        return self.x0 + (d - self.d0).days * self.per_day
-
-    def draw(self, top: float, bottom: float) -> list[str]:
-        out = ['<g class="axis" stroke="#d8dde2" fill="#66707a">']
-        for d, text in _ticks(self.d0, self.d1):
-            x = _num(self.x(d))
-            out.append(f'<line x1="{x}" x2="{x}" y1="{_num(top)}" y2="{_num(bottom)}"/>')
-            out.append(
-                f'<text x="{x}" y="{_num(bottom + 14)}" stroke="none" text-anchor="middle">{esc(text)}</text>'
-            )
-        out.append("</g>")
-        return out
-
-
-def _lanes(
-    names: Sequence[str], labels: dict[str, str], top: float, lane_h: float, width: float
-) -> list[str]:
-    out = ['<g class="lanes">']
-    for i, name in enumerate(names):
-        y = top + i * lane_h
-        fill = "#f5f7f9" if i % 2 == 0 else "#ffffff"
-        out.append(f'<rect x="0" y="{_num(y)}" width="{_num(width)}" height="{_num(lane_h)}" fill="{fill}"/>')
-        out.append(
-            f'<text x="6" y="{_num(y + lane_h / 2 + 4)}" class="lane-label">'
-            f"{esc(labels.get(name, name))}</text>"
-        )
-    out.append("</g>")
-    return out
-
-
-# -- timeline ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Mark:
-    """One item on a timeline: in lane ``lane`` from ``start`` to ``end`` (a day: the same date;
-    a month or a year: its first and last day, drawn as a bar)."""
-
-    key: str
-    lane: str
-    start: date
-    end: date
-    title: str
-    href: str | None = None
-    cls: str = ""
-    color: str | None = None
-
-
-def timeline(
-    lanes: Sequence[str],
-    marks: Sequence[Mark],
-    links: Iterable[tuple[str, str]] = (),
-    lane_labels: dict[str, str] | None = None,
-    width: int = 960,
-    lane_h: int = 64,
-    label: str = "Timeline",
-) -> Markup:
-    """Marks on a date axis (x) in lanes (y, in the given order), with lines for ``links``
-    (pairs of mark keys: from the parent to the child). Marks sharing a lane and a day are
-    spread vertically inside the lane so each one stays clickable."""
-    labels = lane_labels or {}
-    left, top = 118.0, 8.0
-    height = top + lane_h * len(lanes) + 26
-    if not marks:
-        body = _lanes(lanes, labels, top, lane_h, width)
-        return _svg(width, height, body, label, "timeline")
-    axis = _Axis(min(m.start for m in marks), max(m.end for m in marks), left + 10, width - 14)
-    row = {name: i for i, name in enumerate(lanes)}
-    seen: dict[tuple[str, int], int] = {}
-    where: dict[str, tuple[float, float]] = {}
-    for m in marks:
-        if m.lane not in row:
-            continue
-        x_a, x_b = axis.x(m.start), axis.x(m.end)
-        slot = (m.lane, round((x_a + x_b) / 2 / 6))
-        n = seen[slot] = seen.get(slot, -1) + 1
-        off = ((n % 7) - 3) * (lane_h / 9)
-        where[m.key] = ((x_a + x_b) / 2, top + row[m.lane] * lane_h + lane_h / 2 + off)
-    body = _lanes(lanes, labels, top, lane_h, width) + axis.draw(top, top + lane_h * len(lanes))
-    body.append('<g class="tl-links" stroke="#9aa5ae" stroke-width="1" fill="none">')
-    for a, b in links:
-        if a in where and b in where:
-            (x1, y1), (x2, y2) = where[a], where[b]
-            body.append(f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}"/>')
-    body.append('</g><g class="tl-marks">')
-    for m in marks:
-        if m.key not in where:
-            continue
-        x, y = where[m.key]
-        fill = _color(m.color)
-        f = f' fill="{fill}"' if fill else ""
-        cls = _cls(m.cls)
-        inner = ""
-        if m.end > m.start:  # a month or a year: the span the date allows
-            xa, xb = axis.x(m.start), axis.x(m.end)
-            inner += (
-                f'<rect x="{_num(xa)}" y="{_num(y - 3)}" width="{_num(max(xb - xa, 2))}" height="6" rx="3"'
-                f'{f} fill-opacity="0.35" class="tl-span"/>'
-            )
-        inner += _shape("circle", x, y, 4.5, fill, cls) + f"<title>{esc(m.title)}</title>"
-        body.append(_link(f"<g>{inner}</g>", m.href, m.title))
-    body.append("</g>")
-    return _svg(width, height, body, label, "timeline")
-
-
-@dataclass(frozen=True)
-class Bin:
-    """``count`` items of lane ``lane`` dated from ``start`` to ``end`` (inclusive)."""
-
-    lane: str
-    start: date
-    end: date
-    count: int
-    title: str = ""
-    href: str | None = None
-
-
-def lane_histogram(
-    lanes: Sequence[str],
-    bins: Sequence[Bin],
-    lane_labels: dict[str, str] | None = None,
-    lane_colors: dict[str, str] | None = None,
-    width: int = 960,
-    lane_h: int = 64,
-    label: str = "Histogram",
-) -> Markup:
-    """A histogram per lane on one date axis: what :func:`timeline` draws when there are too
-    many marks to draw one by one. Bar heights are relative to the lane's fullest bin."""
-    labels, colors = lane_labels or {}, lane_colors or {}
-    left, top = 118.0, 8.0
-    height = top + lane_h * len(lanes) + 26
-    body = _lanes(lanes, labels, top, lane_h, width)
-    if not bins:
-        return _svg(width, height, body, label, "timeline")
-    axis = _Axis(min(b.start for b in bins), max(b.end for b in bins), left + 10, width - 14)
-    body += axis.draw(top, top + lane_h * len(lanes))
-    row = {name: i for i, name in enumerate(lanes)}
-    peak: dict[str, int] = {}
-    for b in bins:
-        peak[b.lane] = max(peak.get(b.lane, 0), b.count)
-    body.append('<g class="tl-bins">')
-    for b in bins:
-        if b.lane not in row or b.count <= 0:
-            continue
-        h = (lane_h - 10) * b.count / peak[b.lane]
-        x0, x1 = axis.x(b.start), axis.x(b.end + timedelta(days=1))
-        y = top + (row[b.lane] + 1) * lane_h - 4 - h
-        fill = _color(colors.get(b.lane)) or "#2471a3"
-        rect = (
-            f'<rect x="{_num(x0)}" y="{_num(y)}" width="{_num(max(x1 - x0 - 0.5, 1))}" height="{_num(h)}"'
-            f' fill="{fill}"/><title>{esc(b.title or f"{b.count}")}</title>'
-        )
-        body.append(_link(f"<g>{rect}</g>", b.href, b.title))
-    body.append("</g>")
-    return _svg(width, height, body, label, "timeline")
+    return svg(w, h, body, label, "map")
 
 
 # -- bars -------------------------------------------------------------------------------------------
@@ -407,34 +151,34 @@ def bar_chart(
     body = []
     for i, b in enumerate(bars):
         y = 4 + i * (bar_h + 6)
-        text = f'<text x="{_num(x0 - 6)}" y="{_num(y + bar_h - 5)}" text-anchor="end">{esc(b.label)}</text>'
-        body.append(_link(text, b.href, b.label))
+        text = f'<text x="{num(x0 - 6)}" y="{num(y + bar_h - 5)}" text-anchor="end">{esc(b.label)}</text>'
+        body.append(link(text, b.href, b.label))
         x = x0
         total = 0.0
         for s in b.segments:
             if s.value <= 0:
                 continue
             w = room * s.value / peak
-            fill = _color(s.color)
+            fill = safe_color(s.color)
             f = f' fill="{fill}"' if fill else ""
-            c = f' class="{esc(_cls(s.cls))}"' if s.cls else ""
+            c = f' class="{esc(css_class(s.cls))}"' if s.cls else ""
             body.append(
-                f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(w)}" height="{bar_h}"{f}{c}>'
-                f"<title>{esc(s.title or _num(s.value))}</title></rect>"
+                f'<rect x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{bar_h}"{f}{c}>'
+                f"<title>{esc(s.title or num(s.value))}</title></rect>"
             )
             x += w
             total += s.value
-        shown = b.text if b.text is not None else _num(total)
-        y_text = _num(y + bar_h - 5)
-        body.append(f'<text x="{_num(x + 4)}" y="{y_text}" class="bar-value">{esc(shown)}</text>')
-    return _svg(width, height, body, label, "bars")
+        shown = b.text if b.text is not None else num(total)
+        y_text = num(y + bar_h - 5)
+        body.append(f'<text x="{num(x + 4)}" y="{y_text}" class="bar-value">{esc(shown)}</text>')
+    return svg(width, height, body, label, "bars")
 
 
 def legend(entries: Iterable[tuple[str, str, str | None]]) -> Markup:
     """An HTML legend: ``(shape, label, colour)`` per entry, shapes as :func:`point_map` draws them."""
     items = []
     for shape, text, color in entries:
-        mark = _shape(shape, 8, 8, 5, _color(color) or "#66707a", "")
+        mark = mark_shape(shape, 8, 8, 5, safe_color(color) or "#66707a", "")
         items.append(
             f'<li><svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16" '
             f'aria-hidden="true">{mark}</svg> {esc(text)}</li>'

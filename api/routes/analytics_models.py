@@ -81,6 +81,7 @@ class CoverageOut(BaseModel):
     issuer: IssuerOut | None = None
     province_filter: str | None = None
     system_filter: str | None = None
+    map: str | None = Field(None, description="the administrative map the expected units come from")
     expected: int
     covered: int
     gaps: int

@@ -1,10 +1,10 @@
 """Coverage: the units expected to carry out a plan, and what each one issued below it.
 
-Reads: a :class:`graph.service.Lineage` (the plan's summary, its recipients, its
-cascade as one :meth:`~graph.service.Lineage.subgraph`, and the ancestors of the
-few documents that could cover a unit by skipping) and a :class:`UnitIndex` of
-the read model (every document's unit; built once per read-model generation by
-:class:`graph.analytics.Analytics`). Returns: the answer of
+Reads: a :class:`graph.service.Lineage` (the plan's summary, its recipients, the
+summaries below it in one walk, its ancestors, and the ancestors of the few
+documents that could cover a unit by skipping) and, only to find those few, a
+:class:`UnitIndex` of the read model (every document's unit; built once per
+read-model generation by :class:`graph.analytics.Analytics`). Returns: the answer of
 ``GET /api/plans/{id}/coverage`` (``interface.md``, "Analytics"), with these
 fields beyond the interface's: per unit ``commune``, ``place``, ``lat``/``lon``,
 ``source`` (gazetteer, recipients), ``skipping``, ``precision`` and ``lag_range``
@@ -28,7 +28,7 @@ documents of an uncovered unit are walked up to test for skipping.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,11 @@ from graph.analytics.units import (
 )
 from graph.sparql import select
 
-__all__ = ["UnitFinder", "UnitIndex", "coverage", "recipients_of", "unit_index"]
+__all__ = ["MAP_NAME", "UnitFinder", "UnitIndex", "coverage", "recipients_of", "unit_index"]
+
+# The map the expected units come from: a plan dated after the July 2025 reform is still
+# measured against it (the extractor places issuers on the same map).
+MAP_NAME = "vietnamadminunits 2024: 63 provinces, their districts and communes (before 1 July 2025)"
 
 
 @dataclass
@@ -111,29 +115,31 @@ class UnitFinder:
 def coverage(
     lin: Any,
     pid: str,
-    index: UnitIndex,
+    index: Callable[[], UnitIndex],
     province: str | None = None,
     system: str | None = None,
 ) -> dict[str, Any]:
     """The coverage of plan ``pid`` (see the module docstring); NotFound for an unknown id.
     ``province`` drills a central document's matrix down to that province's districts;
-    ``system`` keeps the units of one system."""
+    ``system`` keeps the units of one system. ``index()`` gives the read model's
+    :class:`UnitIndex`, asked for only when a unit may be covered by skipping."""
     s = lin.summary(pid)
     recipients = [] if s.get("stub") else recipients_of(lin, s["iri"])
     units = expected_units(pid, s, recipients, province, system)
     if province:  # as the map spells it (expected_units refused an unknown one)
         province = getattr(admin_map().province(province), "name", province)
     wanted = UnitFinder(units)
-    sub = lin.subgraph(pid)
     found: dict[UnitKey, list[str]] = defaultdict(list)
-    key_of = index.key_of
-    for d, _depth in sub.descendants:
-        k = key_of.get(d)
-        u = wanted.resolve(k) if k is not None else None
-        if u is not None:
-            found[u.key].append(d)
-    above = {a for a, _depth in sub.ancestors}
     dates: dict[str, str | None] = {}
+    levels = wanted.levels
+    for d in lin.descendants(pid):  # one walk; a document's unit only when its level is expected
+        iss = d["issuer"]
+        if iss["level"] in levels and iss["system"] in PARTS:
+            u = wanted.resolve(issuer_key(iss))
+            if u is not None:
+                found[u.key].append(d["id"])
+                dates[d["id"]] = d["date"]
+    above = {a["id"] for a in lin.ancestors(pid)} if len(found) < len(units) else set()
 
     def date_of(d: str) -> str | None:
         if d not in dates:
@@ -144,7 +150,9 @@ def coverage(
     for u in units:
         plans, skipping = found.get(u.key, []), False
         if not plans and above:
-            mine = [d for d in index.docs_of.get(reform(u.key, loose), ()) if wanted.resolve(key_of[d]) is u]
+            idx = index()
+            near = idx.docs_of.get(reform(u.key, loose), ())
+            mine = [d for d in near if wanted.resolve(idx.key_of[d]) is u]
             plans = [d for d in mine if d != pid and _under(lin, d, above)]
             skipping = bool(plans)
         plans = sorted(set(plans), key=lambda d: (sort_key(date_of(d)), d))
@@ -159,6 +167,7 @@ def coverage(
         "issuer": s.get("issuer"),
         "province_filter": province,
         "system_filter": system,
+        "map": MAP_NAME,
         "expected": len(rows),
         "covered": covered,
         "gaps": len(rows) - covered,

@@ -36,6 +36,7 @@ from graph.analytics.tables import TABLES, to_csv
 from graph.analytics.timeline import timeline
 from graph.ingestlog import first_ingested
 from graph.sparql import select
+from graph.readmodel import collector_paused
 
 __all__ = ["ANALYSES", "Analytics", "MAX_BYTES", "MAX_ROWS"]
 
@@ -45,7 +46,7 @@ FEED_ASK = 2000  # a feed of a cascade this small asks the store for its documen
 
 
 def _coverage(a: Analytics, pid: str, province: str | None = None, system: str | None = None) -> dict:
-    return coverage(a.lin, pid, a.units(), province=province, system=system)
+    return coverage(a.lin, pid, a.units, province=province, system=system)
 
 
 def _timeline(a: Analytics, pid: str) -> dict:
@@ -115,7 +116,8 @@ class Analytics:
             hit = get()
             if hit is not None:
                 return hit
-            value = make()
+            with collector_paused():  # an answer makes many small objects and no cycles
+                value = make()
         with gen.lock:
             gen.flights.pop(key, None)
         return value

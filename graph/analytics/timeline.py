@@ -28,6 +28,7 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from graph.analytics.dates import lag
@@ -52,98 +53,144 @@ def figures(lags: Iterable[int]) -> dict[str, Any]:
     }
 
 
-def _group(links: list[dict[str, Any]], field: str) -> dict[str, dict[str, Any]]:
-    exact: dict[str, list[int]] = defaultdict(list)
-    rest: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"links": 0, "inexact": 0, "undated": 0, "before_parent": 0}
-    )
-    for link in links:
-        k = link[field] or "unknown"
-        r = rest[k]
-        r["links"] += 1
-        if link["lag_days"] is not None:
-            exact[k].append(link["lag_days"])
-        elif link["precision"] is None:
-            r["undated"] += 1
-        else:
-            r["inexact"] += 1
-        rng = link["lag_range"]
-        r["before_parent"] += rng is not None and rng[1] < 0
-    return {k: figures(exact.get(k, ())) | rest[k] for k in sorted(rest)}
+def _groups(
+    classes: dict[tuple[Any, ...], int], exact: list[tuple[Any, Any, Any, int]], dim: int
+) -> dict[str, dict[str, Any]]:
+    """The figures of the links grouped by the child's level (``dim`` 0), system (1) or province
+    (2): ``classes`` counts links by (level, system, province, kind, before parent), ``kind`` 0
+    for a day-exact lag, 1 a month or year, 2 a missing date; ``exact`` lists the day lags."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for key, n in classes.items():
+        c = counts[key[dim] or "unknown"]
+        c[0] += n
+        c[key[3]] += n if key[3] else 0
+        c[3] += n if key[4] else 0
+    lags: dict[str, list[int]] = defaultdict(list)
+    for row in exact:
+        lags[row[dim] or "unknown"].append(row[3])
+    return {
+        k: figures(lags.get(k, ())) | {"links": c[0], "inexact": c[1], "undated": c[2], "before_parent": c[3]}
+        for k, c in sorted(counts.items())
+    }
+
+
+def _overall(classes: dict[tuple[Any, ...], int], exact: list[tuple[Any, Any, Any, int]]) -> dict[str, Any]:
+    c = [0, 0, 0, 0]
+    for key, n in classes.items():
+        c[0] += n
+        c[key[3]] += n if key[3] else 0
+        c[3] += n if key[4] else 0
+    rest = {"links": c[0], "inexact": c[1], "undated": c[2], "before_parent": c[3]}
+    return figures(e[3] for e in exact) | rest
+
+
+@lru_cache(maxsize=65536)  # a cascade has few distinct pairs of dates; the values are pure
+def _lag(parent: str | None, child: str | None) -> tuple[int | None, str | None, list[int] | None]:
+    """:func:`graph.analytics.dates.lag` as a tuple."""
+    x = lag(parent, child)
+    return x["lag_days"], x["precision"], x["lag_range"]
 
 
 def timeline(lin: Any, pid: str) -> dict[str, Any]:
     """The timeline of plan ``pid`` (see the module docstring); NotFound for an unknown id."""
     s = lin.summary(pid)
     sub = lin.subgraph(pid)
-    below = {d: dep for d, dep in sub.descendants}
-    members = {pid: s}
-    for d in below:
-        members[d] = lin.summary(d)
+    below = dict(sub.descendants)
+    info: dict[str, tuple[Any, ...]] = {}
+    for m in [s, *lin.descendants(pid)]:  # summaries carry every key; the issuer's too
+        iss = m["issuer"]
+        info[m["id"]] = (
+            m["number"],
+            m["date"],
+            iss["level"],
+            iss["system"],
+            iss["province"],
+            iss["district"],
+            iss["name"],
+        )
     links = []
+    classes: dict[tuple[Any, ...], int] = {}
+    exact: list[tuple[Any, Any, Any, int]] = []
+    best: dict[tuple[Any, ...], tuple[int, str, str]] = {}
     for child, parent in sub.edges:
-        if child not in below or not (parent == pid or parent in below):
+        depth = below.get(child)
+        if depth is None or not (parent == pid or parent in below):
             continue
-        p, c = members[parent], members[child]
-        ci = c.get("issuer") or {}
+        p_info = info[parent]
+        p_number, p_date, p_level = p_info[0], p_info[1], p_info[2]
+        c_number, c_date, c_level, c_system, c_province, c_district, c_name = info[child]
+        lag_days, precision, rng = _lag(p_date, c_date)
         links.append(
             {
                 "parent": parent,
                 "child": child,
-                "parent_number": p.get("number"),
-                "child_number": c.get("number"),
-                "parent_date": p.get("date"),
-                "child_date": c.get("date"),
-                "parent_level": (p.get("issuer") or {}).get("level"),
-                "child_level": ci.get("level"),
-                "child_system": ci.get("system"),
-                "child_province": ci.get("province"),
-                "child_district": ci.get("district"),
-                "child_issuer": ci.get("name"),
-                "depth": below[child],
+                "parent_number": p_number,
+                "child_number": c_number,
+                "parent_date": p_date,
+                "child_date": c_date,
+                "parent_level": p_level,
+                "child_level": c_level,
+                "child_system": c_system,
+                "child_province": c_province,
+                "child_district": c_district,
+                "child_issuer": c_name,
+                "depth": depth,
+                "lag_days": lag_days,
+                "precision": precision,
+                "lag_range": rng,
             }
-            | lag(p.get("date"), c.get("date"))
         )
+        before = rng is not None and rng[1] < 0
+        if lag_days is None:
+            k = (c_level, c_system, c_province, 2 if precision is None else 1, before)
+            classes[k] = classes.get(k, 0) + 1
+            continue
+        k = (c_level, c_system, c_province, 0, before)
+        classes[k] = classes.get(k, 0) + 1
+        exact.append((c_level, c_system, c_province, lag_days))
+        unit = (c_name, c_level, c_province, c_district)
+        mine = (lag_days, child, parent)
+        if unit not in best or mine < best[unit]:
+            best[unit] = mine
     links.sort(key=lambda x: (x["depth"], x["child_date"] or "9999", x["child"], x["parent"]))
-    slowest, fastest = _ranked(links)
-    exact = [x["lag_days"] for x in links if x["lag_days"] is not None]
+    slowest, fastest = _ranked(best, info)
     return {
         "plan": pid,
         "number": s.get("number"),
         "date": s.get("date"),
         "issuer": s.get("issuer"),
-        "documents": len(members),
+        "documents": len(info),
         "links": links,
-        "overall": figures(exact) | {"links": len(links)},
-        "by_level": _group(links, "child_level"),
-        "by_system": _group(links, "child_system"),
-        "by_province": _group(links, "child_province"),
+        "overall": _overall(classes, exact),
+        "by_level": _groups(classes, exact, 0),
+        "by_system": _groups(classes, exact, 1),
+        "by_province": _groups(classes, exact, 2),
         "slowest": slowest,
         "fastest": fastest,
     }
 
 
-def _ranked(links: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _ranked(
+    best: dict[tuple[Any, ...], tuple[int, str, str]], info: dict[str, tuple[Any, ...]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each unit's quickest day-exact answer; the ``RANKED`` slowest and the fastest (not negative)."""
-    best: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for link in links:
-        if link["lag_days"] is None:
-            continue
-        key = (link["child_issuer"], link["child_level"], link["child_province"], link["child_district"])
-        cur = best.get(key)
-        if cur is None or (link["lag_days"], link["child"]) < (cur["lag_days"], cur["plan"]):
-            best[key] = {
-                "name": link["child_issuer"],
-                "level": link["child_level"],
-                "system": link["child_system"],
-                "province": link["child_province"],
-                "district": link["child_district"],
-                "plan": link["child"],
-                "number": link["child_number"],
-                "parent": link["parent"],
-                "lag_days": link["lag_days"],
-            }
-    units = sorted(best.values(), key=lambda u: (u["lag_days"], u["plan"]))
-    slowest = list(reversed(units[-RANKED:]))
-    fastest = [u for u in units if u["lag_days"] >= 0][:RANKED]
+    ranked = sorted((lag_days, child, parent) for lag_days, child, parent in best.values())
+
+    def row(x: tuple[int, str, str]) -> dict[str, Any]:
+        lag_days, child, parent = x
+        number, _date, level, system, province, district, name = info[child]
+        return {
+            "name": name,
+            "level": level,
+            "system": system,
+            "province": province,
+            "district": district,
+            "plan": child,
+            "number": number,
+            "parent": parent,
+            "lag_days": lag_days,
+        }
+
+    slowest = [row(x) for x in reversed(ranked[-RANKED:])]
+    fastest = [row(x) for x in [x for x in ranked if x[0] >= 0][:RANKED]]
     return slowest, fastest

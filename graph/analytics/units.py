@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from graph.errors import LineageError
@@ -82,12 +82,14 @@ _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 _REPORT = re.compile(r"\(\s*(?:để\s+)?(?:báo\s*cáo|b/c|bc)\s*\)|\bđể\s+báo\s+cáo\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)  # the same place names come back for every document
 def spelled(name: str) -> str:
     """A place name as spelt (NFC, modern tones, lower case, hyphens as spaces): "Vĩnh Hùng" and
     "Vĩnh Hưng" are two communes of one district, and so are "Hoằng Phụ" and "Hoằng Phú"."""
     return " ".join(normalize(name).lower().replace("-", " ").replace("–", " ").split())
 
 
+@lru_cache(maxsize=65536)
 def untoned(name: str) -> str:
     """:func:`spelled` without the five tone marks: a text may print "Đắk" where the map has
     "Đăk"; the vowel shapes (ư, ơ, â) and đ stay."""
@@ -95,6 +97,7 @@ def untoned(name: str) -> str:
     return unicodedata.normalize("NFC", nfd)
 
 
+@lru_cache(maxsize=65536)
 def loose(name: str) -> str:
     """The name as printed without the dataset's kind ("Long Mỹ (Huyện)" -> "long my"), folded."""
     return fold(base_name(name))
