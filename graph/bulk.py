@@ -30,8 +30,19 @@ from graph.terms import graph_iri
 from ingest.curation import Verdict, extract_curated
 from ingest.model import PlanRecord
 from ingest.parallel import Workers
+from ingest.readers import Document
 
-__all__ = ["Made", "Shard", "Shards", "Source", "nquads"]
+__all__ = ["Made", "Shard", "Shards", "Source", "nquads", "text_sink"]
+
+
+def text_sink(path: str | None) -> Callable[[Document, PlanRecord], None] | None:
+    """What a shard calls with each document it extracts to keep its text (None: no text
+    store). Imported here, in the worker, so a run without a text store never loads it."""
+    if path is None:
+        return None
+    from graph.texts import TextSink
+
+    return TextSink(path)
 
 
 def nquads(graph: str, triples: Sequence[object]) -> str:
@@ -72,11 +83,12 @@ class Shard:
     N-Quads straight to a file the store bulk-loads.
     """
 
-    def __init__(self, base: str, verdicts: Sequence[Verdict] = ()) -> None:
+    def __init__(self, base: str, verdicts: Sequence[Verdict] = (), texts: str | None = None) -> None:
         self.base = base
         self.verdicts = list(verdicts)
         self.records: dict[int, PlanRecord] = {}
         self.catalogue: Catalogue | None = None
+        self.keep_text = text_sink(texts)
 
     def keep(self, i: int, record: PlanRecord, path: str) -> Source:
         """Hold ``record`` as item ``i``; what the first pass reports of it."""
@@ -89,7 +101,7 @@ class Shard:
         """Extract (and curate) each ``(i, path)``; keep the records, report their keys."""
         out = []
         for i, path in items:
-            rec, err = extract_curated(path, self.verdicts)
+            rec, err = extract_curated(path, self.verdicts, self.keep_text)
             if rec is None:
                 out.append((i, Source(path, error=err or f"{path}: could not be extracted")))
             else:
@@ -148,8 +160,10 @@ class Shards:
         verdicts: Sequence[Verdict] = (),
         workers: int | None = None,
         size: int = 0,
+        texts: str | None = None,
     ) -> None:
-        self.pool = Workers(Shard, (base, list(verdicts)), workers, size, preload=["graph.bulk"])
+        """``texts``: the text store the workers keep each file's text in (:mod:`graph.texts`)."""
+        self.pool = Workers(Shard, (base, list(verdicts), texts), workers, size, preload=["graph.bulk"])
         self.owner: dict[int, int] = {}  # record index -> shard holding it
 
     def __enter__(self) -> Shards:

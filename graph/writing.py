@@ -80,13 +80,15 @@ def ingest_files(
     workers: int | None = None,
     verdicts: Sequence[Verdict] = (),
     progress: Callable[[str, int], None] | None = None,
+    texts: str | None = None,
 ) -> tuple[IngestReport, list[Source]]:
-    """Extract, curate (``verdicts``) and write files; a :class:`Source` per path, in order."""
+    """Extract, curate (``verdicts``) and write files; a :class:`Source` per path, in order.
+    ``texts``: the text store where the workers keep each file's text (:mod:`graph.texts`)."""
     names = [os.fspath(p) for p in paths]
     if not names:
         return IngestReport(ingested=0, unchanged=0), []
     tick = (lambda phase: lambda n: progress(phase, n)) if progress else (lambda phase: None)
-    shards = Shards(live.base, verdicts, workers, size=len(names))
+    shards = Shards(live.base, verdicts, workers, size=len(names), texts=texts)
     return _ingest(live, shards, lambda s: s.extract(names, tick("extract")), "extract", tick)
 
 

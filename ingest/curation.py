@@ -21,14 +21,15 @@ of at least 12 hex digits) or by the file name, and then does one of:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import DocumentError, IngestError
-from ingest.extract import extract_file
+from ingest.extract import extract
 from ingest.model import Evidence, PlanRecord, Ref
+from ingest.readers import Document, read_document
 from ingest.refs import norm_key
 
 ACTIONS = ("confirm", "reject", "add", "correct")
@@ -120,11 +121,18 @@ def apply(record: PlanRecord, verdicts: Iterable[Verdict]) -> PlanRecord:
     return record
 
 
-def extract_curated(path: str, verdicts: Sequence[Verdict] = ()) -> tuple[PlanRecord | None, str | None]:
+def extract_curated(
+    path: str,
+    verdicts: Sequence[Verdict] = (),
+    keep: Callable[[Document, PlanRecord], None] | None = None,
+) -> tuple[PlanRecord | None, str | None]:
     """The record of one file with the verdicts naming it applied, or None and the one-line
-    reason it could not be had. Never raises: one bad document never stops the others."""
+    reason it could not be had. Never raises: one bad document never stops the others.
+    ``keep`` hears of the document read and its curated record (the ingest's text store,
+    :class:`graph.texts.TextSink`, which never raises)."""
     try:
-        record = extract_file(path)
+        doc = read_document(path)
+        record = extract(doc)
     except DocumentError as e:
         return None, str(e)
     except Exception as e:  # one bad document never stops the others
@@ -134,6 +142,8 @@ def extract_curated(path: str, verdicts: Sequence[Verdict] = ()) -> tuple[PlanRe
             record = apply(record, verdicts)
         except Exception as e:  # a curation that cannot apply loses this record, not the run
             return None, f"{path}: curation could not be applied ({type(e).__name__}: {e})"
+    if keep is not None:
+        keep(doc, record)
     return record, None
 
 
