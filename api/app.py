@@ -15,7 +15,17 @@ from fastapi.routing import APIRoute
 from api.docs import add_docs
 from api.fastpath import TraversalRoute
 from api.problems import install_problem_handlers
-from api.routes import bodies, campaigns, plans, resolve, sparql, stats
+from api.routes import (
+    analytics_coverage,
+    analytics_timeline,
+    bodies,
+    campaigns,
+    plans,
+    resolve,
+    sparql,
+    stats,
+)
+from graph.analytics import Analytics
 from graph.service import Lineage
 from viz import add_views
 
@@ -42,8 +52,9 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     )
     app.state.lineage = lineage
     app.state.settings = settings
+    app.state.analytics = Analytics(lineage)  # the analyses' answers, kept per read-model generation
     install_problem_handlers(app)
-    for module in (plans, resolve, campaigns, bodies, sparql, stats):
+    for module in (plans, resolve, campaigns, bodies, sparql, stats, analytics_coverage, analytics_timeline):
         _summaries_from_docstrings(module.router)
         app.include_router(module.router)
     add_docs(app, app.openapi_url or "/openapi.json")

@@ -178,6 +178,35 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_id(lin, ident: str) -> str:
+    """A plan id as given, else the best plan a free-text reference names (CliError when none)."""
+    if lin.knows(ident):
+        return ident
+    ids = lin.resolve(ident)
+    if not ids:
+        raise CliError(f"no plan matches {ident!r}")
+    return ids[0]
+
+
+def cmd_analysis(args: argparse.Namespace) -> int:
+    """``lineage coverage`` and ``lineage timeline``: the API's answer, as JSON or CSV."""
+    from graph.analytics import Analytics
+    from graph.errors import LineageError
+
+    lin = _lineage(Settings.from_env(args.store))
+    pid = _plan_id(lin, args.id_or_ref)
+    params = {"province": args.province, "system": args.system} if args.command == "coverage" else {}
+    analytics = Analytics(lin)
+    try:
+        if args.format == "csv":
+            sys.stdout.write(analytics.csv(args.command, pid, **params))
+        else:
+            _json(analytics.answer(args.command, pid, **params))
+    except LineageError as e:  # an unknown id, a parameter the analysis refuses
+        raise CliError(str(e)) from e
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     lin = _lineage(Settings.from_env(args.store))
     data = lin.export(args.format)
@@ -264,6 +293,19 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--max-depth", type=int)
     q.add_argument("--store")
     q.set_defaults(func=cmd_query)
+
+    for name, what in (
+        ("coverage", "the units expected to implement a plan and what each one issued"),
+        ("timeline", "every link below a plan with its lag in days, and the lags per level"),
+    ):
+        a = sub.add_parser(name, help=what)
+        a.add_argument("id_or_ref", help="a plan id or a free-text reference such as '241-KH/TU Bắc Kạn'")
+        a.add_argument("--format", choices=["json", "csv"], default="json")
+        if name == "coverage":
+            a.add_argument("--province", help="a central document: the district-level units of this province")
+            a.add_argument("--system", choices=["party", "state", "front"], help="the units of one system")
+        a.add_argument("--store")
+        a.set_defaults(func=cmd_analysis)
 
     x = sub.add_parser("export", help="the whole graph in one format")
     x.add_argument("--format", choices=["ttl", "nt", "jsonld", "graphml", "csv"], required=True)

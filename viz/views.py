@@ -27,6 +27,7 @@ from graph.errors import NotFound
 from graph.inputs import clean_text, plausible_id
 from graph.service import Lineage
 from ontology.vocab import LEVELS
+from viz.analytics_views import router as analytics_router
 from viz.lod import MAX_OPEN, CascadeLOD, cascade_lod, deepest, group_id, parse_group_id, place_label
 from viz.network import (
     LEVEL_COLORS,
@@ -235,3 +236,4 @@ def add_views(app: FastAPI, lineage: Lineage | None = None) -> None:
         app.state.lineage = lineage
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
+    app.include_router(analytics_router)  # coverage and timeline pages (issue 12)

@@ -1,0 +1,192 @@
+"""The analyses over one Lineage, their answers kept for as long as the read model they describe.
+
+Reads: a :class:`graph.service.Lineage`. Returns: each analysis's answer as a dict
+(:meth:`Analytics.answer`), as JSON bytes (:meth:`Analytics.json`) and as CSV text
+(:meth:`Analytics.csv`); NotFound for an unknown plan id, ValueError for a
+parameter the analysis refuses.
+
+Why a cache per read-model generation, held by whoever holds the Lineage (the
+app on ``app.state``, the command for one call), never by the module: an
+analysis of a national cascade takes a second or two; asked again, its bytes
+must come back in milliseconds, and must never outlive an ingest that changes
+the answer. Every answer is filed under :attr:`graph.service.Lineage.generation`
+as it was when the work began; a new generation starts an empty store, so
+nothing stale is ever served. Answers are bounded by their rows (dicts) and by
+their size (bytes), least recently used first out; one request computes a given
+answer while the others asking for it wait for it.
+
+Other analyses join by adding a function to :data:`ANALYSES` (and a table to
+:data:`graph.analytics.tables.TABLES` for their CSV).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import orjson
+
+from graph.analytics.coverage import UnitIndex, coverage, unit_index
+from graph.analytics.tables import TABLES, to_csv
+from graph.analytics.timeline import timeline
+
+__all__ = ["ANALYSES", "Analytics", "MAX_BYTES", "MAX_ROWS"]
+
+MAX_ROWS = 400_000  # rows (units, links) of the answers kept as dicts, all together
+MAX_BYTES = 128 * 1024 * 1024  # bytes of the JSON and CSV answers kept
+
+
+def _coverage(a: Analytics, pid: str, province: str | None = None, system: str | None = None) -> dict:
+    return coverage(a.lin, pid, a.units(), province=province, system=system)
+
+
+def _timeline(a: Analytics, pid: str) -> dict:
+    return timeline(a.lin, pid)
+
+
+# name -> function(analytics, plan id, **params) -> answer
+ANALYSES: dict[str, Callable[..., dict[str, Any]]] = {"coverage": _coverage, "timeline": _timeline}
+
+
+def _weight(answer: Any) -> int:
+    if isinstance(answer, dict):
+        return 1 + sum(len(v) for v in answer.values() if isinstance(v, list))
+    return 1
+
+
+class _Generation:
+    """What one read model's answers are: dicts, bytes, the unit index, the keys in flight."""
+
+    def __init__(self, token: int) -> None:
+        self.token = token
+        self.lock = threading.Lock()
+        self.dicts: OrderedDict[Hashable, Any] = OrderedDict()
+        self.rows = 0
+        self.blobs: OrderedDict[Hashable, bytes] = OrderedDict()
+        self.size = 0
+        self.flights: dict[Hashable, threading.Lock] = {}
+        self.units: UnitIndex | None = None
+
+
+class Analytics:
+    """The analyses of one :class:`graph.service.Lineage`, cached per generation (see module docstring)."""
+
+    def __init__(self, lin: Any, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> None:
+        self.lin = lin
+        self.max_rows = max_rows
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._gen = _Generation(-1)
+
+    # ------------------------------------------------------------- the store
+    def _current(self) -> _Generation:
+        token = self.lin.generation
+        with self._lock:
+            if self._gen.token != token:
+                self._gen = _Generation(token)
+            return self._gen
+
+    def _once(self, gen: _Generation, key: Hashable, get: Callable[[], Any], make: Callable[[], Any]) -> Any:
+        """``get()`` if kept, else ``make()`` computed by one caller while the others wait."""
+        hit = get()
+        if hit is not None:
+            return hit
+        with gen.lock:
+            flight = gen.flights.setdefault(key, threading.Lock())
+        with flight:
+            hit = get()
+            if hit is not None:
+                return hit
+            value = make()
+        with gen.lock:
+            gen.flights.pop(key, None)
+        return value
+
+    def kept(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``'s answer, kept for this generation under ``key`` (bounded by rows)."""
+        gen = self._current()
+
+        def get() -> Any:
+            with gen.lock:
+                hit = gen.dicts.get(key)
+                if hit is not None:
+                    gen.dicts.move_to_end(key)
+                return hit
+
+        def make_and_keep() -> Any:
+            value = make()
+            w = _weight(value)
+            if w <= self.max_rows:
+                with gen.lock:
+                    gen.dicts[key] = value
+                    gen.rows += w
+                    while gen.rows > self.max_rows and len(gen.dicts) > 1:
+                        _, old = gen.dicts.popitem(last=False)
+                        gen.rows -= _weight(old)
+            return value
+
+        return self._once(gen, key, get, make_and_keep)
+
+    def kept_bytes(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+        """``make()``'s bytes, kept for this generation under ``key`` (bounded by size)."""
+        gen = self._current()
+
+        def get() -> bytes | None:
+            with gen.lock:
+                hit = gen.blobs.get(key)
+                if hit is not None:
+                    gen.blobs.move_to_end(key)
+                return hit
+
+        def make_and_keep() -> bytes:
+            body = make()
+            if len(body) <= self.max_bytes // 2:
+                with gen.lock:
+                    gen.blobs[key] = body
+                    gen.size += len(body)
+                    while gen.size > self.max_bytes and len(gen.blobs) > 1:
+                        _, old = gen.blobs.popitem(last=False)
+                        gen.size -= len(old)
+            return body
+
+        return self._once(gen, ("bytes", key), get, make_and_keep)
+
+    def units(self) -> UnitIndex:
+        """Every document's unit, once per generation (what coverage looks documents up in)."""
+        gen = self._current()
+
+        def make() -> UnitIndex:
+            lin = self.lin
+            idx = unit_index(lin.summary(n) for n in lin.index.nodes())
+            gen.units = idx
+            return idx
+
+        return self._once(gen, ("units",), lambda: gen.units, make)
+
+    # ----------------------------------------------------------- the answers
+    def answer(self, kind: str, pid: str, **params: Any) -> dict[str, Any]:
+        """The answer of analysis ``kind`` for plan ``pid`` (KeyError for an unknown kind)."""
+        make = ANALYSES[kind]
+        key = (kind, pid, tuple(sorted(params.items())))
+        return self.kept(key, lambda: make(self, pid, **params))
+
+    def json(self, kind: str, pid: str, **params: Any) -> bytes:
+        """:meth:`answer` as JSON bytes."""
+        key = ("json", kind, pid, tuple(sorted(params.items())))
+        return self.kept_bytes(key, lambda: orjson.dumps(self.answer(kind, pid, **params)))
+
+    def csv(self, kind: str, pid: str, **params: Any) -> str:
+        """:meth:`answer` as CSV text (its table in :data:`graph.analytics.tables.TABLES`)."""
+        columns, rows = TABLES[kind]
+        key = ("csv", kind, pid, tuple(sorted(params.items())))
+        body = self.kept_bytes(key, lambda: to_csv(columns, rows(self.answer(kind, pid, **params))).encode())
+        return body.decode("utf-8")
+
+    # shorthands
+    def coverage(self, pid: str, province: str | None = None, system: str | None = None) -> dict[str, Any]:
+        return self.answer("coverage", pid, province=province, system=system)
+
+    def timeline(self, pid: str) -> dict[str, Any]:
+        return self.answer("timeline", pid)
