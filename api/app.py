@@ -17,6 +17,8 @@ from api.fastpath import TraversalRoute
 from api.problems import install_problem_handlers
 from api.routes import (
     analytics_coverage,
+    analytics_reuse,
+    analytics_targets,
     analytics_timeline,
     bodies,
     campaigns,
@@ -54,7 +56,8 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.analytics = Analytics(lineage)  # the analyses' answers, kept per read-model generation
     install_problem_handlers(app)
-    for module in (plans, resolve, campaigns, bodies, sparql, stats, analytics_coverage, analytics_timeline):
+    routes = (plans, resolve, campaigns, bodies, sparql, stats, analytics_coverage, analytics_timeline)
+    for module in (*routes, analytics_reuse, analytics_targets):
         _summaries_from_docstrings(module.router)
         app.include_router(module.router)
     add_docs(app, app.openapi_url or "/openapi.json")

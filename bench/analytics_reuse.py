@@ -25,7 +25,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["measure"]
+__all__ = ["KEYS", "ROUTES", "TARGETS", "measure", "reuse_measure", "rows"]
+
+KEYS = ["suggest_precision", "suggest_recall", "reuse_within", "targets_agreement"]
+TARGETS: dict[str, tuple[str, float]] = {
+    "suggest_precision": (">=", 0.95),
+    "suggest_recall": (">=", 0.8),
+}
+ROUTES = {
+    "reuse": lambda root: f"/api/plans/{root}/reuse",
+    "targets": lambda root: f"/api/plans/{root}/targets",
+}
 
 
 def _kl70(lin: Any) -> str:
@@ -51,11 +61,21 @@ def measure(lin: Any, truth: Any, root: str | None = None) -> dict[str, Any]:
     sugg = suggest.suggestions(lin, lin.texts)
     suggest_s = time.perf_counter() - t
     pairs, rows = list(answer["pairs"]), list(tg["rows"])
-    # Links cut off from Kết luận 70 (cycles) are in the truth too: answered from their own roots.
-    for r in lin.roots():
-        if r["id"] != root:
-            pairs += reuse.cascade_reuse(lin, lin.texts, r["id"], limit=10**9)["pairs"]
-            rows += targets.cascade_targets(lin, lin.texts, r["id"], limit=10**9)["rows"]
+    # Links cut off from Kết luận 70 (under another root, or in a cycle) are in the truth too:
+    # answered from their own parent.
+    seen = {(p["parent"], p["child"]) for p in pairs}
+    for c, p in lin.index.edges():
+        if (p, c) in seen:
+            continue
+        more = reuse.cascade_reuse(lin, lin.texts, p, limit=10**9)["pairs"]
+        pairs += [x for x in more if (x["parent"], x["child"]) not in seen]
+        keys = {(x["parent"], x["child"]) for x in more} - seen
+        rows += [
+            r
+            for r in targets.cascade_targets(lin, lin.texts, p, limit=10**9)["rows"]
+            if (r["parent"], r["child"]) in keys
+        ]
+        seen |= keys | {(p, c)}
     out: dict[str, Any] = {}
     out |= suggest_scores(sugg, truth, lookup)
     out |= reuse_scores(pairs, truth, lookup)
@@ -70,6 +90,29 @@ def measure(lin: Any, truth: Any, root: str | None = None) -> dict[str, Any]:
     return out
 
 
+def reuse_measure(ctx: Any) -> dict[str, Any]:
+    """:func:`measure` on a :class:`bench.analytics_run.Context` (one of its ``MEASURES``)."""
+    return measure(ctx.lin, ctx.truth, ctx.root)
+
+
+def rows(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """Rows for the benchmark's table (key, value, note)."""
+    g = r.get
+    out = [
+        ("suggest_count", g("suggest_count"), "parents suggested for plans that name none"),
+        ("reuse_mae", g("reuse_mae"), f"mean error of the reuse share over {g('reuse_links')} links"),
+        ("reuse_within", g("reuse_within"), "links whose share is within 0.1 of the truth"),
+        (
+            "targets_rows",
+            g("targets_rows"),
+            f"(link, indicator) rows; by relation {g('targets_by_relation')}",
+        ),
+        ("reuse_s", g("reuse_s"), "reuse over the root's cascade, warm texts (the cold time: reuse_root_s)"),
+        ("targets_s", g("targets_s"), "targets over the root's cascade, warm"),
+    ]
+    return [(k, v, n) for k, v, n in out if v is not None]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.analytics_reuse")
     ap.add_argument("--plans", type=int, default=2000)
@@ -79,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     from bench.analytics_score import load_truth
     from bench.synth import generate
+    from graph import texts as text_store
     from graph.service import Lineage
     from graph.store import open_store
 
@@ -89,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             generate(a.plans, a.seed, corpus)
         shutil.rmtree(store, ignore_errors=True)
         texts = tmp / "store.texts"
-        texts.unlink(missing_ok=True)
+        text_store.remove(texts)
         t = time.perf_counter()
         lin = Lineage.open(open_store(str(store)), texts=texts)
         lin.ingest_files(sorted(str(p) for p in corpus.glob("*.txt")), a.workers)

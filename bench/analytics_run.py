@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import analytics_reuse
 from bench.analytics_match import Truth, graph_lookup, load_truth
 from bench.analytics_score import coverage_scores, lag_scores
 from graph.analytics import ANALYSES, Analytics
@@ -50,6 +51,7 @@ KEYS = [
     "analytics_max_s",
     "coverage_route_ms",
     "timeline_route_ms",
+    *analytics_reuse.KEYS,
 ]
 TARGETS: dict[str, tuple[str, float]] = {
     "coverage_precision": (">=", 1.0),
@@ -58,6 +60,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "analytics_max_s": ("<=", 2.0),
     "coverage_route_ms": ("<=", 200),
     "timeline_route_ms": ("<=", 200),
+    **analytics_reuse.TARGETS,
 }
 EXPECTING = ("central", "province", "district")  # the levels whose documents may expect units
 WARM_REQUESTS = 15
@@ -119,7 +122,12 @@ def max_measure(ctx: Context) -> dict[str, Any]:
     return out
 
 
-MEASURES: list[Callable[[Context], dict[str, Any]]] = [coverage_measure, timeline_measure, max_measure]
+MEASURES: list[Callable[[Context], dict[str, Any]]] = [
+    coverage_measure,
+    timeline_measure,
+    max_measure,
+    analytics_reuse.reuse_measure,  # text reuse, suggested parents, targets
+]
 
 
 def measure(
@@ -156,6 +164,7 @@ def _get(port: int, path: str, timeout: float = 120) -> tuple[int, int, float]:
 ROUTES: dict[str, Callable[[str], str]] = {
     "coverage": lambda root: f"/api/plans/{root}/coverage",
     "timeline": lambda root: f"/api/plans/{root}/timeline",
+    **analytics_reuse.ROUTES,
 }
 
 
@@ -196,6 +205,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
     ]
     for kind in ANALYSES:
         out.append((f"{kind}_root_s", g(f"{kind}_root_s"), "cold, over the root's whole cascade"))
+    out += analytics_reuse.rows(r)
     for name in ROUTES:
         first, worst = g(f"{name}_first_ms", float("nan")), g(f"{name}_route_max_ms", float("nan"))
         note = f"first {first:.0f} ms, max warm {worst:.0f} ms"

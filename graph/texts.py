@@ -2,7 +2,7 @@
 
 Reads and writes: one SQLite file (``data/store.texts`` beside a disk store;
 ``LINEAGE_TEXTS``). Returns: a document's original text by the SHA-256 of its file,
-its body's sketch (:mod:`graph.analytics.sketch`) and its targets with their indicator
+its body's sketch (:mod:`graph.sketch`) and its targets with their indicator
 keys; which SHA-256 each plan id was read from; and the tables the reuse analysis keeps
 (``pairs``: the share of a child's text taken from a parent, with the aligned passages;
 ``suggestions``: the parent suggested for a plan that names none).
@@ -28,17 +28,17 @@ import os
 import sqlite3
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from graph.analytics.sketch import Sketch, sentence_before, sketch
+from graph.sketch import Sketch, sentence_before, sketch
 from ingest.indicators import indicator_key
 from ingest.model import PlanRecord
 from ingest.readers import Document
 from ingest.text import NormalizedText
 
-__all__ = ["TextSink", "TextStore", "target_rows"]
+__all__ = ["TextSink", "TextStore", "remove", "target_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,6 @@ class TextStore:
         self.path = Path(path)
         self._local = threading.local()
         self._made = False
-        self._memo: dict[str, tuple[str | None, Any]] = {}
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -108,17 +107,6 @@ class TextStore:
                 self._made = True
             self._local.db, self._local.pid = db, os.getpid()
         return db
-
-    def memo(self, name: str, make: Callable[[], Any]) -> Any:
-        """``make()``, kept until the next settle writes the analyses again (the ``generation``
-        of :meth:`meta`): what an answer reads of the whole store is read once per ingest."""
-        gen = self.meta("generation")
-        hit = self._memo.get(name)
-        if hit is not None and hit[0] == gen:
-            return hit[1]
-        value = make()
-        self._memo[name] = (gen, value)
-        return value
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
@@ -229,6 +217,12 @@ class TextStore:
 
     def set_meta(self, key: str, value: str) -> None:
         self._db().execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def remove(path: str | os.PathLike[str]) -> None:
+    """Delete a text store (its SQLite file and the write-ahead log beside it)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{os.fspath(path)}{suffix}").unlink(missing_ok=True)
 
 
 class _transaction:

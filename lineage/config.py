@@ -2,7 +2,7 @@
 
 Read once from arguments and the environment (``LINEAGE_STORE``,
 ``LINEAGE_BASE``, ``LINEAGE_CURATION``, ``LINEAGE_INDEX``, ``LINEAGE_WORKERS``,
-``LINEAGE_TRAVERSAL``);
+``LINEAGE_TRAVERSAL``, ``LINEAGE_TEXTS``);
 passed explicitly to what needs them, never global.
 """
 
@@ -36,6 +36,16 @@ class Settings:
     workers: int | None = None  # extraction/build processes; None: every CPU
     # "index": traversals from the in-memory index; "sparql": property paths on the store
     traversal: str = "index"
+    texts: Path | None = None  # the documents' texts and their analyses (graph.texts); None: not kept
+
+    @staticmethod
+    def default_texts(store: str) -> Path | None:
+        """Beside an on-disk store (``data/store`` -> ``data/store.texts``); none for
+        ``memory:``, and for a remote server unless ``LINEAGE_TEXTS`` names a file."""
+        if store == "memory:" or "://" in store:
+            return None
+        p = Path(store)
+        return p.with_name(p.name + ".texts")
 
     @staticmethod
     def default_index(store: str) -> Path | None:
@@ -61,4 +71,6 @@ class Settings:
                 f"LINEAGE_TRAVERSAL must be one of {', '.join(TRAVERSALS)}, not {traversal!r}"
             )
         kw.setdefault("traversal", traversal)
+        env_texts = os.environ.get("LINEAGE_TEXTS")
+        kw.setdefault("texts", Path(env_texts) if env_texts else cls.default_texts(spec))
         return cls(store=spec, base=base, curation=curation, index=index, **kw)

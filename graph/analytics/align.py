@@ -1,6 +1,6 @@
 """Sentence alignment of two documents' bodies, and the formulas every document repeats.
 
-Reads: :class:`~graph.analytics.sketch.Sketch` es (the body's sentences with their
+Reads: :class:`~graph.sketch.Sketch` es (the body's sentences with their
 spans, lengths and MinHash signatures). Returns: :func:`align`, the share of a child's
 own text taken from a parent and the aligned passages (spans in both original texts),
 and :class:`Formulas`, the sentences found in a large share of all documents
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph.analytics.sketch import PERMS, Sketch
+from graph.sketch import PERMS, Sketch
 
 __all__ = ["FORMULA_SHARE", "MATCH", "SAMPLE", "Aligned", "Formulas", "align", "formulas"]
 

@@ -22,14 +22,26 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from graph.analytics.align import Formulas, align, formulas, passages_of, sample_of
-from graph.analytics.sketch import Sketch
+from graph.sketch import Sketch
 from graph.texts import TextStore
 
-__all__ = ["ON_DEMAND", "cascade_reuse", "csv_rows", "formulas_of", "members", "pair_view", "settle"]
+__all__ = [
+    "ON_DEMAND",
+    "REUSE_COLUMNS",
+    "Memo",
+    "cascade_reuse",
+    "formulas_of",
+    "kept_pairs",
+    "members",
+    "pair_view",
+    "reuse_rows",
+    "settle",
+    "texts_generation",
+]
 
 log = logging.getLogger(__name__)
 
@@ -147,13 +159,23 @@ def settle(
     return {"sources_s": t1 - t0, "pairs_s": t2 - t1, "suggest_s": t3 - t2, "aligned": float(len(rows))}
 
 
-def _kept(texts: TextStore) -> tuple[dict[str, str], dict[tuple[str, str], tuple[float, int, int, bytes]]]:
-    """The plans' files and the kept pairs (by parent and child SHA-256), read once per settle."""
+Memo = Callable[[str, Callable[[], Any]], Any]
+Kept = tuple[dict[str, str], dict[tuple[str, str], tuple[float, int, int, bytes]]]
 
-    def make() -> tuple[dict[str, str], dict[tuple[str, str], tuple[float, int, int, bytes]]]:
+
+def _no_memo(_name: str, make: Callable[[], Any]) -> Any:
+    return make()
+
+
+def kept_pairs(texts: TextStore, memo: Memo | None = None) -> Kept:
+    """The plans' files (id -> SHA-256) and the kept pairs (by parent and child SHA-256).
+    ``memo(name, make)`` keeps what is read for as long as its caller's cache lives
+    (:class:`graph.analytics.Analytics`: one read model and one settle of the texts)."""
+
+    def make() -> Kept:
         return texts.docs(), {k: v[1:] for k, v in texts.pairs().items()}
 
-    return texts.memo("reuse", make)
+    return (memo or _no_memo)("reuse-pairs", make)
 
 
 def _pair_item(
@@ -195,13 +217,18 @@ def members(lin: Any, pid: str) -> tuple[dict[str, dict[str, Any]], list[tuple[s
 
 
 def cascade_reuse(
-    lin: Any, texts: TextStore | None, pid: str, limit: int = 10_000, offset: int = 0
+    lin: Any,
+    texts: TextStore | None,
+    pid: str,
+    limit: int = 10_000,
+    offset: int = 0,
+    memo: Memo | None = None,
 ) -> dict[str, Any]:
     """Each parent → child pair below ``pid`` (both ingested), nearest first, a page of them
     (``limit``, ``offset``): ``{"plan", "total", "with_text", "mean_share", "pairs": [...]}``;
-    NotFound for an unknown id."""
+    NotFound for an unknown id. ``memo``: see :func:`kept_pairs`."""
     info, edges = members(lin, pid)
-    src, kept = _kept(texts) if texts is not None else ({}, {})
+    src, kept = kept_pairs(texts, memo) if texts is not None else ({}, {})
     rows: dict[tuple[str, str], Any] = {}
     missing: list[tuple[str, str]] = []
     for c, p in edges:
@@ -232,12 +259,26 @@ def cascade_reuse(
     }
 
 
-CSV_COLUMNS = (
+def analysis(a: Any, pid: str, limit: int = 10_000, offset: int = 0, texts: str | None = None) -> dict:
+    """:func:`cascade_reuse` as an entry of :data:`graph.analytics.service.ANALYSES` (``a``: the
+    :class:`graph.analytics.Analytics`, which keeps what is read for its generation);
+    ``texts``: the text store's generation (:func:`texts_generation`), so that an answer made
+    before the analyses of an ingest were settled is not served after."""
+    return cascade_reuse(a.lin, a.lin.texts, pid, limit, offset, lambda n, make: a.kept((n, texts), make))
+
+
+def texts_generation(lin: Any) -> str | None:
+    """What changes each time an ingest settles the texts' analyses (None: no text store)."""
+    return lin.texts.meta("generation") if lin.texts is not None else None
+
+
+REUSE_COLUMNS = (
     "parent",
     "parent_number",
     "child",
     "child_number",
     "child_level",
+    "child_issuer",
     "share",
     "child_chars",
     "reused_chars",
@@ -245,61 +286,69 @@ CSV_COLUMNS = (
 )
 
 
-def csv_rows(answer: Mapping[str, Any]) -> list[list[Any]]:
-    """The pairs of a :func:`cascade_reuse` answer as CSV rows (:data:`CSV_COLUMNS`)."""
-    return [[*(p[k] for k in CSV_COLUMNS[:-1]), len(p["passages"])] for p in answer["pairs"]]
+def reuse_rows(answer: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+    """One CSV row per pair of a :func:`cascade_reuse` answer (``passages``: how many)."""
+    for p in answer["pairs"]:
+        yield p | {"passages": len(p["passages"])}
 
 
-def _segments(text: str, spans: list[tuple[int, int, int]]) -> list[dict[str, Any]]:
-    """``text`` cut at the given (start, end, passage number) spans: plain and marked pieces."""
+def _segments(text: str, spans: list[tuple[int, int, int | None]]) -> list[dict[str, Any]]:
+    """``text`` cut at the given (start, end, passage number or None for a formula) spans:
+    plain pieces, pieces of a passage, pieces of a formula."""
     out: list[dict[str, Any]] = []
     pos = 0
-    for a, b, k in sorted(spans):
+    for a, b, k in sorted(spans, key=lambda x: (x[0], x[1])):
         if a < pos:
             continue
         if a > pos:
-            out.append({"text": text[pos:a], "passage": None})
-        out.append({"text": text[a:b], "passage": k})
+            out.append({"text": text[pos:a], "passage": None, "formula": False})
+        out.append({"text": text[a:b], "passage": k, "formula": k is None})
         pos = b
     if pos < len(text):
-        out.append({"text": text[pos:], "passage": None})
+        out.append({"text": text[pos:], "passage": None, "formula": False})
     return out
 
 
-def pair_view(lin: Any, texts: TextStore | None, parent: str, child: str) -> dict[str, Any]:
-    """Both texts of a pair cut into segments, the reused passages numbered alike on both
-    sides, and the child's own sentences that count (``counted``) and that are formulas.
+def pair_view(
+    lin: Any, texts: TextStore | None, parent: str, child: str, memo: Memo | None = None
+) -> dict[str, Any]:
+    """Both texts of a pair cut into segments, the passages numbered alike on both sides
+    (1, 2, ... in the child's order) and the child's formula sentences marked (not counted).
     NotFound for unknown ids; ``texts`` None or a text not kept: ``"available": False``."""
     ps, cs = lin.summary(parent), lin.summary(child)
-    base = {"parent": ps, "child": cs, "available": False, "share": None, "passages": []}
+    base: dict[str, Any] = {"parent": ps, "child": cs, "available": False, "share": None, "passages": []}
     if texts is None:
         return base
-    sources, _pairs = _kept(texts)
+    sources, _pairs = kept_pairs(texts, memo)
     psha, csha = sources.get(parent), sources.get(child)
     ptext = texts.text(psha) if psha else None
     ctext = texts.text(csha) if csha else None
-    if ptext is None or ctext is None:
+    if ptext is None or ctext is None or psha is None or csha is None:
         return base
     sk = texts.sketches([psha, csha])
     found = formulas_of(texts, sources.values())
-    cs_sk = sk.get(csha) or Sketch.empty()
-    stock = found.stock(cs_sk)
-    a = align(cs_sk, sk.get(psha) or Sketch.empty(), stock)
+    mine = sk.get(csha) or Sketch.empty()
+    stock = found.stock(mine)
+    a = align(mine, sk.get(psha) or Sketch.empty(), stock)
     passages = passages_of(a.passages_bytes())
-    child_spans = [(p["child"][0], p["child"][1], k) for k, p in enumerate(passages, 1)]
-    parent_spans = [(p["parent"][0], p["parent"][1], k) for k, p in enumerate(passages, 1)]
     formula = [
-        {"start": int(s), "end": int(e)}
-        for (s, e, _n), f in zip(cs_sk.spans.tolist(), stock.tolist(), strict=True)
-        if f
+        (int(s), int(e)) for (s, e, _n), f in zip(mine.spans.tolist(), stock.tolist(), strict=True) if f
     ]
+    child_spans: list[tuple[int, int, int | None]] = [
+        (p["child"][0], p["child"][1], k) for k, p in enumerate(passages, 1)
+    ]
+    child_spans += [(s, e, None) for s, e in formula]
     return base | {
         "available": True,
         "share": round(a.share, 4),
         "child_chars": a.counted,
         "reused_chars": a.reused,
         "passages": passages,
-        "formulas": formula,
-        "parent_segments": _segments(ptext, parent_spans),
+        "formulas": [{"start": s, "end": e} for s, e in formula],
+        "parent_text": ptext,
+        "child_text": ctext,
+        "parent_segments": _segments(
+            ptext, [(p["parent"][0], p["parent"][1], k) for k, p in enumerate(passages, 1)]
+        ),
         "child_segments": _segments(ctext, child_spans),
     }

@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from graph.analytics import reuse, targets
 from graph.analytics.coverage import UnitIndex, coverage, unit_index
 from graph.analytics.tables import TABLES, to_csv
 from graph.analytics.timeline import timeline
@@ -47,7 +48,12 @@ def _timeline(a: Analytics, pid: str) -> dict:
 
 
 # name -> function(analytics, plan id, **params) -> answer
-ANALYSES: dict[str, Callable[..., dict[str, Any]]] = {"coverage": _coverage, "timeline": _timeline}
+ANALYSES: dict[str, Callable[..., dict[str, Any]]] = {
+    "coverage": _coverage,
+    "timeline": _timeline,
+    "reuse": reuse.analysis,  # text reuse along links (graph.analytics.reuse)
+    "targets": targets.analysis,  # targets along the cascade (graph.analytics.targets)
+}
 
 
 def _weight(answer: Any) -> int:

@@ -17,6 +17,9 @@ import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from graph.analytics.reuse import REUSE_COLUMNS, reuse_rows
+from graph.analytics.targets import TARGETS_COLUMNS, targets_rows
+
 __all__ = ["COVERAGE_COLUMNS", "TABLES", "TIMELINE_COLUMNS", "coverage_rows", "timeline_rows", "to_csv"]
 
 COVERAGE_COLUMNS = (
@@ -90,6 +93,8 @@ def timeline_rows(answer: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
 TABLES: dict[str, tuple[Sequence[str], Callable[[Mapping[str, Any]], Iterable[dict[str, Any]]]]] = {
     "coverage": (COVERAGE_COLUMNS, coverage_rows),
     "timeline": (TIMELINE_COLUMNS, timeline_rows),
+    "reuse": (REUSE_COLUMNS, reuse_rows),
+    "targets": (TARGETS_COLUMNS, targets_rows),
 }
 
 

@@ -25,12 +25,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from graph.analytics.reuse import members
+from graph.analytics.reuse import Memo, members
 from graph.texts import TextStore
 from ingest.indicators import indicator_key, words
 from ontology.vocab import INDICATOR_BY_KEY
 
-__all__ = ["CSV_COLUMNS", "RELATIONS", "cascade_targets", "compare", "csv_rows", "doc_targets", "groups"]
+__all__ = [
+    "RELATIONS",
+    "TARGETS_COLUMNS",
+    "cascade_targets",
+    "compare",
+    "doc_targets",
+    "groups",
+    "targets_rows",
+]
 
 RELATIONS = ("stricter", "equal", "looser", "missing", "added")
 _STRENGTH = {">": 2, ">=": 1, "=": 1, "<=": 1, "<": 2, None: 1}
@@ -147,8 +155,11 @@ def _from_store(lin: Any, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]
     return out
 
 
-def doc_targets(lin: Any, texts: TextStore | None, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """The targets of each document of ``ids`` (kept with its text, else from the store)."""
+def doc_targets(
+    lin: Any, texts: TextStore | None, ids: Iterable[str], memo: Memo | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The targets of each document of ``ids`` (kept with its text, else from the store);
+    ``memo``: see :func:`graph.analytics.reuse.kept_pairs`."""
     want = list(dict.fromkeys(ids))
     out: dict[str, list[dict[str, Any]]] = {}
     if texts is not None and len(want) < 1000:
@@ -156,7 +167,9 @@ def doc_targets(lin: Any, texts: TextStore | None, ids: Iterable[str]) -> dict[s
         kept = texts.targets(src[i] for i in want if i in src)
         out = {i: kept[src[i]] for i in want if i in src and src[i] in kept}
     elif texts is not None:  # a large cascade: every document's, read once per ingest
-        src, kept = texts.memo("targets", lambda: (texts.docs(), texts.all_targets()))
+        src, kept = (memo or (lambda _n, make: make()))(
+            "targets", lambda: (texts.docs(), texts.all_targets())
+        )
         out = {i: kept[src[i]] for i in want if i in src and src[i] in kept}
     rest = [i for i in want if i not in out]
     if rest:
@@ -165,13 +178,18 @@ def doc_targets(lin: Any, texts: TextStore | None, ids: Iterable[str]) -> dict[s
 
 
 def cascade_targets(
-    lin: Any, texts: TextStore | None, pid: str, limit: int = 10_000, offset: int = 0
+    lin: Any,
+    texts: TextStore | None,
+    pid: str,
+    limit: int = 10_000,
+    offset: int = 0,
+    memo: Memo | None = None,
 ) -> dict[str, Any]:
     """Every (link, indicator) row below ``pid`` (both ends ingested), nearest links first, a
     page of them, with the counts by indicator and relation and by child level and relation
     over all rows; NotFound for an unknown id."""
     summaries, edges = members(lin, pid)
-    targets = doc_targets(lin, texts, {x for e in edges for x in e} | {pid})
+    targets = doc_targets(lin, texts, {x for e in edges for x in e} | {pid}, memo)
     grouped = {d: groups(ts) for d, ts in targets.items()}
     rows = []
     by_indicator: dict[str, Counter[str]] = defaultdict(Counter)
@@ -207,7 +225,13 @@ def cascade_targets(
     }
 
 
-CSV_COLUMNS = (
+def analysis(a: Any, pid: str, limit: int = 10_000, offset: int = 0, texts: str | None = None) -> dict:
+    """:func:`cascade_targets` as an entry of :data:`graph.analytics.service.ANALYSES` (as
+    :func:`graph.analytics.reuse.analysis`)."""
+    return cascade_targets(a.lin, a.lin.texts, pid, limit, offset, lambda n, make: a.kept((n, texts), make))
+
+
+TARGETS_COLUMNS = (
     "parent",
     "parent_number",
     "child",
@@ -225,6 +249,6 @@ CSV_COLUMNS = (
 )
 
 
-def csv_rows(answer: Mapping[str, Any]) -> list[list[Any]]:
-    """The rows of a :func:`cascade_targets` answer as CSV rows (:data:`CSV_COLUMNS`)."""
-    return [[r[k] for k in CSV_COLUMNS] for r in answer["rows"]]
+def targets_rows(answer: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+    """One CSV row per (link, indicator) of a :func:`cascade_targets` answer."""
+    return answer["rows"]
