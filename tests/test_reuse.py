@@ -22,6 +22,7 @@ import pytest
 from bench import analytics_reuse
 from bench.analytics_score import load_truth
 from bench.synth import generate
+from graph.analytics import align as align_module
 from graph.analytics import reuse, suggest, targets
 from graph.analytics.align import align, formulas
 from graph.service import Lineage
@@ -272,6 +273,24 @@ def test_a_suggestion_is_never_a_parent(planted: tuple[Lineage, Path]) -> None:
         link = [x for x in plan["links"] if x["review"] == "suggested"]
         assert link == [suggest.suggested_link(s)] and link[0]["evidence"]["basis"] == "inferred"
         assert select(lin.store, f"SELECT ?p WHERE {{ <{lin.summary(pid)['iri']}> lin:parent ?p }}") == []
+
+
+def test_pairs_aligned_together_are_aligned_as_one_by_one(
+    planted: tuple[Lineage, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lin, _ = planted
+    docs = lin.texts.docs()
+    pairs = [(docs[p], docs[c]) for c, p in lin.index.edges() if c in docs and p in docs][:120]
+    pairs.append(("0" * 64, pairs[0][1]))  # a parent without a text: no answer
+    sk = lin.texts.sketches({x for pc in pairs for x in pc})
+    found = reuse.formulas_of(lin.texts, docs.values())
+    monkeypatch.setattr(align_module, "_BLOCK", 7)  # blocks that cut through the pairs of a shape
+    together = align_module.align_pairs(sk, pairs, found)
+    assert together[-1] is None
+    for (p, c), a in zip(pairs[:-1], together[:-1], strict=True):
+        b = align(sk[c], sk[p], found.stock(sk[c]))
+        assert a is not None and (a.share, a.counted, a.reused) == (b.share, b.counted, b.reused)
+        assert np.array_equal(a.passages, b.passages)
 
 
 def test_settling_again_aligns_nothing_new(planted: tuple[Lineage, Path]) -> None:

@@ -26,6 +26,7 @@ representatives, so testing a document's sentences costs one small matrix.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,7 +34,16 @@ import numpy as np
 
 from graph.sketch import PERMS, Sketch
 
-__all__ = ["FORMULA_SHARE", "MATCH", "SAMPLE", "Aligned", "Formulas", "align", "formulas"]
+__all__ = [
+    "FORMULA_SHARE",
+    "MATCH",
+    "SAMPLE",
+    "Aligned",
+    "Formulas",
+    "align",
+    "formulas",
+    "sample_tag",
+]
 
 MATCH = 0.5
 FORMULA_SIM = 0.4
@@ -73,7 +83,7 @@ def align(child: Sketch, parent: Sketch, stock: np.ndarray | None = None) -> Ali
     counted = int(child.spans[own, 2].sum()) if n else 0
     if not n or not len(parent) or not counted:
         return Aligned(0.0, counted, 0, np.zeros((0, 5), dtype=np.int32))
-    eq = (child.sig[:, None, :] == parent.sig[None, :, :]).sum(axis=2)
+    eq = _agree(child.sig, parent.sig)
     best = eq.argmax(axis=1)
     score = eq[np.arange(n), best]
     taken = own & (score >= _MATCH_N)
@@ -90,6 +100,89 @@ def align(child: Sketch, parent: Sketch, stock: np.ndarray | None = None) -> Ali
     return Aligned(reused / counted, counted, reused, rows)
 
 
+_BLOCK = 1 << 17  # sentence pairs compared at once by :func:`align_pairs` (4 MB of signatures)
+
+
+def align_pairs(
+    sketches: Mapping[str, Sketch], pairs: list[tuple[str, str]], found: Formulas
+) -> list[Aligned | None]:
+    """:func:`align` of every ``(parent, child)`` pair (keys of ``sketches``; None where
+    either has no sketch), all at once: the pairs of one shape (how many sentences the child
+    and the parent have) are compared in blocks of about :data:`_BLOCK` sentence pairs, each
+    child sentence's best parent sentence kept, and the sums made per pair. Why: a national
+    cascade has 100,000 pairs, and a few numpy calls per pair cost more than the
+    comparisons themselves."""
+    keys = sorted({k for pc in pairs for k in pc if k in sketches})
+    at = {k: i for i, k in enumerate(keys)}
+    sizes = np.array([len(sketches[k]) for k in keys], dtype=np.int64)
+    first = np.concatenate(([0], np.cumsum(sizes)))
+    sig = np.concatenate([sketches[k].sig for k in keys]) if keys else np.zeros((0, PERMS), np.uint32)
+    spans = np.concatenate([sketches[k].spans for k in keys]) if keys else np.zeros((0, 3), np.int32)
+    ok = [i for i, (p, c) in enumerate(pairs) if p in at and c in at]
+    pi = np.array([at[pairs[i][0]] for i in ok], dtype=np.int64)
+    ci = np.array([at[pairs[i][1]] for i in ok], dtype=np.int64)
+    # one row per (pair, sentence of its child): which sentence, and its parent's sentences
+    nc, npar = sizes[ci], sizes[pi]
+    row_pair = np.repeat(np.arange(len(ok)), nc)
+    row_unit = _ranges(first[ci], nc)
+    own = ~found.stock_sig(sig[row_unit]) if len(row_unit) else np.zeros(0, dtype=bool)
+    # pairs of the same shape (sentences of the child × of the parent) compared in one block each
+    score = np.zeros(len(row_unit), dtype=np.int64)
+    best = np.zeros(len(row_unit), dtype=np.int64)
+    row_first = np.concatenate(([0], np.cumsum(nc)))[:-1]
+    shapes: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for j, shape in enumerate(zip(nc.tolist(), npar.tolist(), strict=True)):
+        if shape[0] and shape[1]:
+            shapes[shape].append(j)
+    for (n_c, n_p), js in shapes.items():
+        step = max(1, _BLOCK // (n_c * n_p))
+        for a in range(0, len(js), step):
+            j = np.array(js[a : a + step], dtype=np.int64)
+            kids = sig[first[ci[j]][:, None] + np.arange(n_c)]  # (g, n_c, PERMS)
+            dads = sig[first[pi[j]][:, None] + np.arange(n_p)]  # (g, n_p, PERMS)
+            agree = (kids[:, :, None, :] == dads[:, None, :, :]).view(np.uint8).sum(axis=3, dtype=np.int16)
+            rows = row_first[j][:, None] + np.arange(n_c)
+            top = agree.argmax(axis=2)
+            score[rows] = np.take_along_axis(agree, top[:, :, None], axis=2)[:, :, 0]
+            best[rows] = first[pi[j]][:, None] + top
+    width = npar[row_pair]
+    taken = own & (score >= _MATCH_N) & (width > 0)
+    length = spans[row_unit, 2].astype(np.int64) if len(row_unit) else np.zeros(0, np.int64)
+    counted = np.bincount(row_pair, weights=length * own, minlength=len(ok)).astype(np.int64)
+    reused = np.bincount(row_pair, weights=length * taken, minlength=len(ok)).astype(np.int64)
+    idx = np.flatnonzero(taken)
+    table = np.column_stack(
+        (
+            spans[row_unit[idx], 0],
+            spans[row_unit[idx], 1],
+            spans[best[idx], 0],
+            spans[best[idx], 1],
+            (score[idx] * 1000) // PERMS,
+        )
+    ).astype(np.int32)
+    cuts = np.searchsorted(row_pair[idx], np.arange(len(ok) + 1))
+    out: list[Aligned | None] = [None] * len(pairs)
+    for j, i in enumerate(ok):
+        n, r = int(counted[j]), int(reused[j])
+        out[i] = Aligned(r / n if n else 0.0, n, r, table[cuts[j] : cuts[j + 1]])
+    return out
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[i] + 0 .. lengths[i] - 1`` for every ``i``, concatenated."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    offset = np.repeat(starts - (ends - lengths), lengths)
+    return np.arange(total, dtype=np.int64) + offset
+
+
+def _agree(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many signature values each row of ``a`` shares with each row of ``b``."""
+    return (a[:, None, :] == b[None, :, :]).view(np.uint8).sum(axis=2, dtype=np.int32)
+
+
 @dataclass(frozen=True, slots=True)
 class Formulas:
     """Representative signatures of the formula sentences (``sig``, f × PERMS) and a tag
@@ -100,10 +193,20 @@ class Formulas:
 
     def stock(self, sk: Sketch) -> np.ndarray:
         """Which of ``sk``'s sentences are formulas."""
-        if not len(sk) or not len(self.sig):
-            return np.zeros(len(sk), dtype=bool)
-        eq = (sk.sig[:, None, :] == self.sig[None, :, :]).sum(axis=2)
-        return np.asarray(eq.max(axis=1) >= _FORMULA_N)
+        return self.stock_sig(sk.sig)
+
+    def stock_sig(self, sig: np.ndarray) -> np.ndarray:
+        """Which sentences of these signatures (n × PERMS) are formulas."""
+        if not len(sig) or not len(self.sig):
+            return np.zeros(len(sig), dtype=bool)
+        return np.asarray(_agree(sig, self.sig).max(axis=1) >= _FORMULA_N)
+
+    def to_bytes(self) -> bytes:
+        return self.sig.astype("<u4").tobytes()
+
+    @classmethod
+    def from_bytes(cls, tag: str, blob: bytes) -> Formulas:
+        return cls(tag, np.frombuffer(blob, dtype="<u4").reshape(-1, PERMS))
 
 
 def sample_of(shas: list[str]) -> list[str]:
@@ -111,10 +214,15 @@ def sample_of(shas: list[str]) -> list[str]:
     return sorted(set(shas))[:SAMPLE]
 
 
+def sample_tag(shas: list[str]) -> str:
+    """The name of a sample (the formulas found in it, and what was aligned with them)."""
+    return hashlib.sha256("\n".join(sorted(shas)).encode("ascii")).hexdigest()[:16]
+
+
 def formulas(sketches: Mapping[str, Sketch]) -> Formulas:
     """The formulas of a sample of documents (``sketches`` by SHA-256; see the module docstring)."""
     shas = sorted(sketches)
-    tag = hashlib.sha256("\n".join(shas).encode("ascii")).hexdigest()[:16]
+    tag = sample_tag(shas)
     parts = [sketches[s] for s in shas if len(sketches[s])]
     if not parts:
         return Formulas(tag, np.zeros((0, PERMS), dtype=np.uint32))
@@ -123,7 +231,7 @@ def formulas(sketches: Mapping[str, Sketch]) -> Formulas:
     need = max(FORMULA_MIN, int(np.ceil(FORMULA_SHARE * len(parts))))
     found = np.zeros(len(sig), dtype=np.int64)
     for a in range(0, len(sig), 256):  # rows in blocks: bounded memory
-        eq = (sig[a : a + 256, None, :] == sig[None, :, :]).sum(axis=2) >= _FORMULA_N
+        eq = _agree(sig[a : a + 256], sig) >= _FORMULA_N
         hits = np.zeros((eq.shape[0], len(parts)), dtype=bool)
         rows, cols = np.nonzero(eq)
         hits[rows, doc[cols]] = True

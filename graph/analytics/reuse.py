@@ -25,7 +25,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from graph.analytics.align import Formulas, align, formulas, passages_of, sample_of
+from graph.analytics.align import (
+    Formulas,
+    align,
+    align_pairs,
+    formulas,
+    passages_of,
+    sample_of,
+    sample_tag,
+)
 from graph.sketch import Sketch
 from graph.texts import TextStore
 
@@ -50,9 +58,16 @@ _CHUNK = 4000  # pairs aligned per batch of sketches read (bounded memory at nat
 
 
 def formulas_of(texts: TextStore, shas: Iterable[str]) -> Formulas:
-    """The formulas of the sample of ``shas`` (see :mod:`graph.analytics.align`)."""
+    """The formulas of the sample of ``shas`` (see :mod:`graph.analytics.align`), found once
+    per sample and kept in the text store."""
     sample = sample_of(list(shas))
-    return formulas(texts.sketches(sample))
+    tag = sample_tag(sample)
+    kept = texts.meta(f"formulas:{tag}")
+    if kept is not None:
+        return Formulas.from_bytes(tag, bytes.fromhex(kept))
+    found = formulas(texts.sketches(sample))
+    texts.set_meta(f"formulas:{found.tag}", found.to_bytes().hex())
+    return found
 
 
 def _align_pairs(
@@ -72,17 +87,9 @@ def _align_pairs(
             n += len(by_parent[parents[i]])
             i += 1
         need = set(chunk) | {c for p in chunk for c in by_parent[p]}
-        sk = texts.sketches(need)
-        stock: dict[str, Any] = {}
-        for p in chunk:
-            ps = sk.get(p)
-            for c in by_parent[p]:
-                cs = sk.get(c)
-                if ps is None or cs is None:
-                    continue
-                if c not in stock:
-                    stock[c] = found.stock(cs)
-                a = align(cs, ps, stock[c])
+        todo = [(p, c) for p in chunk for c in by_parent[p]]
+        for (p, c), a in zip(todo, align_pairs(texts.sketches(need), todo, found), strict=True):
+            if a is not None:
                 rows.append((p, c, found.tag, a.share, a.counted, a.reused, a.passages_bytes()))
     return rows
 
