@@ -32,6 +32,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from graph.sketch import Sketch, sentence_before, sketch
 from ingest.indicators import indicator_key
 from ingest.model import PlanRecord
@@ -137,11 +139,11 @@ class TextStore:
 
     def targets(self, shas: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """The targets (see :func:`target_rows`) of the documents of ``shas`` that are kept."""
-        return {sha: json.loads(blob) for sha, blob in self._many("targets", shas)}
+        return {sha: orjson.loads(blob) for sha, blob in self._many("targets", shas)}
 
     def all_targets(self) -> dict[str, list[dict[str, Any]]]:
         """The targets of every kept document, by SHA-256."""
-        return {sha: json.loads(blob) for sha, blob in self._db().execute("SELECT sha, targets FROM texts")}
+        return {sha: orjson.loads(blob) for sha, blob in self._db().execute("SELECT sha, targets FROM texts")}
 
     def _many(self, column: str, shas: Iterable[str]) -> Iterator[tuple[str, Any]]:
         keys = list(dict.fromkeys(shas))
@@ -188,6 +190,10 @@ class TextStore:
             if row:
                 out[(p, c)] = row[2:]
         return out
+
+    def pair_tags(self) -> dict[tuple[str, str], str]:
+        """The formulas' tag each kept pair was aligned with, by (parent, child) SHA-256."""
+        return {(p, c): t for p, c, t in self._db().execute("SELECT parent, child, tag FROM pairs")}
 
     def put_pairs(self, rows: Iterable[tuple[str, str, str, float, int, int, bytes]]) -> None:
         db = self._db()

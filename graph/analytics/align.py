@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 
 from graph.sketch import PERMS, Sketch
 
@@ -65,14 +66,21 @@ class Aligned:
     reused: int
     passages: np.ndarray
 
-    def passages_bytes(self) -> bytes:
-        return self.passages.astype("<i4").tobytes()
+    def passage_list(self) -> list[dict[str, object]]:
+        """The passages as the answers give them: ``{"child": [start, end], "parent": [start,
+        end], "similarity"}``."""
+        rows = self.passages.tolist()
+        return [{"child": [a, b], "parent": [c, d], "similarity": s / 1000} for a, b, c, d, s in rows]
+
+    def passages_json(self) -> bytes:
+        """:meth:`passage_list` as JSON (what the text store keeps: an answer reads it in C)."""
+        return orjson.dumps(self.passage_list())
 
 
 def passages_of(blob: bytes) -> list[dict[str, object]]:
-    """Stored passages as the answers give them."""
-    rows = np.frombuffer(blob, dtype="<i4").reshape(-1, 5).tolist()
-    return [{"child": [a, b], "parent": [c, d], "similarity": s / 1000} for a, b, c, d, s in rows]
+    """Kept passages (:meth:`Aligned.passages_json`) as the answers give them."""
+    out: list[dict[str, object]] = orjson.loads(blob)
+    return out
 
 
 def align(child: Sketch, parent: Sketch, stock: np.ndarray | None = None) -> Aligned:
@@ -214,9 +222,12 @@ def sample_of(shas: list[str]) -> list[str]:
     return sorted(set(shas))[:SAMPLE]
 
 
+_VERSION = "2"  # of what the formulas and the kept pairs are: another version aligns again
+
+
 def sample_tag(shas: list[str]) -> str:
     """The name of a sample (the formulas found in it, and what was aligned with them)."""
-    return hashlib.sha256("\n".join(sorted(shas)).encode("ascii")).hexdigest()[:16]
+    return hashlib.sha256("\n".join([_VERSION, *sorted(shas)]).encode("ascii")).hexdigest()[:16]
 
 
 def formulas(sketches: Mapping[str, Sketch]) -> Formulas:

@@ -7,12 +7,13 @@ plans' files and computes every parent → child pair not yet kept (and the sugg
 parents, :mod:`graph.analytics.suggest`); :func:`cascade_reuse`, the answer of
 ``GET /api/plans/{id}/reuse``: each ingested parent → child pair below a plan, with its
 share and aligned passages; :func:`pair_view`, both texts of one pair cut into aligned
-and unaligned segments, for the side-by-side view; :func:`csv_rows`.
+and unaligned segments, for the side-by-side view; :func:`reuse_rows`, its CSV rows.
 
-Why computed after the ingest and kept: a national cascade has 100,000 links; aligning
-one pair costs ~30 µs once both sketches are in memory, but reading them costs more, so
-each pair is aligned once (the formulas' sample tag says when a stored result is stale)
-and an answer over the whole cascade is a look-up. A pair the ingest did not align (a
+Why computed after the ingest and kept: a national cascade has 100,000 links; the pairs
+are aligned together (:func:`graph.analytics.align.align_pairs`: ~0.1 ms a pair, reading
+the sketches included) once, when they appear or when the sample the formulas come from
+changes (the formulas' tag says when a kept result is stale), and an answer over the
+whole cascade is a look-up. A pair the ingest did not align (a
 store written without texts, then given them) is aligned when asked, at most
 :data:`ON_DEMAND` per answer; the others say ``"share": null``.
 """
@@ -25,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from graph.analytics import suggest
 from graph.analytics.align import (
     Formulas,
     align,
@@ -54,7 +56,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ON_DEMAND = 2000
-_CHUNK = 4000  # pairs aligned per batch of sketches read (bounded memory at national scale)
+_CHUNK = 20_000  # pairs aligned per batch of sketches read (bounded memory at national scale)
 
 
 def formulas_of(texts: TextStore, shas: Iterable[str]) -> Formulas:
@@ -90,7 +92,7 @@ def _align_pairs(
         todo = [(p, c) for p in chunk for c in by_parent[p]]
         for (p, c), a in zip(todo, align_pairs(texts.sketches(need), todo, found), strict=True):
             if a is not None:
-                rows.append((p, c, found.tag, a.share, a.counted, a.reused, a.passages_bytes()))
+                rows.append((p, c, found.tag, a.share, a.counted, a.reused, a.passages_json()))
     return rows
 
 
@@ -133,8 +135,6 @@ def settle(
 ) -> dict[str, float]:
     """After an ingest: which file each plan was read from, every parent → child pair not
     yet aligned with the current formulas, and the suggested parents. Timings in seconds."""
-    from graph.analytics import suggest
-
     t0 = time.perf_counter()
     sources = (
         _sources_from_facts(facts_docs, lin.base) if facts_docs is not None else _sources_from_store(lin)
@@ -147,7 +147,7 @@ def settle(
     want = {
         (sources[p], sources[c]) for c, p in lin.index.edges() if c in sources and p in sources and c != p
     }
-    done = {k for k, row in texts.pairs().items() if row[0] == found.tag}
+    done = {k for k, tag in texts.pair_tags().items() if tag == found.tag}
     rows = _align_pairs(texts, sorted(want - done), found)
     texts.put_pairs(rows)
     t2 = time.perf_counter()
@@ -180,7 +180,9 @@ def kept_pairs(texts: TextStore, memo: Memo | None = None) -> Kept:
     (:class:`graph.analytics.Analytics`: one read model and one settle of the texts)."""
 
     def make() -> Kept:
-        return texts.docs(), {k: v[1:] for k, v in texts.pairs().items()}
+        docs = texts.docs()
+        tag = sample_tag(sample_of(list(docs.values())))  # a pair aligned with other formulas is stale
+        return docs, {k: v[1:] for k, v in texts.pairs().items() if v[0] == tag}
 
     return (memo or _no_memo)("reuse-pairs", make)
 
@@ -209,17 +211,21 @@ def _pair_item(
 
 
 def members(lin: Any, pid: str) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
-    """The summaries of ``pid`` and every document below it (with ``depth``), and the parent
-    edges ``(child, parent)`` between ingested ones, nearest first: what the analyses of a
-    cascade walk (NotFound for an unknown id)."""
-    info = {d["id"]: d for d in lin.descendants(pid)}
-    info[pid] = lin.summary(pid) | {"depth": 0}
+    """The parent edges ``(child, parent)`` below ``pid`` between ingested documents, nearest
+    first, and the summaries of their ends (with ``depth``): what the analyses of a cascade
+    walk (NotFound for an unknown id)."""
+    sub = lin.subgraph(pid)
+    depth = {d: k for d, k in sub.descendants}
+    depth[pid] = 0
+    info: dict[str, dict[str, Any]] = {}
+    for n in {x for c, p in sub.edges if c in depth and p in depth for x in (c, p)}:
+        info[n] = lin.summary(n) | {"depth": depth[n]}
     edges = [
         (c, p)
-        for c, p in lin.subgraph(pid).edges
+        for c, p in sub.edges
         if c in info and p in info and c != pid and not info[c]["stub"] and not info[p]["stub"]
     ]
-    edges.sort(key=lambda e: (info[e[0]]["depth"], e[1], e[0]))
+    edges.sort(key=lambda e: (depth[e[0]], e[1], e[0]))
     return info, edges
 
 
@@ -337,7 +343,7 @@ def pair_view(
     mine = sk.get(csha) or Sketch.empty()
     stock = found.stock(mine)
     a = align(mine, sk.get(psha) or Sketch.empty(), stock)
-    passages = passages_of(a.passages_bytes())
+    passages = a.passage_list()
     formula = [
         (int(s), int(e)) for (s, e, _n), f in zip(mine.spans.tolist(), stock.tolist(), strict=True) if f
     ]

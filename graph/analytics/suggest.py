@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.analytics.align import Formulas, align, passages_of
+from graph.analytics.align import Formulas, align
 from graph.texts import TextStore
 from ingest.curation import Verdict
 from ingest.model import PlanRecord
@@ -140,7 +140,7 @@ def settle(
                 "share": round(share, 4),
                 "child_chars": a.counted,
                 "reused_chars": a.reused,
-                "passages": passages_of(a.passages_bytes()),
+                "passages": a.passage_list(),
                 "alternatives": [
                     {"parent": c, "share": round(s, 4)}
                     for s, c, _a in sorted(scored, reverse=True)

@@ -77,47 +77,60 @@ def _relation(key: str, p: Mapping[str, Any], c: Mapping[str, Any]) -> str:
 Groups = dict[tuple[str, str | None], list[Mapping[str, Any]]]
 
 
+_ORDER = {k: i for i, k in enumerate(INDICATOR_BY_KEY)}
+_LABELS = {k: i.label for k, i in INDICATOR_BY_KEY.items()}
+
+
+def _order(k: tuple[str, str | None]) -> tuple[int, str, str]:
+    return (_ORDER.get(k[0], len(_ORDER)), k[0], k[1] or "")
+
+
 def groups(ts: Iterable[Mapping[str, Any]]) -> Groups:
-    """A document's targets by (indicator key, unit), those without a value left out."""
+    """A document's targets by (indicator key, unit), those without a value left out, in the
+    vocabulary's order then by key."""
     out: Groups = defaultdict(list)
     for t in ts:
         if t.get("value") is not None:
             out[(_key(t), t.get("unit"))].append(t)
-    return dict(out)
+    return {k: out[k] for k in sorted(out, key=_order)}
 
 
-_ORDER = {k: i for i, k in enumerate(INDICATOR_BY_KEY)}
-
-
-def compare(parent: Groups, child: Groups) -> list[dict[str, Any]]:
+def compare(parent: Groups, child: Groups, head: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """One row per indicator either side sets (see the module docstring; the sides as
-    :func:`groups` gives them), in the vocabulary's order then by key."""
+    :func:`groups` gives them), in the vocabulary's order then by key; each row starts with
+    the items of ``head`` (the link it is of)."""
+    if parent.keys() == child.keys():
+        keys: Iterable[tuple[str, str | None]] = parent.keys()
+    elif not child:
+        keys = parent.keys()
+    elif not parent:
+        keys = child.keys()
+    else:
+        keys = sorted(parent.keys() | child.keys(), key=_order)
     out = []
-    n = len(_ORDER)
-    for key, unit in sorted(
-        parent.keys() | child.keys(), key=lambda k: (_ORDER.get(k[0], n), k[0], k[1] or "")
-    ):
-        pts, cts = parent.get((key, unit)), child.get((key, unit))
+    none: dict[str, Any] = {"value": None, "comparator": None, "year": None, "text": None}
+    for k in keys:
+        pts, cts = parent.get(k), child.get(k)
         p = _pick(pts, None) if pts else None
         c = _pick(cts, p.get("year") if p else None) if cts else None
-        rel = "missing" if c is None else "added" if p is None else _relation(key, p, c)
-        ind = INDICATOR_BY_KEY.get(key)
-        out.append(
-            {
-                "indicator": key,
-                "label": ind.label if ind else None,
-                "unit": unit,
-                "relation": rel,
-                "parent_value": p["value"] if p else None,
-                "child_value": c["value"] if c else None,
-                "parent_comparator": p.get("comparator") if p else None,
-                "child_comparator": c.get("comparator") if c else None,
-                "parent_year": p.get("year") if p else None,
-                "child_year": c.get("year") if c else None,
-                "parent_text": p.get("text") if p else None,
-                "child_text": c.get("text") if c else None,
-            }
+        rel = "missing" if c is None else "added" if p is None else _relation(k[0], p, c)
+        pp, cc = p or none, c or none
+        row = dict(head) if head else {}
+        row.update(
+            indicator=k[0],
+            label=_LABELS.get(k[0]),
+            unit=k[1],
+            relation=rel,
+            parent_value=pp["value"],
+            child_value=cc["value"],
+            parent_comparator=pp.get("comparator"),
+            child_comparator=cc.get("comparator"),
+            parent_year=pp.get("year"),
+            child_year=cc.get("year"),
+            parent_text=pp.get("text"),
+            child_text=cc.get("text"),
         )
+        out.append(row)
     return out
 
 
@@ -195,21 +208,20 @@ def cascade_targets(
     by_indicator: dict[str, Counter[str]] = defaultdict(Counter)
     by_level: dict[str, Counter[str]] = defaultdict(Counter)
     for c, p in edges:
-        for r in compare(grouped.get(p, {}), grouped.get(c, {})):
-            level = summaries[c]["issuer"]["level"] or "other"
+        cs = summaries[c]
+        level = cs["issuer"]["level"] or "other"
+        head = {
+            "parent": p,
+            "child": c,
+            "parent_number": summaries[p]["number"],
+            "child_number": cs["number"],
+            "child_level": level,
+            "child_issuer": cs["issuer"]["name"],
+        }
+        for r in compare(grouped.get(p, {}), grouped.get(c, {}), head):
             by_indicator[r["indicator"]][r["relation"]] += 1
             by_level[level][r["relation"]] += 1
-            rows.append(
-                {
-                    "parent": p,
-                    "child": c,
-                    "parent_number": summaries[p]["number"],
-                    "child_number": summaries[c]["number"],
-                    "child_level": level,
-                    "child_issuer": summaries[c]["issuer"]["name"],
-                }
-                | r
-            )
+            rows.append(r)
     labels = {k: INDICATOR_BY_KEY[k].label if k in INDICATOR_BY_KEY else k for k in by_indicator}
     return {
         "plan": pid,
