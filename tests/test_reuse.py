@@ -29,7 +29,7 @@ from graph.service import Lineage
 from graph.sketch import Sketch, signatures, sketch, units
 from graph.sparql import select
 from graph.store import open_store
-from graph.texts import TextStore, target_rows
+from graph.texts import TextSink, TextStore, target_rows
 from ingest import curation
 from ingest.extract import extract
 from ingest.indicators import indicator_key
@@ -151,6 +151,20 @@ def test_sketches_survive_the_text_store(tmp_path: Path) -> None:
     assert np.array_equal(back.spans, sk.spans) and np.array_equal(back.sig, sk.sig)
     assert store.text(doc.sha256) == doc.raw and store.source_names([doc.sha256]) == {doc.sha256: "x.txt"}
     assert store.text("0" * 64) is None and len(Sketch.from_bytes(Sketch.empty().to_bytes())) == 0
+
+
+def test_a_text_that_cannot_be_kept_costs_only_the_text(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "ro").mkdir()
+    blocked = tmp_path / "ro" / "file"  # a file where the store's folder should be
+    blocked.write_text("x")
+    doc, rec = _doc(f"{S1}\n")
+    path = tmp_path / "doc.txt"
+    path.write_text(doc.raw, encoding="utf-8")
+    record, err = curation.extract_curated(str(path), (), TextSink(blocked / "t.texts"))
+    assert err is None and record is not None and record.number == "12/KH-UBND"
+    assert "not kept" in caplog.text
 
 
 # -- indicators and targets -------------------------------------------------------------------------------
