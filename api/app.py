@@ -22,6 +22,8 @@ from api.problems import install_problem_handlers
 from api.routes import (
     analytics_coverage,
     analytics_quality,
+    analytics_reuse,
+    analytics_targets,
     analytics_timeline,
     bodies,
     campaigns,
@@ -85,6 +87,8 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
         analytics_coverage,
         analytics_timeline,
         analytics_quality,
+        analytics_reuse,
+        analytics_targets,
         feeds,
         doc,
     ):

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import analytics_reuse
 from bench.analytics_match import Truth, graph_lookup, load_truth
 from bench.analytics_score import coverage_scores, lag_scores, quality_scores
 from graph.analytics import ANALYSES, Analytics
@@ -56,6 +57,7 @@ KEYS = [
     "coverage_route_ms",
     "timeline_route_ms",
     "quality_recall",
+    *analytics_reuse.KEYS,
 ]
 TARGETS: dict[str, tuple[str, float]] = {
     "coverage_precision": (">=", 1.0),
@@ -65,6 +67,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "coverage_route_ms": ("<=", 200),
     "timeline_route_ms": ("<=", 200),
     "quality_recall": (">=", 1.0),
+    **analytics_reuse.TARGETS,
 }
 EXPECTING = ("central", "province", "district")  # the levels whose documents may expect units
 WARM_REQUESTS = 15
@@ -171,6 +174,7 @@ MEASURES: list[Callable[[Context], dict[str, Any]]] = [
     max_measure,
     quality_measure,
     feed_measure,
+    analytics_reuse.reuse_measure,  # text reuse, suggested parents, targets
 ]
 
 
@@ -210,6 +214,7 @@ ROUTES: dict[str, Callable[[str], str]] = {
     "timeline": lambda root: f"/api/plans/{root}/timeline",
     "quality": lambda root: f"/api/quality?plan={root}",
     "feed": lambda root: f"/feeds/plans/{root}.atom",
+    **analytics_reuse.ROUTES,
 }
 
 
@@ -265,6 +270,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, Any, str]]:
         cpu = g(f"{kind}_root_cpu_s", float("nan"))
         note = f"cold, over the root's whole cascade ({cpu:.2f} s CPU)"
         out.append((f"{kind}_root_s", g(f"{kind}_root_s"), note))
+    out += analytics_reuse.rows(r)
     for name in ROUTES:
         first, worst = g(f"{name}_first_ms", float("nan")), g(f"{name}_route_max_ms", float("nan"))
         note = f"first {first:.0f} ms, max warm {worst:.0f} ms"

@@ -83,6 +83,7 @@ def ingest(
     import logging
     from types import SimpleNamespace
 
+    from graph import texts as text_store
     from graph.service import Lineage
     from graph.store import open_store
     from lineage.config import Settings
@@ -93,11 +94,14 @@ def ingest(
     files = sorted(str(p) for p in folder.glob("*.txt"))
     # A kept workdir holds the last run's store and snapshot: each run starts from nothing.
     index = Settings.default_index(str(store_dir))
+    texts = Settings.default_texts(str(store_dir))  # the texts, for text reuse (graph.texts)
     shutil.rmtree(store_dir, ignore_errors=True)
     if index is not None:
         index.unlink(missing_ok=True)
+    if texts is not None:
+        text_store.remove(texts)
     t0 = time.perf_counter()
-    lin = Lineage.open(open_store(str(store_dir)), snapshot=index)
+    lin = Lineage.open(open_store(str(store_dir)), snapshot=index, texts=texts)
     done = {"extract": 0, "build": 0}
 
     def progress(phase: str, n: int) -> None:

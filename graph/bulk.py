@@ -31,8 +31,19 @@ from ingest import faults
 from ingest.curation import Verdict, extract_curated
 from ingest.model import PlanRecord
 from ingest.parallel import Lost, TimeLimit, Workers, item, split_lost
+from ingest.readers import Document
 
-__all__ = ["Made", "Shard", "Shards", "Source", "nquads"]
+__all__ = ["Made", "Shard", "Shards", "Source", "nquads", "text_sink"]
+
+
+def text_sink(path: str | None) -> Callable[[Document, PlanRecord], None] | None:
+    """What a shard calls with each document it extracts to keep its text (None: no text
+    store). Imported here, in the worker, so a run without a text store never loads it."""
+    if path is None:
+        return None
+    from graph.texts import TextSink
+
+    return TextSink(path)
 
 
 def nquads(graph: str, triples: Sequence[object]) -> str:
@@ -74,12 +85,13 @@ class Shard:
     an :func:`ingest.parallel.item`: one past the time limit is reported, not waited for.
     """
 
-    def __init__(self, base: str, verdicts: Sequence[Verdict] = ()) -> None:
+    def __init__(self, base: str, verdicts: Sequence[Verdict] = (), texts: str | None = None) -> None:
         self.base = base
         self.verdicts = list(verdicts)
         self.records: dict[int, PlanRecord] = {}
         self.catalogue: Catalogue | None = None
         self.warm = False
+        self.keep_text = text_sink(texts)
 
     def keep(self, i: int, record: PlanRecord, path: str) -> Source:
         """Hold ``record`` as item ``i``; what the first pass reports of it."""
@@ -99,7 +111,7 @@ class Shard:
         for i, path in items:
             try:
                 with item(i):
-                    rec, err = extract_curated(path, self.verdicts)
+                    rec, err = extract_curated(path, self.verdicts, self.keep_text)
             except TimeLimit as e:
                 rec, err = None, f"{path}: {e}"
             if rec is None:
@@ -182,9 +194,13 @@ class Shards:
         workers: int | None = None,
         size: int = 0,
         isolate: bool = False,
+        texts: str | None = None,
     ) -> None:
-        """``isolate``: extract in a worker process even when one in process would do."""
-        self.pool = Workers(Shard, (base, list(verdicts)), workers, size, ["graph.bulk"], isolate=isolate)
+        """``isolate``: extract in a worker process even when one in process would do;
+        ``texts``: the text store the workers keep each file's text in (:mod:`graph.texts`)."""
+        self.pool = Workers(
+            Shard, (base, list(verdicts), texts), workers, size, ["graph.bulk"], isolate=isolate
+        )
         self.owner: dict[int, int] = {}  # record index -> shard holding it
         self.held: dict[int, set[int]] = {}  # shard -> record indexes it holds
         self.inputs: dict[int, tuple[str, Any]] = {}  # record index -> how to make it again

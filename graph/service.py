@@ -11,14 +11,17 @@ view: writing (:mod:`graph.writing`), the read model's lifecycle
 (:mod:`graph.plans`), traversals (:mod:`graph.traversals`), search
 (:mod:`graph.search`), listings (:mod:`graph.listings`), SPARQL
 (:mod:`graph.sparql`), export and validation (:mod:`graph.export`), a document's
-RDF description (:mod:`graph.describe`). Each query takes the current view
-once, so it answers from one generation even while an ingest publishes the next.
-Writes take :attr:`Lineage.write_lock`: one at a time (a server's uploads queue
-behind each other), never blocking a reader.
+RDF description (:mod:`graph.describe`), and the texts kept beside the store with
+what the analyses derive from them (:mod:`graph.texts`, :mod:`graph.analytics.reuse`:
+aligned after each ingest). Each query takes the current view once, so it answers
+from one generation even while an ingest publishes the next. Writes take
+:attr:`Lineage.write_lock`: one at a time (a server's uploads queue behind each
+other), never blocking a reader.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -35,6 +38,7 @@ from graph.lifecycle import ReadState
 from graph.paths import SparqlIndex
 from graph.sparql import read_only_query
 from graph.storage import QueryResult, Store
+from graph.texts import TextStore
 from graph.writing import IngestReport
 from ingest.curation import Verdict
 from ingest.model import PlanRecord
@@ -42,6 +46,8 @@ from ingest.model import PlanRecord
 __all__ = ["DEFAULT_BASE", "IngestReport", "Lineage"]
 
 TRAVERSALS = ("index", "sparql")
+
+log = logging.getLogger(__name__)
 
 
 class Lineage:
@@ -53,12 +59,14 @@ class Lineage:
         base: str = DEFAULT_BASE,
         snapshot: str | os.PathLike[str] | None = None,
         traversal: str = "index",
+        texts: str | os.PathLike[str] | None = None,
     ) -> None:
         """State only, no I/O: the read model starts empty. :meth:`open` loads it.
 
         ``traversal``: ``"index"`` answers lineage questions from the in-memory index;
         ``"sparql"`` asks the store with property paths (:mod:`graph.paths`) and keeps
-        no adjacency lists in this process, for graphs too big to hold."""
+        no adjacency lists in this process, for graphs too big to hold. ``texts``: the
+        file where ingests keep the documents' texts (:mod:`graph.texts`; None: none kept)."""
         if traversal not in TRAVERSALS:
             raise ValueError(f"traversal must be 'index' or 'sparql', not {traversal!r}")
         self.store = store
@@ -71,6 +79,7 @@ class Lineage:
         # (the second would miss the first's graphs and plan the same source twice).
         # Re-entrant, so a caller can hold it around a write and what it reads after.
         self.write_lock = threading.RLock()
+        self.texts = TextStore(texts) if texts is not None else None
 
     @classmethod
     def open(
@@ -79,10 +88,11 @@ class Lineage:
         base: str = DEFAULT_BASE,
         snapshot: str | os.PathLike[str] | None = None,
         traversal: str = "index",
+        texts: str | os.PathLike[str] | None = None,
     ) -> Lineage:
         """A Lineage over ``store`` with its read model: from the snapshot when it matches
         the store, else read from the store (which also writes the derived graph)."""
-        lin = cls(store, base=base, snapshot=snapshot, traversal=traversal)
+        lin = cls(store, base=base, snapshot=snapshot, traversal=traversal, texts=texts)
         lin.from_snapshot = lin._live.load_snapshot()
         if not lin.from_snapshot:
             lin.refresh()
@@ -114,7 +124,9 @@ class Lineage:
         so partial mentions resolve whatever the order of the records.
         """
         with self.write_lock:
-            return writing.ingest_records(self._live, records, workers)
+            report = writing.ingest_records(self._live, records, workers)
+            self._settle_texts(())
+            return report
 
     def ingest_files(
         self,
@@ -132,8 +144,25 @@ class Lineage:
         a :class:`graph.bulk.Source` per path, in order (its ``error`` says why a
         file could not be read).
         """
+        texts = str(self.texts.path) if self.texts is not None else None
         with self.write_lock:
-            return writing.ingest_files(self._live, paths, workers, verdicts, progress)
+            out = writing.ingest_files(self._live, paths, workers, verdicts, progress, texts)
+            self._settle_texts(verdicts)
+            return out
+
+    def _settle_texts(self, verdicts: Sequence[Verdict]) -> None:
+        """After a write: align the new parent → child pairs and suggest parents
+        (:func:`graph.analytics.reuse.settle`). The texts are an extra: a failure here is
+        logged, and the ingest it follows stands."""
+        if self.texts is None:
+            return
+        from graph.analytics import reuse
+
+        facts = self._live.facts
+        try:
+            reuse.settle(self, self.texts, facts.docs if facts is not None else None, verdicts)
+        except Exception:
+            log.exception("text reuse could not be settled after this ingest")
 
     # ---------------------------------------------------------------- plans
     def knows(self, id: str) -> bool:
@@ -155,8 +184,16 @@ class Lineage:
             yield pid, v.summary(d)
 
     def plan(self, id: str) -> dict[str, Any] | None:
-        """The extracted record plus id, iri, parents, children, roots, stub and links."""
-        return plans.plan(self._live.view, id, self._live.select, self.base)
+        """The extracted record plus id, iri, parents, children, roots, stub and links (with
+        the suggested parent, if any: basis ``inferred``, review ``suggested``; never a parent)."""
+        out = plans.plan(self._live.view, id, self._live.select, self.base)
+        if out is not None and self.texts is not None and not out["parents"]:
+            from graph.analytics import suggest
+
+            answer = suggest.suggestion(self, self.texts, id)
+            if answer is not None:
+                out["links"] = [*out["links"], suggest.suggested_link(answer)]
+        return out
 
     # ----------------------------------------------------------- traversals
     def children(self, id: str) -> list[dict[str, Any]]:

@@ -79,10 +79,12 @@ def ingest_files(
     workers: int | None = None,
     verdicts: Sequence[Verdict] = (),
     progress: Callable[[str, int], None] | None = None,
+    texts: str | None = None,
 ) -> tuple[IngestReport, list[Source]]:
     """Extract, curate (``verdicts``) and write files; a :class:`Source` per path, in order
     (its ``error`` says why a file could not be read: unreadable, past the time limit per
-    file, or its worker died on it)."""
+    file, or its worker died on it). ``texts``: the text store where the workers keep each
+    file's text (:mod:`graph.texts`)."""
     names = [os.fspath(p) for p in paths]
     if not names:
         return IngestReport(ingested=0, unchanged=0), []
@@ -90,7 +92,7 @@ def ingest_files(
     # Off the main thread (a server's request) there is no timer signal to stop a file, and a
     # crash would take the server down: files are always read in a worker process there.
     isolate = threading.current_thread() is not threading.main_thread()
-    shards = Shards(live.base, verdicts, workers, size=len(names), isolate=isolate)
+    shards = Shards(live.base, verdicts, workers, size=len(names), isolate=isolate, texts=texts)
     return _ingest(live, shards, lambda s: s.extract(names, tick("extract")), "extract", tick)
 
 

@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ingest import faults, fields
 from ingest.errors import DocumentError, IngestError
-from ingest.extract import extract_file
+from ingest.extract import extract
 from ingest.model import Evidence, PlanRecord, Ref
+from ingest.readers import Document, read_document
 from ingest.refs import norm_key
 
 ACTIONS = ("confirm", "reject", "add", "correct")
@@ -194,12 +195,19 @@ def apply(record: PlanRecord, verdicts: Iterable[Verdict]) -> PlanRecord:
     return record
 
 
-def extract_curated(path: str, verdicts: Sequence[Verdict] = ()) -> tuple[PlanRecord | None, str | None]:
+def extract_curated(
+    path: str,
+    verdicts: Sequence[Verdict] = (),
+    keep: Callable[[Document, PlanRecord], None] | None = None,
+) -> tuple[PlanRecord | None, str | None]:
     """The record of one file with the verdicts naming it applied, or None and the one-line
-    reason it could not be had. Never raises: one bad document never stops the others."""
+    reason it could not be had. Never raises: one bad document never stops the others.
+    ``keep`` hears of the document read and its curated record (the ingest's text store,
+    :class:`graph.texts.TextSink`, which never raises)."""
     try:
         faults.poison(path)  # a test seam: inert unless LINEAGE_POISON names this file
-        record = extract_file(path)
+        doc = read_document(path)
+        record = extract(doc)
     except DocumentError as e:
         return None, str(e)
     except Exception as e:  # one bad document never stops the others
@@ -209,6 +217,8 @@ def extract_curated(path: str, verdicts: Sequence[Verdict] = ()) -> tuple[PlanRe
             record = apply(record, verdicts)
         except Exception as e:  # a curation that cannot apply loses this record, not the run
             return None, f"{path}: curation could not be applied ({type(e).__name__}: {e})"
+    if keep is not None:
+        keep(doc, record)
     return record, None
 
 

@@ -23,7 +23,15 @@ from ingest.text import NormalizedText
 
 # Where a clause ends: a sentence end, ";", a blank line, or a new bullet / numbered /
 # capitalised line (a line that goes on in lower case or with "33%" is the same sentence).
-_CLAUSE_BOUND = re.compile(r"\.\s|;|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)|[A-ZĐÀ-Ỹ]))")
+# Vietnamese capitals ("[À-Ỹ]" would take the small letters between them too: "đ", "ạ").
+_CAPITAL = "A-ZĐÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĨŨƠƯ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA, 2))
+# A blank line ends a clause unless the text goes on in small letters or a number that is
+# not a list item's (double-spaced text wraps a sentence over blank lines: "đạt\n\ntrên 51%
+# dân số"); so does a line opening with a list marker or a capital.
+_CLAUSE_BOUND = re.compile(
+    rf"\.\s|;|\n[ \t]*\n(?![ \t\n]*(?:[^\W\d_{_CAPITAL}](?!\))|\d+(?!(?:\.\d+)*[.)]\s)))"
+    rf"|\n(?=[ \t]*(?:[-+•*]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)|[{_CAPITAL}]))"
+)
 _PARA_BOUND = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)))")
 _GOAL_WORDS = re.compile(
     r"đạt|phấn\s+đấu|phân\s+đấu|phần\s+đầu|trở\s+lên|tỷ\s+l[ệê]|ít\s+nhất|mục\s+tiêu"

@@ -87,6 +87,7 @@ def _lineage(settings: Settings):
             base=settings.base,
             snapshot=settings.index,
             traversal=settings.traversal,
+            texts=settings.texts,
         )
     except LineageError as e:
         if discovery.is_lock_error(str(e)):
@@ -256,6 +257,60 @@ def cmd_analysis(args: argparse.Namespace) -> int:
             _json(analytics.answer(args.command, pid, **params))
     except LineageError as e:  # an unknown id, a parameter the analysis refuses
         raise CliError(str(e)) from e
+    return 0
+
+
+def cmd_texts_analysis(args: argparse.Namespace) -> int:
+    """``lineage reuse`` and ``lineage targets``: the API's answer over the whole cascade, as
+    JSON or CSV; ``lineage reuse ID --parent P``: one pair with its passages' text."""
+    from graph.analytics import Analytics, reuse
+    from graph.errors import LineageError
+
+    lin = _lineage(Settings.from_env(args.store))
+    pid = _plan_id(lin, args.id_or_ref)
+    try:
+        if getattr(args, "parent", None):
+            parent = _plan_id(lin, args.parent)
+            view = reuse.pair_view(lin, lin.texts, parent, pid)
+            if not view["available"]:
+                raise CliError(f"the text of {pid} or of {parent} is not kept (ingest it with a text store)")
+            passages = [
+                p | {"child_text": _cut(view, "child", p), "parent_text": _cut(view, "parent", p)}
+                for p in view["passages"]
+            ]
+            keep = {k: v for k, v in view.items() if not k.endswith(("_segments", "_text"))}
+            _json(keep | {"passages": passages})
+            return 0
+        analytics = Analytics(lin)
+        params = {"limit": 1_000_000_000, "offset": 0}
+        if args.format == "csv":
+            sys.stdout.write(analytics.csv(args.command, pid, **params))
+        else:
+            _json(analytics.answer(args.command, pid, **params))
+    except LineageError as e:  # an unknown id
+        raise CliError(str(e)) from e
+    return 0
+
+
+def _cut(view: dict, side: str, passage: dict) -> str:
+    """The text of one side of a passage."""
+    a, b = passage[side]
+    return view[f"{side}_text"][a:b]
+
+
+def cmd_suggestions(args: argparse.Namespace) -> int:
+    """``lineage suggestions``: the parents suggested for plans that name none, with the
+    curation decisions that confirm or reject each."""
+    from graph.analytics import suggest
+    from graph.analytics.tables import to_csv
+
+    lin = _lineage(Settings.from_env(args.store))
+    items = suggest.suggestions(lin, lin.texts)
+    if args.format == "csv":
+        cols = ("plan", "file", "parent", "share", "child_chars", "reused_chars")
+        sys.stdout.write(to_csv(cols, items))
+    else:
+        _json({"total": len(items), "items": items})
     return 0
 
 
@@ -450,6 +505,24 @@ def build_parser() -> argparse.ArgumentParser:
             a.add_argument("--system", choices=["party", "state", "front"], help="the units of one system")
         a.add_argument("--store")
         a.set_defaults(func=cmd_analysis)
+
+    for name, what in (
+        ("reuse", "the share of each child's text taken from its parent, below a plan, and the passages"),
+        ("targets", "each child's targets against its parent's, below a plan: stricter, equal, looser ..."),
+    ):
+        a = sub.add_parser(name, help=what)
+        a.add_argument("id_or_ref", help="a plan id or a free-text reference such as '241-KH/TU Bắc Kạn'")
+        a.add_argument("--format", choices=["json", "csv"], default="json")
+        if name == "reuse":
+            a.add_argument("--parent", help="one pair: this plan against PARENT, with the passages' text")
+        a.add_argument("--store")
+        a.set_defaults(func=cmd_texts_analysis)
+    g = sub.add_parser(
+        "suggestions", help="parents suggested, from the text they take, for plans that name none"
+    )
+    g.add_argument("--format", choices=["json", "csv"], default="json")
+    g.add_argument("--store")
+    g.set_defaults(func=cmd_suggestions)
 
     x = sub.add_parser("export", help="the whole graph in one format")
     x.add_argument("--format", choices=["ttl", "nt", "jsonld", "graphml", "csv"], required=True)

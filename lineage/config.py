@@ -2,7 +2,7 @@
 
 Read once from arguments and the environment (``LINEAGE_STORE``,
 ``LINEAGE_BASE``, ``LINEAGE_CURATION``, ``LINEAGE_INDEX``, ``LINEAGE_WORKERS``,
-``LINEAGE_TRAVERSAL``), for writes through a server (``LINEAGE_TOKEN``,
+``LINEAGE_TRAVERSAL``, ``LINEAGE_TEXTS``), for writes through a server (``LINEAGE_TOKEN``,
 ``LINEAGE_UPLOAD_MAX_BYTES``, ``LINEAGE_UPLOAD_MAX_FILES``), and the bounds of the
 server: the SPARQL endpoint's time limit, caps and concurrency
 (``LINEAGE_SPARQL_TIMEOUT`` seconds, ``LINEAGE_SPARQL_MAX_ROWS``,
@@ -88,6 +88,17 @@ class Settings:
         p = Path(self.store)
         return p.with_name(p.name + ".server")
 
+    texts: Path | None = None  # the documents' texts and their analyses (graph.texts); None: not kept
+
+    @staticmethod
+    def default_texts(store: str) -> Path | None:
+        """Beside an on-disk store (``data/store`` -> ``data/store.texts``); none for
+        ``memory:``, and for a remote server unless ``LINEAGE_TEXTS`` names a file."""
+        if store == "memory:" or "://" in store:
+            return None
+        p = Path(store)
+        return p.with_name(p.name + ".texts")
+
     @staticmethod
     def default_index(store: str) -> Path | None:
         """Beside an on-disk store (``data/store`` -> ``data/store.index``); none for
@@ -119,6 +130,8 @@ class Settings:
             raw = os.environ.get("LINEAGE_" + name.upper())
             if raw is not None and raw.strip():
                 kw.setdefault(name, _bound(name, raw, kind, low))
+        env_texts = os.environ.get("LINEAGE_TEXTS")
+        kw.setdefault("texts", Path(env_texts) if env_texts else cls.default_texts(spec))
         return cls(store=spec, base=base, curation=curation, index=index, **kw)
 
 

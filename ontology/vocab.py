@@ -2,7 +2,8 @@
 
 Reads: nothing. Returns: plain, frozen values: the document types with their
 Vietnamese words, symbol prefixes and ontology classes; the issuing systems and
-administrative levels with their ontology concepts; what the suffix of a number's
+administrative levels with their ontology concepts; the indicators that targets
+measure, with the ways texts phrase them; what the suffix of a number's
 symbol says of its issuer ("241-KH/TU": a provincial Party committee); and the media
 types of SPARQL results and RDF graphs.
 
@@ -26,6 +27,9 @@ __all__ = [
     "DocType",
     "EXPORT_MEDIA_TYPES",
     "GRAPH_MEDIA_TYPES",
+    "INDICATORS",
+    "INDICATOR_BY_KEY",
+    "Indicator",
     "LEVELS",
     "LEVEL_CONCEPTS",
     "RESULT_MEDIA_TYPES",
@@ -188,3 +192,103 @@ EXPORT_MEDIA_TYPES = MappingProxyType(
         "csv": "text/csv",
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """What a numeric target measures ("the share of people who exercise regularly").
+
+    ``key``: a stable English slug; ``label``: how a table names it; ``phrasings``: the
+    ways plans write it (lower case, NFC, modern tone placement; a target's text names the
+    indicator when it holds every word of one of them, in any order); ``unit``: what its
+    value counts ("%", "người"; None: any); ``better``: ``"higher"`` when a larger value is the
+    stricter target, ``"lower"`` when a smaller one is (a drowning rate)."""
+
+    key: str
+    label: str
+    phrasings: tuple[str, ...]
+    unit: str | None = "%"
+    better: str = "higher"
+
+
+# The indicators of physical training and sport plans (Kết luận 70-KL/TW and what carries it out).
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "people_exercising",
+        "People who exercise regularly (% of the population)",
+        (
+            "số người tham gia tập luyện thể dục, thể thao thường xuyên",
+            "số người tập luyện thể dục, thể thao thường xuyên",
+            "tỷ lệ người dân tập luyện thể dục, thể thao thường xuyên",
+            "người dân tham gia tập luyện thể dục, thể thao thường xuyên",
+        ),
+    ),
+    Indicator(
+        "sporting_families",
+        "Families that exercise (% of households)",
+        ("số gia đình luyện tập thể dục, thể thao", "số hộ gia đình thể thao", "gia đình thể thao"),
+    ),
+    Indicator(
+        "pupils_fitness",
+        "Pupils assessed and meeting the physical fitness standard (%)",
+        (
+            "tỷ lệ học sinh được đánh giá và phân loại thể lực theo tiêu chuẩn rèn luyện thân thể",
+            "số học sinh đạt tiêu chuẩn rèn luyện thân thể",
+            "học sinh được đánh giá, xếp loại thể lực",
+        ),
+    ),
+    Indicator(
+        "officials_exercising",
+        "Officials and employees who exercise regularly (%)",
+        (
+            "số cán bộ, công chức, viên chức và người lao động tham gia luyện tập thể dục, thể thao "
+            "thường xuyên",
+            "tỷ lệ cán bộ, công chức, viên chức tập luyện thể dục, thể thao thường xuyên",
+            "cán bộ, công chức, viên chức tập luyện thể dục, thể thao thường xuyên",
+        ),
+    ),
+    Indicator(
+        "schools_extracurricular",
+        "Schools running an extracurricular sport programme (%)",
+        (
+            "trường thực hiện chương trình thể thao ngoại khóa",
+            "trường học có hoạt động thể thao ngoại khóa",
+        ),
+    ),
+    Indicator(
+        "pupils_pe_programme",
+        "Pupils given the full physical education programme (%)",
+        (
+            "học sinh thực hiện đầy đủ nội dung chương trình giáo dục thể chất",
+            "chương trình giáo dục thể chất",
+        ),
+    ),
+    Indicator(
+        "schools_with_clubs",
+        "Schools with a sport club and facilities (%)",
+        ("trường học, cơ sở giáo dục có câu lạc bộ thể dục, thể thao", "trường học có câu lạc bộ thể thao"),
+    ),
+    Indicator(
+        "units_fitness_programme",
+        "Armed forces units running the full fitness programme (%)",
+        ("đơn vị thực hiện đủ chương trình rèn luyện thể lực",),
+    ),
+    Indicator(
+        "communes_sport_venues",
+        "Communes with sport venues (%)",
+        ("xã, phường, thị trấn có điểm vui chơi, tập luyện thể dục, thể thao", "xã có sân thể thao"),
+    ),
+    Indicator(
+        "children_swimming",
+        "Children who can swim (%)",
+        ("trẻ em biết bơi", "học sinh biết bơi", "trẻ em, học sinh biết bơi an toàn"),
+    ),
+    Indicator(
+        "drowning_rate",
+        "Children drowning (per 100,000)",
+        ("tỷ lệ trẻ em tử vong do đuối nước", "trẻ em bị đuối nước"),
+        unit=None,
+        better="lower",
+    ),
+)
+INDICATOR_BY_KEY = MappingProxyType({i.key: i for i in INDICATORS})

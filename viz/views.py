@@ -46,6 +46,8 @@ from viz.network import (
 )
 from viz.network import to_script_json as to_json
 from viz.overview import build_overview, overview_json
+from viz.reuse_views import router as reuse_router
+from viz.targets_views import router as targets_router
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -235,6 +237,7 @@ def evidence_rows(pid: str, links: list[dict[str, Any]], labels: dict[str, str])
             continue
         by = link.get("stated_by")
         rows[key] = {
+            "review": link.get("review"),
             "relation": key[0],
             "target": target,
             "target_label": labels.get(target, target),
@@ -258,3 +261,5 @@ def add_views(app: FastAPI, lineage: Lineage | None = None) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
     app.include_router(analytics_router)  # coverage and timeline pages (issue 12)
+    app.include_router(reuse_router)  # text reuse, side by side, suggested parents (issue 12)
+    app.include_router(targets_router)  # targets along the cascade (issue 12)

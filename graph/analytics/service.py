@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from graph.analytics import reuse, targets
 from graph.analytics.coverage import UnitIndex, coverage, unit_index
 from graph.analytics.feed import DEFAULT_ENTRIES, feed
 from graph.analytics.quality import MOST_WANTED, prepare
@@ -35,8 +36,8 @@ from graph.analytics.quality import check as check_quality
 from graph.analytics.tables import TABLES, to_csv
 from graph.analytics.timeline import timeline
 from graph.ingestlog import first_ingested
-from graph.sparql import select
 from graph.readmodel import collector_paused
+from graph.sparql import select
 
 __all__ = ["ANALYSES", "Analytics", "MAX_BYTES", "MAX_ROWS"]
 
@@ -64,6 +65,8 @@ ANALYSES: dict[str, Callable[..., dict[str, Any]]] = {
     "coverage": _coverage,
     "timeline": _timeline,
     "quality": _quality,
+    "reuse": reuse.analysis,  # text reuse along links (graph.analytics.reuse)
+    "targets": targets.analysis,  # targets along the cascade (graph.analytics.targets)
 }
 
 

@@ -18,6 +18,9 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from graph.analytics.reuse import REUSE_COLUMNS, reuse_rows
+from graph.analytics.targets import TARGETS_COLUMNS, targets_rows
+
 __all__ = [
     "COVERAGE_COLUMNS",
     "MOST_WANTED_COLUMNS",
@@ -149,6 +152,8 @@ TABLES: dict[str, tuple[Sequence[str], Callable[[Mapping[str, Any]], Iterable[di
     "timeline": (TIMELINE_COLUMNS, timeline_rows),
     "quality": (QUALITY_COLUMNS, quality_rows),
     "most_wanted": (MOST_WANTED_COLUMNS, most_wanted_rows),
+    "reuse": (REUSE_COLUMNS, reuse_rows),
+    "targets": (TARGETS_COLUMNS, targets_rows),
 }
 
 
