@@ -288,6 +288,16 @@ def test_cli_coverage_and_timeline(store_dir: Path) -> None:
     assert p.returncode == 0, p.stderr
     cov = json.loads(p.stdout)
     assert {u["name"] for u in cov["units"]} == BAC_KAN_PARTY and cov["skipping"] == 1
+    # the done-when once more, on the seeds as `lineage ingest` stores them (files, workers, disk)
+    city = next(u for u in cov["units"] if u["name"] == "Thành ủy Bắc Kạn")
+    assert city["skipping"] is True and [u for u in cov["units"] if u["plans"]] == [city]
+    assert len(city["plans"]) == 1 and city["plans"][0].endswith(".224-kh-tu")
+    p = run("coverage", "70-KL/TW", store=store_dir)
+    assert p.returncode == 0, p.stderr
+    kl70 = json.loads(p.stdout)
+    assert (kl70["expected"], kl70["covered"], len(kl70["matrix"])) == (189, 6, 63)
+    cells = {(row["province"], s) for row in kl70["matrix"] for s, c in row["cells"].items() if c["plans"]}
+    assert cells == COVERED_CELLS
     p = run(
         "coverage",
         "70-KL/TW",
