@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser_cascade import browser  # noqa: F401  (the module's Chromium fixture)
 from test_reuse import planted  # noqa: F401  (the module's planted corpus)
 
 from api import create_app
