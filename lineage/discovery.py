@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from graph.processes import pid_alive
+
 __all__ = [
     "ServerInfo",
     "announced",
@@ -50,22 +52,6 @@ class ServerInfo:
     writes: bool = False
     upload_max_bytes: int | None = None
     upload_max_files: int | None = None
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process ``pid`` exists (ours or another user's)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (killed, not yet reaped) is gone too
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 # -- the server file ---------------------------------------------------------
