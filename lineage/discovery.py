@@ -24,8 +24,6 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from graph.processes import pid_alive
-
 __all__ = [
     "ServerInfo",
     "announced",
@@ -34,7 +32,6 @@ __all__ = [
     "is_lock_error",
     "local_url",
     "lock_holders",
-    "pid_alive",
     "process_line",
     "read_server_file",
     "remove_server_file",
@@ -78,6 +75,8 @@ def read_server_file(path: Path | None) -> ServerInfo | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    from graph.processes import pid_alive  # here: the command line starts without the graph
+
     return info if pid_alive(info.pid) else None
 
 
