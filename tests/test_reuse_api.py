@@ -113,6 +113,46 @@ def test_targets_of_a_cascade(client: TestClient, root: str) -> None:
     assert rows[0][:3] == ["parent", "parent_number", "child"] and len(rows) == body.total + 1
 
 
+def test_targets_pages_are_cut_from_one_comparison(
+    client: TestClient,
+    root: str,
+    planted: tuple[Lineage, Path],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages are slices of the rows :func:`graph.analytics.targets.compare` gives link by link
+    (only the page is made as dicts), and the pages, the CSV and the view compare once per
+    generation (the comparisons are kept)."""
+    from graph.analytics import Analytics, targets
+    from graph.analytics.reuse import members
+
+    lin = planted[0]
+    summaries, edges = members(lin, root)
+    kept = targets.doc_targets(lin, lin.texts, {x for e in edges for x in e})
+    expected = [
+        (r["child"], r["parent"], r["indicator"], r["relation"], r["child_value"])
+        for c, p in edges
+        for r in targets.compare(
+            targets.groups(kept.get(p, [])), targets.groups(kept.get(c, [])), {"child": c, "parent": p}
+        )
+    ]
+    got = []
+    for offset in range(0, len(expected) + 100, 100):
+        page = client.get(f"/api/plans/{root}/targets", params={"limit": 100, "offset": offset}).json()
+        assert page["total"] == len(expected)
+        got += [
+            (r["child"], r["parent"], r["indicator"], r["relation"], r["child_value"]) for r in page["rows"]
+        ]
+    assert got == expected
+    a = Analytics(lin)
+    calls: list[str] = []
+    real = targets.members
+    monkeypatch.setattr(targets, "members", lambda lin, pid: calls.append(pid) or real(lin, pid))  # a spy
+    a.answer("targets", root, limit=10)
+    a.answer("targets", root, limit=10, offset=10)
+    a.csv("targets", root, limit=10**9, offset=0)
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [

@@ -167,6 +167,7 @@ def settle(
 
 
 Memo = Callable[[str, Callable[[], Any]], Any]
+SHARED_PASS = 5000  # cascade members beyond which :func:`members` reads every shared summary
 Kept = tuple[dict[str, str], dict[tuple[str, str], tuple[float, int, int, bytes]]]
 
 
@@ -210,16 +211,21 @@ def _pair_item(
     }
 
 
-def members(lin: Any, pid: str) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
+def members(lin: Any, pid: str) -> tuple[Mapping[str, Mapping[str, Any]], list[tuple[str, str]]]:
     """The parent edges ``(child, parent)`` below ``pid`` between ingested documents, nearest
-    first, and the summaries of their ends (with ``depth``): what the analyses of a cascade
-    walk (NotFound for an unknown id)."""
+    first, and the summaries of their ends (read them, never change them): what the analyses
+    of a cascade walk (NotFound for an unknown id). A cascade that holds a good part of the
+    store reads the read model's shared summaries in one pass (half a microsecond a document)
+    instead of copying each (three and a half)."""
     sub = lin.subgraph(pid)
-    depth = {d: k for d, k in sub.descendants}
+    depth = dict(sub.descendants)
     depth[pid] = 0
-    info: dict[str, dict[str, Any]] = {}
-    for n in {x for c, p in sub.edges if c in depth and p in depth for x in (c, p)}:
-        info[n] = lin.summary(n) | {"depth": depth[n]}
+    ends = {x for c, p in sub.edges if c in depth and p in depth for x in (c, p)}
+    info: Mapping[str, Mapping[str, Any]]
+    if len(ends) > SHARED_PASS:
+        info = {n: s for n, s in lin.documents() if n in ends}
+    else:
+        info = {n: lin.summary(n) for n in ends}
     edges = [
         (c, p)
         for c, p in sub.edges

@@ -21,7 +21,7 @@ graph, as every other analysis reads them.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "TARGETS_COLUMNS",
     "cascade_targets",
     "compare",
+    "compared",
     "doc_targets",
     "groups",
     "targets_rows",
@@ -95,43 +96,55 @@ def groups(ts: Iterable[Mapping[str, Any]]) -> Groups:
     return {k: out[k] for k in sorted(out, key=_order)}
 
 
-def compare(parent: Groups, child: Groups, head: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """One row per indicator either side sets (see the module docstring; the sides as
-    :func:`groups` gives them), in the vocabulary's order then by key; each row starts with
-    the items of ``head`` (the link it is of)."""
-    if parent.keys() == child.keys():
-        keys: Iterable[tuple[str, str | None]] = parent.keys()
-    elif not child:
-        keys = parent.keys()
+Key = tuple[str, str | None]
+Compared = tuple[Key, Mapping[str, Any] | None, Mapping[str, Any] | None, str]
+_NONE: Mapping[str, Any] = {"value": None, "comparator": None, "year": None, "text": None}
+
+
+def _relations(parent: Groups, child: Groups) -> list[Compared]:
+    """``(key, parent's target, child's target, relation)`` per indicator either side sets, in
+    the vocabulary's order then by key (the sides as :func:`groups` gives them)."""
+    if parent.keys() == child.keys() or not child:
+        keys: Iterable[Key] = parent.keys()
     elif not parent:
         keys = child.keys()
     else:
         keys = sorted(parent.keys() | child.keys(), key=_order)
     out = []
-    none: dict[str, Any] = {"value": None, "comparator": None, "year": None, "text": None}
     for k in keys:
         pts, cts = parent.get(k), child.get(k)
         p = _pick(pts, None) if pts else None
-        c = _pick(cts, p.get("year") if p else None) if cts else None
-        rel = "missing" if c is None else "added" if p is None else _relation(k[0], p, c)
-        pp, cc = p or none, c or none
-        row = dict(head) if head else {}
-        row.update(
-            indicator=k[0],
-            label=_LABELS.get(k[0]),
-            unit=k[1],
-            relation=rel,
-            parent_value=pp["value"],
-            child_value=cc["value"],
-            parent_comparator=pp.get("comparator"),
-            child_comparator=cc.get("comparator"),
-            parent_year=pp.get("year"),
-            child_year=cc.get("year"),
-            parent_text=pp.get("text"),
-            child_text=cc.get("text"),
-        )
-        out.append(row)
+        c = (_pick(cts, p.get("year")) if p is not None else _pick(cts, None)) if cts else None
+        out.append((k, p, c, "missing" if c is None else "added" if p is None else _relation(k[0], p, c)))
     return out
+
+
+def _row(head: Mapping[str, Any] | None, x: Compared) -> dict[str, Any]:
+    k, p, c, rel = x
+    pp, cc = p or _NONE, c or _NONE
+    row = dict(head) if head else {}
+    row.update(
+        indicator=k[0],
+        label=_LABELS.get(k[0]),
+        unit=k[1],
+        relation=rel,
+        parent_value=pp["value"],
+        child_value=cc["value"],
+        parent_comparator=pp.get("comparator"),
+        child_comparator=cc.get("comparator"),
+        parent_year=pp.get("year"),
+        child_year=cc.get("year"),
+        parent_text=pp.get("text"),
+        child_text=cc.get("text"),
+    )
+    return row
+
+
+def compare(parent: Groups, child: Groups, head: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One row per indicator either side sets (see the module docstring; the sides as
+    :func:`groups` gives them), in the vocabulary's order then by key; each row starts with
+    the items of ``head`` (the link it is of)."""
+    return [_row(head, x) for x in _relations(parent, child)]
 
 
 def _from_store(lin: Any, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -190,6 +203,39 @@ def doc_targets(
     return out
 
 
+def compared(lin: Any, texts: TextStore | None, pid: str, memo: Memo | None = None) -> dict[str, Any]:
+    """Every (link, indicator) comparison below ``pid`` as compact tuples ``(child, parent,
+    (key, parent's target, child's target, relation))``, nearest links first, with the links' ends'
+    summaries, the plan's own targets and the counts by (indicator, child level, relation):
+    what every page and the CSV of :func:`cascade_targets` are cut from (kept per generation
+    with ``memo``, so the JSON pages, the view and the CSV compare once)."""
+
+    def make() -> dict[str, Any]:
+        summaries, edges = members(lin, pid)
+        targets = doc_targets(lin, texts, {x for e in edges for x in e} | {pid}, memo)
+        grouped = {d: g for d, ts in targets.items() if ts and (g := groups(ts))}
+        items: list[tuple[str, str, Compared]] = []
+        counts: dict[tuple[str, str, str], int] = {}
+        for c, p in edges:
+            pg, cg = grouped.get(p), grouped.get(c)
+            if pg is None and cg is None:
+                continue
+            level = summaries[c]["issuer"]["level"] or "other"
+            for x in _relations(pg or {}, cg or {}):
+                k = (x[0][0], level, x[3])
+                counts[k] = counts.get(k, 0) + 1
+                items.append((c, p, x))
+        return {
+            "summaries": summaries,
+            "links": len(edges),
+            "own": targets.get(pid, []),
+            "items": items,
+            "counts": counts,
+        }
+
+    return (memo or (lambda _n, mk: mk()))(f"targets-compared:{pid}", make)
+
+
 def cascade_targets(
     lin: Any,
     texts: TextStore | None,
@@ -200,40 +246,38 @@ def cascade_targets(
 ) -> dict[str, Any]:
     """Every (link, indicator) row below ``pid`` (both ends ingested), nearest links first, a
     page of them, with the counts by indicator and relation and by child level and relation
-    over all rows; NotFound for an unknown id."""
-    summaries, edges = members(lin, pid)
-    targets = doc_targets(lin, texts, {x for e in edges for x in e} | {pid}, memo)
-    grouped = {d: groups(ts) for d, ts in targets.items()}
+    over all rows; NotFound for an unknown id. Only the page's rows are made as dicts."""
+    cmp = compared(lin, texts, pid, memo)
+    summaries = cmp["summaries"]
+    by_indicator: dict[str, dict[str, int]] = {}
+    by_level: dict[str, dict[str, int]] = {}
+    for (ind, level, rel), n in cmp["counts"].items():
+        by_indicator.setdefault(ind, dict.fromkeys(RELATIONS, 0))[rel] += n
+        by_level.setdefault(level, dict.fromkeys(RELATIONS, 0))[rel] += n
     rows = []
-    by_indicator: dict[str, Counter[str]] = defaultdict(Counter)
-    by_level: dict[str, Counter[str]] = defaultdict(Counter)
-    for c, p in edges:
+    for c, p, x in cmp["items"][offset : offset + limit]:
         cs = summaries[c]
-        level = cs["issuer"]["level"] or "other"
         head = {
             "parent": p,
             "child": c,
             "parent_number": summaries[p]["number"],
             "child_number": cs["number"],
-            "child_level": level,
+            "child_level": cs["issuer"]["level"] or "other",
             "child_issuer": cs["issuer"]["name"],
         }
-        for r in compare(grouped.get(p, {}), grouped.get(c, {}), head):
-            by_indicator[r["indicator"]][r["relation"]] += 1
-            by_level[level][r["relation"]] += 1
-            rows.append(r)
+        rows.append(_row(head, x))
     labels = {k: INDICATOR_BY_KEY[k].label if k in INDICATOR_BY_KEY else k for k in by_indicator}
     return {
         "plan": pid,
-        "targets": targets.get(pid, []),
-        "links": len(edges),
-        "total": len(rows),
+        "targets": cmp["own"],
+        "links": cmp["links"],
+        "total": len(cmp["items"]),
         "limit": limit,
         "offset": offset,
         "indicators": [{"key": k, "label": labels[k]} for k in by_indicator],
-        "by_indicator": {k: {r: v[r] for r in RELATIONS} for k, v in by_indicator.items()},
-        "by_level": {k: {r: v[r] for r in RELATIONS} for k, v in by_level.items()},
-        "rows": rows[offset : offset + limit],
+        "by_indicator": by_indicator,
+        "by_level": by_level,
+        "rows": rows,
     }
 
 
