@@ -220,17 +220,15 @@ def members(lin: Any, pid: str) -> tuple[Mapping[str, Mapping[str, Any]], list[t
     sub = lin.subgraph(pid)
     depth = dict(sub.descendants)
     depth[pid] = 0
-    ends = {x for c, p in sub.edges if c in depth and p in depth for x in (c, p)}
+    inside = [(c, p) for c, p in sub.edges if c in depth and p in depth]
+    ends = {x for e in inside for x in e}
     info: Mapping[str, Mapping[str, Any]]
     if len(ends) > SHARED_PASS:
         info = {n: s for n, s in lin.documents() if n in ends}
     else:
         info = {n: lin.summary(n) for n in ends}
-    edges = [
-        (c, p)
-        for c, p in sub.edges
-        if c in info and p in info and c != pid and not info[c]["stub"] and not info[p]["stub"]
-    ]
+    ingested = {n for n, s in info.items() if not s["stub"]}
+    edges = [(c, p) for c, p in inside if c != pid and c in ingested and p in ingested]
     edges.sort(key=lambda e: (depth[e[0]], e[1], e[0]))
     return info, edges
 

@@ -21,7 +21,6 @@ graph, as every other analysis reads them.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -89,11 +88,16 @@ def _order(k: tuple[str, str | None]) -> tuple[int, str, str]:
 def groups(ts: Iterable[Mapping[str, Any]]) -> Groups:
     """A document's targets by (indicator key, unit), those without a value left out, in the
     vocabulary's order then by key."""
-    out: Groups = defaultdict(list)
+    out: Groups = {}
     for t in ts:
         if t.get("value") is not None:
-            out[(_key(t), t.get("unit"))].append(t)
-    return {k: out[k] for k in sorted(out, key=_order)}
+            k = (t.get("key") or _key(t), t.get("unit"))
+            g = out.get(k)
+            if g is None:
+                out[k] = [t]
+            else:
+                g.append(t)
+    return out if len(out) < 2 else {k: out[k] for k in sorted(out, key=_order)}
 
 
 Key = tuple[str, str | None]
