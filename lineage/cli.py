@@ -501,7 +501,11 @@ def build_parser() -> argparse.ArgumentParser:
         a.add_argument("id_or_ref", help="a plan id or a free-text reference such as '241-KH/TU Bắc Kạn'")
         a.add_argument("--format", choices=["json", "csv"], default="json")
         if name == "coverage":
-            a.add_argument("--province", help="a central document: the district-level units of this province")
+            a.add_argument(
+                "--province",
+                help="a central document: the district-level units of this province; another plan: "
+                "its units in this province",
+            )
             a.add_argument("--system", choices=["party", "state", "front"], help="the units of one system")
         a.add_argument("--store")
         a.set_defaults(func=cmd_analysis)
