@@ -110,20 +110,15 @@ def _server(settings: Settings):
 
 
 def _iter_files(paths: Sequence[str], exclude: Path | None = None) -> Iterator[Path]:
-    """Files named, and the supported documents inside folders (never inside ``exclude``)."""
-    from ingest import supported
+    """Files named, and the supported documents inside folders (never inside ``exclude``);
+    every entry a folder walk passes over is one line ``skipped: ...`` (:mod:`ingest.walk`)."""
+    from ingest.walk import walk
 
-    skip = exclude.resolve() if exclude else None
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if skip and f.resolve().is_relative_to(skip):
-                    continue
-                if f.is_file() and supported(f):
-                    yield f
+    for entry in walk(paths, exclude):
+        if entry.reason is None:
+            yield entry.path
         else:
-            yield path
+            print(f"skipped: {entry.line()}", file=sys.stderr)
 
 
 def ingest_paths(
@@ -176,8 +171,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         ingested, unchanged, failures = ingest_paths(lin, present, settings, progress_bar=True)
     for m in missing:
         failures.insert(0, f"{m}: no such file or folder")
+    from ingest.walk import printable  # a hostile file name stays on its one line
+
     for f in failures:
-        print(f"failed: {f}", file=sys.stderr)
+        print(f"failed: {printable(f)}", file=sys.stderr)
     _out(f"ingested {ingested} document(s), {unchanged} unchanged, {len(failures)} failed")
     return 1 if failures and not (ingested or unchanged) else 0
 
@@ -403,8 +400,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             lin, [str(settings.corpus)], settings, exclude=Path(settings.store)
         )
         print(f"store was empty: ingested {ingested} document(s) from {settings.corpus}", file=sys.stderr)
+        from ingest.walk import printable
+
         for f in failures:
-            print(f"failed: {f}", file=sys.stderr)
+            print(f"failed: {printable(f)}", file=sys.stderr)
     app = create_app(lin, settings)
     # The read model is long-lived: keep the cyclic GC from rescanning its
     # millions of objects during requests (a full pass costs tail latency).
