@@ -34,6 +34,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import DocumentError
 from ingest.layout import Glyph, PageMap, lay_out, lines_of
@@ -50,6 +51,7 @@ __all__ = [
     "ocr_file",
     "ocr_page",
     "page_count",
+    "render_page",
 ]
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
@@ -170,7 +172,7 @@ def page_count(path: str | Path) -> int:
         return getattr(im, "n_frames", 1)
 
 
-def _render(path: Path, index: int, dpi: int):
+def render_page(path: Path, index: int, dpi: int):
     """Page ``index`` (from 0) as an image at ``dpi``."""
     from PIL import Image
 
@@ -229,11 +231,12 @@ def _tesseract(img, settings: OcrSettings) -> list[tuple[str, float, int, int, i
     return words
 
 
-def _read_page(path: Path, index: int, settings: OcrSettings) -> OcrPage:
+def _read_page(path: Path, index: int, settings: OcrSettings) -> tuple[OcrPage, Any]:
+    """The page OCR'd, and the page image as rendered (for its preview)."""
     from ingest.ocr_image import prepare
 
     start = time.perf_counter()
-    img = _render(path, index, settings.dpi)
+    img = render_page(path, index, settings.dpi)
     ready, angle = prepare(
         img,
         seal=settings.seal,
@@ -244,7 +247,7 @@ def _read_page(path: Path, index: int, settings: OcrSettings) -> OcrPage:
     )
     words = _tesseract(ready, settings)
     seconds = round(time.perf_counter() - start, 3)
-    return OcrPage(index, ready.width, ready.height, settings.dpi, angle, seconds, words)
+    return OcrPage(index, ready.width, ready.height, settings.dpi, angle, seconds, words), img
 
 
 def _cached_page_count(path: Path, sha: str) -> int:
@@ -292,7 +295,7 @@ def ocr_page(
     if reason:
         raise DocumentError(str(path), reason)
     try:
-        page = _read_page(p, index, settings)
+        page, img = _read_page(p, index, settings)
     except DocumentError:
         raise
     except subprocess.TimeoutExpired as e:
@@ -304,6 +307,10 @@ def ocr_page(
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(asdict(page), ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cached)
+    with contextlib.suppress(OSError, ValueError):  # the page image a plan page shows its evidence on
+        from ingest.ocr_pages import save_preview
+
+        save_preview(img, page.angle, sha, settings.key(), index)
     return page
 
 
@@ -340,4 +347,5 @@ def ocr_file(path: str | Path, settings: OcrSettings | None = None, sha: str | N
     pages = [ocr_page(p, i, sha, settings) for i in range(_cached_page_count(p, sha))]
     text, spans = lay_out([lines_of(_glyphs(pg)) for pg in pages])
     sizes = [(pg.width, pg.height) for pg in pages]
-    return OcrText(text, PageMap(spans, sizes, settings.dpi, [pg.angle for pg in pages]), pages)
+    angles = [pg.angle for pg in pages]
+    return OcrText(text, PageMap(spans, sizes, settings.dpi, angles, sha, settings.key()), pages)
