@@ -39,6 +39,7 @@ from typing import Any
 from ingest.errors import DocumentError
 from ingest.layout import Glyph, PageMap, lay_out, lines_of
 from ingest.ocr_fix import fix_words
+from ingest.ocr_places import fix_places
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -329,7 +330,7 @@ def _glyphs(page: OcrPage) -> list[Glyph]:
     start = 0
     for i in range(1, len(texts) + 1):  # corrections see the words of their own line
         if i == len(texts) or page.words[i][6] != page.words[start][6]:
-            fixed += fix_words(texts[start:i])
+            fixed += fix_places(fix_words(texts[start:i]))
             start = i
     out = []
     for text, (_t, _conf, x0, top, x1, bottom, line) in zip(fixed, page.words, strict=True):

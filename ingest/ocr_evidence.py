@@ -2,7 +2,8 @@
 
 Reads: a :class:`~ingest.model.PlanRecord` and the :class:`~ingest.readers.Document` it was
 extracted from. Returns: the record, unchanged when the text was not OCR'd; otherwise
-marked ``text_source="ocr"`` and every evidence (header fields, references and their
+its target years checked for sense (:mod:`ingest.ocr_sense`), marked
+``text_source="ocr"``, and every evidence (header fields, references and their
 chains, targets) given its :class:`~ingest.model.PagePlace`: the page (from 1), the box
 of each line the span covers, in pixels of the page as rendered (``dpi``, width, height).
 
@@ -18,6 +19,7 @@ from dataclasses import replace
 
 from ingest.layout import PageMap
 from ingest.model import Evidence, PagePlace, PlanRecord, Ref
+from ingest.ocr_sense import sensible_years
 from ingest.readers import Document
 
 __all__ = ["locate", "place_of"]
@@ -53,6 +55,7 @@ def locate(record: PlanRecord, doc: Document) -> PlanRecord:
     layout = doc.layout
     if layout is None:
         return record
+    record = sensible_years(record, doc.raw)
     return replace(
         record,
         text_source="ocr",
