@@ -24,7 +24,6 @@ the Debian package (:func:`missing_tool`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -38,6 +37,7 @@ from typing import Any
 
 from ingest.errors import DocumentError
 from ingest.layout import Glyph, PageMap, lay_out, lines_of
+from ingest.ocr_cache import cache_dir, file_sha256, save_preview
 from ingest.ocr_fix import fix_words
 from ingest.ocr_places import fix_places
 
@@ -132,23 +132,6 @@ def missing_tool(pdf: bool, lang: str = "vie") -> str | None:
             "OCR of a PDF needs pdftoppm and pdfinfo, which are not installed (Debian package poppler-utils)"
         )
     return None
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def cache_dir() -> Path:
-    """Where OCR'd pages are kept: ``LINEAGE_OCR_CACHE``, else ``$XDG_CACHE_HOME/lineage/ocr``."""
-    env = os.environ.get("LINEAGE_OCR_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "lineage" / "ocr"
 
 
 def _is_pdf(path: Path) -> bool:
@@ -309,8 +292,6 @@ def ocr_page(
         tmp.write_text(json.dumps(asdict(page), ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cached)
     with contextlib.suppress(OSError, ValueError):  # the page image a plan page shows its evidence on
-        from ingest.ocr_pages import save_preview
-
         save_preview(img, page.angle, sha, settings.key(), index)
     return page
 

@@ -8,58 +8,23 @@ SHA-256). Returns: the page as a JPEG, levelled like the page OCR read, so the b
 
 Why beside the OCR cache: the boxes are in pixels of the page *after* deskewing, so the
 image shown must be turned by the same angle; the cache keeps it under the file's
-SHA-256 and the OCR settings, exactly like the OCR'd words.
+SHA-256 and the OCR settings, exactly like the OCR'd words (:mod:`ingest.ocr_cache`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 from pathlib import Path
-from typing import Any
 
-from ingest.ocr import OcrSettings, cache_dir, file_sha256, render_page
+from ingest.ocr import OcrSettings, render_page
+from ingest.ocr_cache import cache_dir, file_sha256, preview_file, save_preview
 
-__all__ = ["MAX_BYTES", "MAX_WIDTH", "page_preview", "preview_file", "save_preview"]
+__all__ = ["MAX_BYTES", "page_preview", "preview_file"]
 
-# A preview at most this wide (an A4 page rendered at 300 dpi is 2480 pixels: half of it).
-MAX_WIDTH = 1240
-MAX_HEIGHT = 2400
 # A preview longer than this is not served (a page of dense grey at quality 70 is ~400 kB).
 MAX_BYTES = 3 * 1024 * 1024
 # A scanned file larger than this is not read again to render one page.
 MAX_SOURCE_BYTES = 100 * 1024 * 1024
-
-
-def preview_file(file_sha: str, settings: str, index: int) -> Path:
-    """Where the preview of page ``index`` (from 0) of the scan ``file_sha`` is cached."""
-    return cache_dir() / file_sha[:2] / file_sha / f"{settings}-p{index}.jpg"
-
-
-def _jpeg(img: Any, angle: float) -> bytes:
-    from PIL import Image
-
-    page = img.convert("RGB")
-    if abs(angle) >= 0.05:  # as ingest.ocr_image.prepare levelled it
-        page = page.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=(255, 255, 255))
-    page.thumbnail((MAX_WIDTH, MAX_HEIGHT), Image.LANCZOS)
-    out = io.BytesIO()
-    page.save(out, "JPEG", quality=70, optimize=True)
-    return out.getvalue()
-
-
-def save_preview(img: Any, angle: float, file_sha: str, settings: str, index: int) -> bytes:
-    """Make page ``index``'s preview from its rendered image, keep it in the cache, return it."""
-    data = _jpeg(img, angle)
-    target = preview_file(file_sha, settings, index)
-    with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    return data
 
 
 def _angle(file_sha: str, settings: str, index: int) -> float | None:
