@@ -50,8 +50,10 @@ __all__ = [
     "file_sha256",
     "missing_tool",
     "ocr_file",
+    "cached_page_count",
     "ocr_page",
     "page_count",
+    "page_file",
     "render_page",
 ]
 
@@ -234,7 +236,7 @@ def _read_page(path: Path, index: int, settings: OcrSettings) -> tuple[OcrPage, 
     return OcrPage(index, ready.width, ready.height, settings.dpi, angle, seconds, words), img
 
 
-def _cached_page_count(path: Path, sha: str) -> int:
+def cached_page_count(path: Path, sha: str) -> int:
     """The file's page count, kept beside its OCR'd pages (a cached scan needs no tool at all)."""
     kept = cache_dir() / sha[:2] / sha / "pages"
     try:
@@ -256,7 +258,7 @@ def _cached_page_count(path: Path, sha: str) -> int:
     return n
 
 
-def _cache_file(sha: str, index: int, settings: OcrSettings) -> Path:
+def page_file(sha: str, index: int, settings: OcrSettings) -> Path:
     return cache_dir() / sha[:2] / sha / f"{settings.key()}-p{index}.json"
 
 
@@ -270,7 +272,7 @@ def ocr_page(
     p = Path(path)
     settings = settings or OcrSettings()
     sha = sha or file_sha256(p)
-    cached = _cache_file(sha, index, settings)
+    cached = page_file(sha, index, settings)
     try:
         return OcrPage(**json.loads(cached.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
@@ -326,7 +328,7 @@ def ocr_file(path: str | Path, settings: OcrSettings | None = None, sha: str | N
     p = Path(path)
     settings = settings or OcrSettings()
     sha = sha or file_sha256(p)
-    pages = [ocr_page(p, i, sha, settings) for i in range(_cached_page_count(p, sha))]
+    pages = [ocr_page(p, i, sha, settings) for i in range(cached_page_count(p, sha))]
     text, spans = lay_out([lines_of(_glyphs(pg)) for pg in pages])
     sizes = [(pg.width, pg.height) for pg in pages]
     angles = [pg.angle for pg in pages]
