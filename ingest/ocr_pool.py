@@ -5,11 +5,12 @@ and how long each took (seconds in the worker), how many were found in the OCR c
 (by the file's SHA-256: a scan ingested again is not OCR'd again), and the wall time.
 ``progress(n)`` hears of every page done.
 
-How: first each candidate file (an image, or a PDF without a font, which is what a
-scan is: ``pdffonts`` lists none) is looked at in the pool: its SHA-256, its pages,
-which are cached. Then every page not cached is one item of the pool
-(:func:`ingest.ocr.ocr_page`), so a scan of forty pages is spread over every worker,
-and each page, not the whole file, is bound by the per-file time limit. The extraction
+How: first each candidate file (an image, a PDF the cache knows as a scan by its
+SHA-256, or a PDF without a font, which is what a scan is: ``pdffonts`` lists none) is
+looked at in the pool: its SHA-256, its pages, which are cached. Then every page not
+cached is one item of the pool (:func:`ingest.ocr.ocr_page`), so a scan of forty pages
+is spread over every worker, and each page is bound by Tesseract's time limit, not by
+the limit of a whole file. The extraction
 that follows lays the cached pages out and OCRs nothing (:func:`ingest.ocr.ocr_file`).
 A PDF whose fonts hide a text layer that is not language (an old OCR layer) is found
 only when it is read, and OCR'd there, one worker for its pages.
@@ -92,12 +93,13 @@ def scan_jobs(item: tuple[str, str]) -> tuple[list[Job], int]:
     p = Path(path)
     kind = p.suffix.lower()
     try:
-        if kind not in IMAGE_SUFFIXES and not (kind == ".pdf" and _no_fonts(p)):
-            return [], 0
         size = p.stat().st_size
         if size == 0 or size > limits()[0]:
             return [], 0  # its reading says why
         sha = file_sha256(p)
+        known = (cache_dir() / sha[:2] / sha / "pages").is_file()  # a scan OCR'd before
+        if kind not in IMAGE_SUFFIXES and not known and not (kind == ".pdf" and _no_fonts(p)):
+            return [], 0
         settings = OcrSettings()
         pages = range(cached_page_count(p, sha))
     except (OSError, DocumentError, ValueError):
