@@ -56,7 +56,8 @@ def scan_pages(plan: dict[str, Any], scan: dict[str, Any] | None) -> list[dict[s
             continue
         width, height = sizes[n - 1]
         page = pages.setdefault(n, {"page": n, "width": width, "height": height, "boxes": [], "fields": []})
-        page["fields"].append(label)
+        if label not in page["fields"]:
+            page["fields"].append(label)
         for x0, top, x1, bottom in place.get("boxes") or ():
             page["boxes"].append(
                 {"x": x0, "y": top, "w": max(1, x1 - x0), "h": max(1, bottom - top), "label": label}
