@@ -5,7 +5,9 @@ Reads and writes: one SQLite file (``data/store.texts`` beside a disk store;
 its body's sketch (:mod:`graph.sketch`) and its targets with their indicator
 keys; which SHA-256 each plan id was read from; and the tables the reuse analysis keeps
 (``pairs``: the share of a child's text taken from a parent, with the aligned passages;
-``suggestions``: the parent suggested for a plan that names none).
+``suggestions``: the parent suggested for a plan that names none); and for a text read
+from a scan (``scans``), the scanned file's SHA-256, the OCR settings, its pages' sizes
+and its path, so the page a piece of evidence was read on can be shown (:mod:`graph.scans`).
 
 Written in two places: each ingest worker keeps the text of every file it extracts
 (:class:`TextSink`, called with the document read and its curated record, one
