@@ -40,7 +40,7 @@ __all__ = ["Document", "READERS", "limits", "ocr_jobs", "read_document", "suppor
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    source: str  # the path as given
+    source: str  # the path as given (a name's bytes that are not UTF-8 as U+FFFD)
     raw: str  # the original text, offsets of evidence point here
     norm: NormalizedText
     sha256: str
@@ -208,6 +208,13 @@ def _check_text(path: Path, raw: str) -> None:
         )
 
 
+def _source(path: str | Path) -> str:
+    """The path as given, as text a graph can hold: bytes of a file name that are not UTF-8
+    (kept by Python as lone surrogates, which no UTF-8 output can write) become U+FFFD."""
+    name = str(path)
+    return name if name.isascii() else os.fsencode(name).decode("utf-8", "replace")
+
+
 def read_document(path: str | Path) -> Document:
     """Read one file into a :class:`Document`; raise DocumentError with the reason."""
     p = Path(path)
@@ -236,7 +243,7 @@ def read_document(path: str | Path) -> Document:
     _check_text(p, raw)
     sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
     return Document(
-        source=str(path),
+        source=_source(path),
         raw=raw,
         norm=normalize_document(raw),
         sha256=sha,
