@@ -33,6 +33,7 @@ from api.routes import (
     feeds,
     plans,
     resolve,
+    scans,
     sparql,
     stats,
 )
@@ -79,6 +80,7 @@ def create_app(lineage: Lineage, settings: Any | None = None) -> FastAPI:
     install_problem_handlers(app)
     for module in (
         plans,
+        scans,
         resolve,
         campaigns,
         bodies,

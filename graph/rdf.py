@@ -33,6 +33,7 @@ from graph.identity import (
     number_norm,
     plan_id,
 )
+from graph.ocr_resolve import misread, resolved_evidence
 from graph.placeslug import place_slug
 from graph.sources import all_evidence, public_source, source_sha, stated_ref_keys
 from graph.terms import (
@@ -261,12 +262,18 @@ class _Writer:
                 self.add(u, _SKOS.prefLabel, Literal(issuer.commune, language="vi"))
         return u
 
-    def ref(self, ref: Ref, context: str | None) -> tuple[NamedNode, DocKey]:
-        """A referenced document (a stub unless some graph ingests it)."""
+    def ref(self, ref: Ref, context: str | None) -> tuple[NamedNode, DocKey, Evidence | None]:
+        """A referenced document (a stub unless some graph ingests it), and the link's evidence."""
         raw = doc_key(ref.doc_type, ref.number, ref.issuer, ref.date, ref.title)
         key = self.resolve_key(raw, context)
+        if self.record.text_source == "ocr":  # a number or year misread by one look-alike
+            cat = self.catalogue
+            meant = misread(cat.under if isinstance(cat, LayeredCatalogue) else cat, key)
+            if meant is not None:  # nothing the page may have misread is stated of it
+                node = self.document(meant, ref.doc_type, None, None, None, None, ref.issuer)
+                return node, meant, resolved_evidence(ref.evidence)
         node = self.document(key, ref.doc_type, ref.number, None, ref.date, ref.title, ref.issuer)
-        return node, key
+        return node, key, ref.evidence
 
     # -- links: the n-ary node and the direct triple, always together --------
     def link(self, src: NamedNode, relation: str, tgt: NamedNode, ev: Evidence | None) -> None:
@@ -296,8 +303,8 @@ class _Writer:
 
     def refs(self, src: NamedNode, relation: str, refs: tuple[Ref, ...], context: str | None) -> None:
         for r in refs:
-            node, key = self.ref(r, context)
-            self.link(src, relation, node, r.evidence)
+            node, key, ev = self.ref(r, context)
+            self.link(src, relation, node, ev)
             # A chain inside the reference: "474 ... thực hiện 241 ... thực hiện KL70".
             inner = key.jurisdiction if key.jurisdiction != UNKNOWN else context
             self.refs(node, "implements", r.implements, inner)

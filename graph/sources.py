@@ -57,9 +57,12 @@ def stated_keys(record: PlanRecord) -> list[DocKey]:
 
     A bulk ingest puts them in the catalogue before building any graph, so a
     partial mention ("Kế hoạch 241-KH/TU", no date) anywhere in the batch lands
-    on the document whatever the order of the files.
+    on the document whatever the order of the files. A record read by OCR states only
+    its own key: the numbers of its references may be misread.
     """
     own = doc_key(record.doc_type, record.number, record.issuer, record.date, record.title)
+    if record.text_source == "ocr":  # a misread reference must not make itself known (graph.ocr_resolve)
+        return [own] if UNKNOWN not in own.parts else []
     return ([own] if UNKNOWN not in own.parts else []) + stated_ref_keys(record)
 
 

@@ -5,7 +5,9 @@ Reads and writes: one SQLite file (``data/store.texts`` beside a disk store;
 its body's sketch (:mod:`graph.sketch`) and its targets with their indicator
 keys; which SHA-256 each plan id was read from; and the tables the reuse analysis keeps
 (``pairs``: the share of a child's text taken from a parent, with the aligned passages;
-``suggestions``: the parent suggested for a plan that names none).
+``suggestions``: the parent suggested for a plan that names none); and for a text read
+from a scan (``scans``), the scanned file's SHA-256, the OCR settings, its pages' sizes
+and its path, so the page a piece of evidence was read on can be shown (:mod:`graph.scans`).
 
 Written in two places: each ingest worker keeps the text of every file it extracts
 (:class:`TextSink`, called with the document read and its curated record, one
@@ -36,6 +38,7 @@ import orjson
 
 from graph.sketch import Sketch, sentence_before, sketch
 from ingest.indicators import indicator_key
+from ingest.layout import PageMap
 from ingest.model import PlanRecord
 from ingest.readers import Document
 from ingest.text import NormalizedText
@@ -54,6 +57,9 @@ CREATE TABLE IF NOT EXISTS pairs (
     PRIMARY KEY (parent, child));
 CREATE TABLE IF NOT EXISTS suggestions (child TEXT PRIMARY KEY, answer TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS scans (
+    sha TEXT PRIMARY KEY, file_sha TEXT NOT NULL, settings TEXT NOT NULL, dpi INTEGER NOT NULL,
+    sizes TEXT NOT NULL, path TEXT);
 """
 
 Pair = tuple[str, float, int, int, bytes]  # tag, share, counted chars, reused chars, passages
@@ -127,6 +133,24 @@ class TextStore:
             json.dumps(targets, ensure_ascii=False),
         )
         self._db().execute("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", row)
+
+    def put_scan(self, sha: str, layout: PageMap, path: str | None) -> None:
+        """Keep where an OCR'd text was read: the scanned file's SHA-256, the OCR settings, its
+        pages' sizes and the file's path then (to render a page again if the OCR cache lost it)."""
+        row = (sha, layout.file_sha, layout.settings, layout.dpi, json.dumps(layout.sizes), path)
+        self._db().execute("INSERT OR REPLACE INTO scans VALUES (?, ?, ?, ?, ?, ?)", row)
+
+    def scan(self, sha: str) -> dict[str, Any] | None:
+        """What :meth:`put_scan` kept of the text with this SHA-256, or None (not a scan)."""
+        row = (
+            self._db()
+            .execute("SELECT file_sha, settings, dpi, sizes, path FROM scans WHERE sha = ?", (sha,))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        sizes = [tuple(s) for s in json.loads(row[3])]
+        return {"file_sha": row[0], "settings": row[1], "dpi": row[2], "sizes": sizes, "path": row[4]}
 
     def text(self, sha: str) -> str | None:
         """The original text of the file with this SHA-256, or None."""
@@ -255,5 +279,8 @@ class TextSink:
             self.store.put(
                 doc.sha256, doc.source, doc.raw, sketch(doc.norm, record), target_rows(record, doc.norm)
             )
+            if doc.layout is not None and doc.layout.file_sha:
+                path = os.path.abspath(doc.source) if os.path.isfile(doc.source) else None
+                self.store.put_scan(doc.sha256, doc.layout, path)
         except Exception as e:  # the text is an extra: never lose the record for it
             log.warning("text of %s not kept: %s: %s", doc.source, type(e).__name__, e)

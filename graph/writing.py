@@ -31,6 +31,7 @@ from graph.readmodel import Facts
 from ingest import faults
 from ingest.curation import Verdict
 from ingest.model import PlanRecord
+from ingest.ocr_pool import OcrRun, run_ocr
 
 __all__ = ["IngestReport", "alongside", "ingest_files", "ingest_records", "scheme_graph"]
 
@@ -46,6 +47,8 @@ class IngestReport:
     ingested: int
     unchanged: int
     phases: tuple[tuple[str, float], ...] = ()  # (phase, seconds) where the ingest spent its time
+    # The scans' pages: OCR'd now (seconds of each), or found in the OCR cache (ingest.ocr_pool)
+    ocr: OcrRun = OcrRun()
 
 
 @contextlib.contextmanager
@@ -81,7 +84,8 @@ def ingest_files(
     progress: Callable[[str, int], None] | None = None,
     texts: str | None = None,
 ) -> tuple[IngestReport, list[Source]]:
-    """Extract, curate (``verdicts``) and write files; a :class:`Source` per path, in order
+    """OCR the scans' pages (:mod:`ingest.ocr_pool`), then extract, curate (``verdicts``) and
+    write files; a :class:`Source` per path, in order
     (its ``error`` says why a file could not be read: unreadable, past the time limit per
     file, or its worker died on it). ``texts``: the text store where the workers keep each
     file's text (:mod:`graph.texts`)."""
@@ -92,8 +96,15 @@ def ingest_files(
     # Off the main thread (a server's request) there is no timer signal to stop a file, and a
     # crash would take the server down: files are always read in a worker process there.
     isolate = threading.current_thread() is not threading.main_thread()
+    # The scans' pages first, one page an item of the pool (never in a server's own thread:
+    # there each file, its OCR included, is read in an isolated worker).
+    ocr = OcrRun() if isolate else run_ocr(names, workers, tick("ocr"))
     shards = Shards(live.base, verdicts, workers, size=len(names), isolate=isolate, texts=texts)
-    return _ingest(live, shards, lambda s: s.extract(names, tick("extract")), "extract", tick)
+    report, sources = _ingest(live, shards, lambda s: s.extract(names, tick("extract")), "extract", tick)
+    if ocr.pages or ocr.cached:
+        log.info("ingest: %s", ocr.summary())
+        report = replace(report, ocr=ocr, phases=(("ocr", ocr.wall), *report.phases))
+    return report, sources
 
 
 def ingest_records(live: ReadState, records: Iterable[PlanRecord], workers: int | None = 1) -> IngestReport:

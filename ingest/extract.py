@@ -22,6 +22,7 @@ from ingest.closing import read_closing
 from ingest.header import read_header
 from ingest.issuer import read_issuer
 from ingest.model import PlanRecord
+from ingest.ocr_evidence import locate
 from ingest.readers import Document, read_document
 from ingest.references import preamble_mentions, references
 from ingest.refs import type_of_symbol
@@ -49,7 +50,7 @@ def extract(doc: Document) -> PlanRecord:
         evidence["/issuer"] = issuer_ev
     if closing.signer_evidence:
         evidence["/signer"] = closing.signer_evidence
-    return PlanRecord(
+    record = PlanRecord(
         source=doc.source,
         doc_type=head.doc_type or type_of_symbol(head.symbol) or "other",
         number=head.number,
@@ -67,3 +68,4 @@ def extract(doc: Document) -> PlanRecord:
         evidence=evidence,
         sha256=doc.sha256,
     )
+    return locate(record, doc)  # OCR'd text: evidence placed on its pages

@@ -88,12 +88,16 @@ class PageMap:
     ``spans`` are in text order; boxes are ``(page, x0, top, x1, bottom)`` in
     pixels of page ``page`` (from 0) rendered at ``dpi`` and turned by
     ``angles[page]`` degrees to level it; ``sizes[page]`` is its (width, height).
+    ``file_sha`` (the scanned file's SHA-256) and ``settings`` (the OCR settings' key) say
+    where the OCR cache keeps the pages and their images.
     """
 
     spans: list[Span]
     sizes: list[tuple[int, int]]
     dpi: int
     angles: list[float]
+    file_sha: str = ""
+    settings: str = ""
 
     def locate(self, start: int, end: int) -> list[tuple[int, tuple[float, float, float, float]]]:
         """The (page, (x0, top, x1, bottom)) boxes of the text ``[start, end)``: one box per line read."""

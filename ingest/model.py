@@ -28,6 +28,37 @@ Basis = Literal["explicit", "context", "inferred"]
 
 
 @dataclass(frozen=True, slots=True)
+class PagePlace:
+    """Where an OCR'd span was read: its page (from 1) and one box per line, in pixels of
+    that page rendered at ``dpi`` (``width`` x ``height``) and levelled (deskewed)."""
+
+    page: int
+    width: int
+    height: int
+    dpi: int
+    boxes: tuple[tuple[int, int, int, int], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "page": self.page,
+            "width": self.width,
+            "height": self.height,
+            "dpi": self.dpi,
+            "boxes": [list(b) for b in self.boxes],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> PagePlace:
+        return cls(
+            page=int(d["page"]),
+            width=int(d["width"]),
+            height=int(d["height"]),
+            dpi=int(d["dpi"]),
+            boxes=tuple((int(b[0]), int(b[1]), int(b[2]), int(b[3])) for b in d.get("boxes") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a fact came from: a span of the original text and how it was read."""
 
@@ -39,9 +70,11 @@ class Evidence:
     text: str = ""
     # A researcher's verdict from the curation file: unreviewed, accepted or corrected.
     review: str = "unreviewed"
+    # OCR'd text only: the page and boxes the span was read from (the key is absent otherwise).
+    page: PagePlace | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "start": self.start,
             "end": self.end,
             "text": self.text,
@@ -50,6 +83,9 @@ class Evidence:
             "basis": self.basis,
             "review": self.review,
         }
+        if self.page is not None:
+            d["page"] = self.page.to_json()
+        return d
 
     @classmethod
     def of_span(
@@ -75,6 +111,7 @@ class Evidence:
             basis=d.get("basis", "explicit"),
             text=str(d.get("text", "")),
             review=str(d.get("review", "unreviewed")),
+            page=PagePlace.from_json(d["page"]) if d.get("page") else None,
         )
 
 
@@ -231,6 +268,8 @@ class PlanRecord:
     evidence: dict[str, Evidence] = field(default_factory=dict)
     # SHA-256 of the original text: the same document read twice is recognised.
     sha256: str | None = None
+    # Where the text came from when it was not a text of its own: "ocr" (a scan). Written only then.
+    text_source: str | None = None
 
     def to_json(self, with_evidence: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -256,6 +295,8 @@ class PlanRecord:
                     ev[f"/targets/{i}"] = t.evidence.to_json()
             d["evidence"] = ev
             d["sha256"] = self.sha256
+            if self.text_source:
+                d["text_source"] = self.text_source
         return d
 
     @classmethod
@@ -282,6 +323,7 @@ class PlanRecord:
                 if k.startswith("/") and not k.startswith("/targets/")
             },
             sha256=d.get("sha256"),
+            text_source=d.get("text_source"),
         )
 
 

@@ -24,7 +24,6 @@ the Debian package (:func:`missing_tool`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -34,10 +33,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import DocumentError
 from ingest.layout import Glyph, PageMap, lay_out, lines_of
+from ingest.ocr_cache import cache_dir, file_sha256, save_preview
 from ingest.ocr_fix import fix_words
+from ingest.ocr_places import fix_places
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -48,8 +50,11 @@ __all__ = [
     "file_sha256",
     "missing_tool",
     "ocr_file",
+    "cached_page_count",
     "ocr_page",
     "page_count",
+    "page_file",
+    "render_page",
 ]
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
@@ -131,23 +136,6 @@ def missing_tool(pdf: bool, lang: str = "vie") -> str | None:
     return None
 
 
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def cache_dir() -> Path:
-    """Where OCR'd pages are kept: ``LINEAGE_OCR_CACHE``, else ``$XDG_CACHE_HOME/lineage/ocr``."""
-    env = os.environ.get("LINEAGE_OCR_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "lineage" / "ocr"
-
-
 def _is_pdf(path: Path) -> bool:
     return path.suffix.lower() == ".pdf"
 
@@ -170,7 +158,7 @@ def page_count(path: str | Path) -> int:
         return getattr(im, "n_frames", 1)
 
 
-def _render(path: Path, index: int, dpi: int):
+def render_page(path: Path, index: int, dpi: int):
     """Page ``index`` (from 0) as an image at ``dpi``."""
     from PIL import Image
 
@@ -229,11 +217,12 @@ def _tesseract(img, settings: OcrSettings) -> list[tuple[str, float, int, int, i
     return words
 
 
-def _read_page(path: Path, index: int, settings: OcrSettings) -> OcrPage:
+def _read_page(path: Path, index: int, settings: OcrSettings) -> tuple[OcrPage, Any]:
+    """The page OCR'd, and the page image as rendered (for its preview)."""
     from ingest.ocr_image import prepare
 
     start = time.perf_counter()
-    img = _render(path, index, settings.dpi)
+    img = render_page(path, index, settings.dpi)
     ready, angle = prepare(
         img,
         seal=settings.seal,
@@ -244,10 +233,10 @@ def _read_page(path: Path, index: int, settings: OcrSettings) -> OcrPage:
     )
     words = _tesseract(ready, settings)
     seconds = round(time.perf_counter() - start, 3)
-    return OcrPage(index, ready.width, ready.height, settings.dpi, angle, seconds, words)
+    return OcrPage(index, ready.width, ready.height, settings.dpi, angle, seconds, words), img
 
 
-def _cached_page_count(path: Path, sha: str) -> int:
+def cached_page_count(path: Path, sha: str) -> int:
     """The file's page count, kept beside its OCR'd pages (a cached scan needs no tool at all)."""
     kept = cache_dir() / sha[:2] / sha / "pages"
     try:
@@ -269,7 +258,7 @@ def _cached_page_count(path: Path, sha: str) -> int:
     return n
 
 
-def _cache_file(sha: str, index: int, settings: OcrSettings) -> Path:
+def page_file(sha: str, index: int, settings: OcrSettings) -> Path:
     return cache_dir() / sha[:2] / sha / f"{settings.key()}-p{index}.json"
 
 
@@ -283,7 +272,7 @@ def ocr_page(
     p = Path(path)
     settings = settings or OcrSettings()
     sha = sha or file_sha256(p)
-    cached = _cache_file(sha, index, settings)
+    cached = page_file(sha, index, settings)
     try:
         return OcrPage(**json.loads(cached.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
@@ -292,7 +281,7 @@ def ocr_page(
     if reason:
         raise DocumentError(str(path), reason)
     try:
-        page = _read_page(p, index, settings)
+        page, img = _read_page(p, index, settings)
     except DocumentError:
         raise
     except subprocess.TimeoutExpired as e:
@@ -304,6 +293,8 @@ def ocr_page(
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(asdict(page), ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cached)
+    with contextlib.suppress(OSError, ValueError):  # the page image a plan page shows its evidence on
+        save_preview(img, page.angle, sha, settings.key(), index)
     return page
 
 
@@ -322,7 +313,7 @@ def _glyphs(page: OcrPage) -> list[Glyph]:
     start = 0
     for i in range(1, len(texts) + 1):  # corrections see the words of their own line
         if i == len(texts) or page.words[i][6] != page.words[start][6]:
-            fixed += fix_words(texts[start:i])
+            fixed += fix_places(fix_words(texts[start:i]))
             start = i
     out = []
     for text, (_t, _conf, x0, top, x1, bottom, line) in zip(fixed, page.words, strict=True):
@@ -337,7 +328,8 @@ def ocr_file(path: str | Path, settings: OcrSettings | None = None, sha: str | N
     p = Path(path)
     settings = settings or OcrSettings()
     sha = sha or file_sha256(p)
-    pages = [ocr_page(p, i, sha, settings) for i in range(_cached_page_count(p, sha))]
+    pages = [ocr_page(p, i, sha, settings) for i in range(cached_page_count(p, sha))]
     text, spans = lay_out([lines_of(_glyphs(pg)) for pg in pages])
     sizes = [(pg.width, pg.height) for pg in pages]
-    return OcrText(text, PageMap(spans, sizes, settings.dpi, [pg.angle for pg in pages]), pages)
+    angles = [pg.angle for pg in pages]
+    return OcrText(text, PageMap(spans, sizes, settings.dpi, angles, sha, settings.key()), pages)

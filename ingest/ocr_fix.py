@@ -42,6 +42,10 @@ _YEAR = re.compile(r"^(\W*)(2[1-9])(\d\d\W*)$")
 # A dot or comma glued before a word's first letter: a speck of dust, never Vietnamese punctuation.
 _SPECK = re.compile(r"^[.,:;`]+(?=[^\W\d_])")
 _BEFORE_YEAR = frozenset({"năm", "đoạn", "đến", "từ", "-", "–"})
+# The header's number label read in capitals ("SỐ" for "Số": the tone mark's height misjudged),
+# before a number or a symbol with a blank number ("- KH/HU").
+_LABEL = re.compile(r"^SỐ(:?)$")
+_NUMBERISH = re.compile(r"^[\d\-/.]")
 
 
 def _year(head: str) -> str:
@@ -57,10 +61,14 @@ def fix_words(words: list[str]) -> list[str]:
     or "năm 2924" is a 0 read as 9, 6 or 8 (Tesseract's confusion on a dotted
     zero), so the year's second digit is made 0. A plausible year (2036 for 2030)
     is left: only the extraction can check it against the documents it names.
+    The header's "SỐ" before a number or a symbol is its label "Số".
     """
     out: list[str] = []
     for i, word in enumerate(words):
         word = fix_confusables(_SPECK.sub("", word))
+        label = _LABEL.match(word)
+        if label and i + 1 < len(words) and _NUMBERISH.match(words[i + 1]):
+            word = "Số" + label.group(1)
         m = _DATE.match(word)
         if m:
             word = m.group(1) + _year(m.group(3)) + m.group(4)

@@ -355,20 +355,25 @@ def imap(
     initargs: tuple[Any, ...] = (),
     preload: Iterable[str] = (),
     lost: Callable[[T, str], R] | None = None,
+    costly: bool = False,
+    limit: float | None = None,
 ) -> Iterator[R]:
     """``map(fn, items)`` over ``workers`` processes (:class:`Workers`), in order; inline when
     one worker (or few items) would do. ``fn``, ``initializer`` and ``lost`` must be
     module-level functions. With ``lost``, an item that runs past the time limit, or whose
     worker dies, gives ``lost(item, why)`` and the others go on; without it there is no
-    time limit, and a dead worker stops the map."""
+    time limit, and a dead worker stops the map. ``costly``: each item takes seconds (a
+    page to OCR), so a pool pays from two items on. ``limit``: seconds an item may take
+    (with ``lost``; None: the environment's limit per file)."""
     indexed = list(enumerate(items))
     pending = [("map", indexed[j : j + chunksize]) for j in range(0, len(indexed), chunksize)][::-1]
-    limit = None if lost is not None else 0.0
+    limit = limit if lost is not None else 0.0
     args = (fn, initializer, initargs, lost)
     done: dict[int, Any] = {}
     tries: dict[int, int] = {}
     nxt = 0
-    with Workers(_Map, args, workers, len(items), preload, limit=limit) as pool:
+    size = max(len(items), MIN_PARALLEL) if costly and len(items) > 1 else len(items)
+    with Workers(_Map, args, workers, size, preload, limit=limit) as pool:
         for _k, value in pool.events(lambda _k: pending.pop() if pending else None):
             if isinstance(value, Lost):
                 if lost is None:

@@ -79,7 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.store, host=args.host, port=args.port)
     lin = open_lineage(settings)
     if lin.stats().get("plans", 0) == 0 and settings.corpus.exists():
-        ingested, _unchanged, failures = ingest_paths(
+        ingested, _unchanged, failures, _ocr = ingest_paths(
             lin, [str(settings.corpus)], settings, exclude=Path(settings.store)
         )
         print(f"store was empty: ingested {ingested} document(s) from {settings.corpus}", file=sys.stderr)

@@ -27,8 +27,9 @@ def ingest_paths(
     settings: Settings,
     progress_bar: bool = False,
     exclude: Path | None = None,
-) -> tuple[int, int, list[str]]:
-    """Extract, apply the curation file, and ingest every file; returns (ingested, unchanged, failures)."""
+) -> tuple[int, int, list[str], str]:
+    """Extract, apply the curation file, and ingest every file; returns (ingested, unchanged,
+    failures, what OCR took: "" when no file was a scan)."""
     from ingest import curation
 
     try:
@@ -47,7 +48,9 @@ def ingest_paths(
             if phase not in bars:
                 for b in bars.values():
                     b.close()
-                bars[phase] = tqdm(total=len(files), unit="doc", desc=phase, file=sys.stderr)
+                pages = phase == "ocr"  # the scans' pages, counted as they are OCR'd
+                total = None if pages else len(files)
+                bars[phase] = tqdm(total=total, unit="page" if pages else "doc", desc=phase, file=sys.stderr)
             bars[phase].update(n)
 
     try:
@@ -56,7 +59,7 @@ def ingest_paths(
         for b in bars.values():
             b.close()
     failures = [s.error for s in sources if s.error]
-    return report.ingested, report.unchanged, failures
+    return report.ingested, report.unchanged, failures, report.ocr.summary()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -64,18 +67,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     present = [p for p in args.paths if p not in missing]
     server = running_server(settings)
+    ocr = ""
     if server is not None:
         ingested, unchanged, failures = _ingest_through(server, present)
     else:
         lin = open_lineage(settings)
-        ingested, unchanged, failures = ingest_paths(lin, present, settings, progress_bar=True)
+        ingested, unchanged, failures, ocr = ingest_paths(lin, present, settings, progress_bar=True)
     for m in missing:
         failures.insert(0, f"{m}: no such file or folder")
     from ingest.walk import printable  # a hostile file name stays on its one line
 
     for f in failures:
         print(f"failed: {printable(f)}", file=sys.stderr)
-    out(f"ingested {ingested} document(s), {unchanged} unchanged, {len(failures)} failed")
+    said = f"ingested {ingested} document(s), {unchanged} unchanged, {len(failures)} failed"
+    out(said + (f"; {ocr}" if ocr else ""))
     return 1 if failures and not (ingested or unchanged) else 0
 
 

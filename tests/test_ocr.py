@@ -11,17 +11,15 @@ one, and without Tesseract only the scans fail, with the Debian package named.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import shutil
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from scan_fixtures import need  # noqa: F401  (the scans: `scans`, registered in conftest)
 
 from ingest import DocumentError, extract, read_document
-from ingest.ocr import OcrSettings, missing_tool, ocr_file, ocr_page, page_count
+from ingest.ocr import OcrSettings, missing_tool, ocr_file
 from ingest.ocr_fix import fix_confusables
 from ingest.readers import ocr_jobs
 
@@ -29,49 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "tests" / "fixtures" / "docs"
 SCANS_SCRIPT = ROOT / "tests" / "fixtures" / "scans"
 SEEDS = sorted((ROOT / "data" / "seeds").glob("*.txt"))
-
-
-def need(reason: str | None) -> None:
-    """Skip when a system tool is missing; under CI=true that is a failure (.ci/run installs it)."""
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: .ci/run installs it)")
-    pytest.skip(reason)
-
-
-def _page_job(job: tuple[str, int, str]) -> float:
-    return ocr_page(*job).seconds
-
-
-@pytest.fixture(scope="session")
-def scans(tmp_path_factory) -> Path:
-    """The seeds as scans (PDF, plus each page as .png/.jpg/.tif), OCR'd once, pages over two processes."""
-    need(missing_tool(pdf=True))
-    if shutil.which("pdftoppm") is None:
-        need("the scan generator needs pdftoppm (Debian package poppler-utils)")
-    out = tmp_path_factory.mktemp("scans")
-    cache = tmp_path_factory.mktemp("ocr-cache")
-    old = os.environ.get("LINEAGE_OCR_CACHE")
-    os.environ["LINEAGE_OCR_CACHE"] = str(cache)
-    sys.path.insert(0, str(SCANS_SCRIPT))
-    try:
-        import make_scans
-
-        pdfs = [DOCS / f"{s.stem}.pdf" for s in SEEDS]
-        make_scans.main([str(out), *map(str, pdfs), "--images"])
-        jobs = [job for pdf in sorted(out.glob("*.pdf")) for job in ocr_jobs(pdf)]
-        assert len(jobs) == sum(page_count(p) for p in out.glob("*.pdf")) == 19
-        # the way an ingest pool would do it: one page a task, any process
-        with multiprocessing.get_context("forkserver").Pool(2) as pool:
-            pool.map(_page_job, jobs, chunksize=1)
-        yield out
-    finally:
-        sys.path.remove(str(SCANS_SCRIPT))
-        if old is None:
-            os.environ.pop("LINEAGE_OCR_CACHE", None)
-        else:
-            os.environ["LINEAGE_OCR_CACHE"] = old
 
 
 def test_seeds_as_scans_score_at_least_95_percent(scans: Path) -> None:

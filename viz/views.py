@@ -30,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph.errors import NotFound
 from graph.inputs import clean_text, plausible_id
+from graph.scans import scan_of
 from graph.service import Lineage
 from ontology.vocab import LEVELS
 from viz import lod as lod_vis
@@ -47,6 +48,7 @@ from viz.network import (
 from viz.network import to_script_json as to_json
 from viz.overview import build_overview, overview_json
 from viz.reuse_views import router as reuse_router
+from viz.scan_evidence import scan_pages
 from viz.targets_views import router as targets_router
 
 HERE = Path(__file__).parent
@@ -165,6 +167,7 @@ def plan_view(
     return _render(
         "plan.html",
         plan=plan,
+        scan_pages=scan_pages(plan, scan_of(lin.texts, id)) if plan.get("text_source") == "ocr" else [],
         nodes=nodes,
         links=links,
         mode=mode,
