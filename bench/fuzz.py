@@ -133,20 +133,23 @@ def _timed(path: str) -> tuple[float, str | None]:
 
 
 def _timed_lost(path: str, why: str) -> tuple[float, str | None]:
-    return float("inf"), why
+    return -1.0, why  # stopped by the time limit (or its worker died): see time_files
 
 
-def time_files(docs: list[Path], workers: int | None) -> dict[str, float]:
-    """Each document's reading and extraction, alone, in worker processes (seconds; inf: lost)."""
+def time_files(docs: list[Path], workers: int | None) -> tuple[dict[str, float], dict[str, str]]:
+    """Each document's reading and extraction, alone, in worker processes: the seconds of those
+    that finished, and why the others were stopped (the time limit per file, a dead worker)."""
     from ingest.parallel import imap
 
     names = [os.fspath(p) for p in docs]
-    return {
-        n: t
-        for n, (t, _err) in zip(
-            names, imap(_timed, names, workers, chunksize=4, initializer=_warm, lost=_timed_lost), strict=True
-        )
-    }
+    times, stopped = {}, {}
+    results = imap(_timed, names, workers, chunksize=4, initializer=_warm, lost=_timed_lost)
+    for n, (t, err) in zip(names, results, strict=True):
+        if t < 0:
+            stopped[n] = err or "stopped"
+        else:
+            times[n] = t
+    return times, stopped
 
 
 def check(m: Manifest, run: dict, times: dict[str, float], max_rss_mb: float, bound_s: float) -> list[str]:
@@ -205,7 +208,7 @@ def run(files: int, seed: int, work: Path, workers: int | None, timeout: float, 
     os.environ["LINEAGE_OCR_CACHE"] = str(work / "ocr-timing")
     docs = documents(walk([corpus]))
     log(f"timing {len(docs)} documents one by one")
-    times = time_files(docs, workers)
+    times, stopped = time_files(docs, workers)
     bound = limits.hard_deadline(timeout)
     problems = check(m, r, times, max_rss_mb, bound)
     failed = {
@@ -218,12 +221,12 @@ def run(files: int, seed: int, work: Path, workers: int | None, timeout: float, 
         c = kinds.setdefault(e["kind"], Counter())
         c["files"] += 1
         c["reported"] += e["skipped"] or f"{m.root}/{e['path']}" in failed
-    finite = [t for t in times.values() if t != float("inf")]
     good_in = sum(e["good"] and f"{m.root}/{e['path']}" not in failed for e in m.entries)
     return {
         "manifest": m,
         "run": r,
         "times": times,
+        "stopped": stopped,
         "kinds": kinds,
         "problems": problems,
         "summary": {
@@ -231,8 +234,8 @@ def run(files: int, seed: int, work: Path, workers: int | None, timeout: float, 
             "fuzz_reported": len(failed) + m.skipped,
             "good_ingested": f"{good_in}/{m.good}",
             "failures": len(problems),
-            "max_file_s": max(finite, default=0.0),
-            "timed_out": len(times) - len(finite),
+            "max_file_s": max(times.values(), default=0.0),
+            "stopped_at_limit": len(stopped),
             "peak_rss_mb": r["peak_rss_mb"],
             "ingest_s": r["seconds"],
             "total_s": time.perf_counter() - t0,
@@ -246,6 +249,7 @@ def report(out: dict) -> str:
         lines.append(f"{kind:<28} {c['files']:>6} {c['reported']:>8}")
     slow = sorted(out["times"].items(), key=lambda kv: -kv[1])[:8]
     lines.append("slowest: " + ", ".join(f"{Path(p).name} {t:.1f}s" for p, t in slow))
+    lines += [f"stopped: {Path(p).name}: {why}" for p, why in sorted(out["stopped"].items())]
     lines += [f"PROBLEM: {p}" for p in out["problems"][:50]]
     s = out["summary"]
     lines.append(" ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in s.items()))
