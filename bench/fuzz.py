@@ -10,8 +10,10 @@ under the same time limit). Checks: the ingest finishes (exit 0); stderr holds o
 ``failed:`` and ``skipped:`` lines (no traceback, no stray output); ingested + unchanged +
 failed is the number of documents and every entry the walk passes over has its line; every
 good document is ingested; the peak memory is under ``--max-rss-mb``; no file costs more
-than the hard deadline of the time limit per file. Prints what each kind of file gave, the
-slowest files, and as its last line ``key=value`` pairs.
+than the time limit per file (``--timeout``, 10 s: past it a worker interrupts the file, which
+is then one ``failed:`` line; the files stopped there are listed, and a file that runs past the
+pool's hard deadline is a failure). Prints what each kind of file gave, the slowest files and
+those stopped, and as its last line ``key=value`` pairs.
 
 Why a script and not only a test: 10,000 files take minutes; ``tests/test_fuzz.py`` runs
 the same checks on a few hundred in ``make test``.

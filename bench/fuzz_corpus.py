@@ -147,6 +147,8 @@ def _bases(goods: list[Path]) -> dict[str, list[bytes]]:
 
 # -- mutations: (rng, bytes) -> bytes ---------------------------------------------------------
 def _flip(r: random.Random, d: bytes) -> bytes:
+    if not d:
+        return d
     b = bytearray(d)
     for _ in range(r.choice((1, 2, 5, 20, 200))):
         i = r.randrange(len(b))
@@ -155,19 +157,27 @@ def _flip(r: random.Random, d: bytes) -> bytes:
 
 
 def _cut(r: random.Random, d: bytes) -> bytes:
+    if not d:
+        return d
     return d[: r.randrange(len(d))]
 
 
 def _splice(r: random.Random, d: bytes, other: bytes) -> bytes:
+    if not d or not other:
+        return d + other
     return d[: r.randrange(len(d))] + other[r.randrange(len(other)) :]
 
 
 def _insert(r: random.Random, d: bytes) -> bytes:
+    if not d:
+        return d
     i = r.randrange(len(d))
     return d[:i] + r.randbytes(r.randrange(1, 4096)) + d[i:]
 
 
 def _repeat(r: random.Random, d: bytes) -> bytes:
+    if not d:
+        return d
     i = r.randrange(len(d))
     chunk = d[i : i + r.randrange(1, 200)]
     return d[:i] + chunk * r.randrange(2, 2000) + d[i:]
