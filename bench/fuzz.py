@@ -36,6 +36,7 @@ from pathlib import Path
 
 from bench.fuzz_corpus import Manifest, generate
 from ingest import limits
+from ingest.walk import printable  # the failed: lines escape what a name holds
 
 ROOT = Path(__file__).resolve().parent.parent
 _SUMMARY = re.compile(r"ingested (\d+) document\(s\), (\d+) unchanged, (\d+) failed")
@@ -180,7 +181,7 @@ def check(m: Manifest, run: dict, times: dict[str, float], max_rss_mb: float, bo
         problems.append(f"{len(skipped)} skipped: lines for {m.skipped} entries the walk passes over")
     bad = {ln.removeprefix("failed: ").split(": ", 1)[0] for ln in failed}
     for e in m.entries:
-        if e["good"] and f"{root}/{e['path']}" in bad:
+        if e["good"] and printable(f"{root}/{e['path']}") in bad:
             problems.append(f"a good document failed: {e['path']}")
     if run["peak_rss_mb"] > max_rss_mb:
         problems.append(f"peak memory {run['peak_rss_mb']:.0f} MB over {max_rss_mb:.0f} MB")
@@ -222,8 +223,8 @@ def run(files: int, seed: int, work: Path, workers: int | None, timeout: float, 
     for e in m.entries:
         c = kinds.setdefault(e["kind"], Counter())
         c["files"] += 1
-        c["reported"] += e["skipped"] or f"{m.root}/{e['path']}" in failed
-    good_in = sum(e["good"] and f"{m.root}/{e['path']}" not in failed for e in m.entries)
+        c["reported"] += e["skipped"] or printable(f"{m.root}/{e['path']}") in failed
+    good_in = sum(e["good"] and printable(f"{m.root}/{e['path']}") not in failed for e in m.entries)
     return {
         "manifest": m,
         "run": r,
