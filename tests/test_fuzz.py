@@ -86,8 +86,8 @@ def test_a_million_character_line_is_extracted_in_linear_time(
     unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The reader refuses a line this long (LINEAGE_MAX_LINE_CHARS); past that bound, no
-    pattern of the extraction may grow faster than the line: 1,000,000 characters cost at most
-    a few times what a tenth of them does, and a few seconds."""
+    pattern of the extraction may grow faster than the line: 1,000,000 characters cost about
+    ten times what a tenth of them does (a square would be a hundred)."""
     seed = SEED.read_text("utf-8")
     extract(read_document(SEED))  # the gazetteer and patterns built: no line's time
 
@@ -99,8 +99,8 @@ def test_a_million_character_line_is_extracted_in_linear_time(
         return time.perf_counter() - t
 
     small, big = cost(100_000), cost(1_000_000)
-    assert big < 5.0, big
-    assert big < 20 * small + 0.5, (small, big)
+    assert big < 20.0, big  # some 0.5-5 s on a busy 2-core machine
+    assert big < 20 * small + 0.5, (small, big)  # linear: about 10x
 
 
 def test_the_reader_refuses_a_million_character_line(tmp_path: Path) -> None:
