@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 
-__all__ = ["alive", "file_alive", "file_tag", "tag"]
+__all__ = ["alive", "file_alive", "file_tag", "pid_alive", "tag"]
 
 
 def _start(pid: int) -> str | None:
@@ -31,15 +32,26 @@ def _start(pid: int) -> str | None:
     return stat.rsplit(b")", 1)[1].split()[19].decode("ascii")
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (ours or another user's); a zombie (killed, not yet
+    reaped) is gone."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
 def _runs(pid: int, start: str) -> bool:
     if start == "0" or not os.path.isdir("/proc"):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return pid_alive(pid)
     return _start(pid) == start
 
 

@@ -10,34 +10,28 @@ While ``lineage serve`` owns a store, ``ingest``, ``query``, ``export`` and
 server is found by the file it keeps beside the store, :mod:`lineage.discovery`)
 and print what they would print on their own; a store locked by any other
 process is one line naming that process.
+
+Here: the parser, ``extract``, ``serve`` and ``synth``; the store commands are in
+:mod:`lineage.store_commands`, the analyses in :mod:`lineage.analysis_commands`, what
+they share in :mod:`lineage.common`.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from lineage.analysis_commands import cmd_analysis, cmd_check, cmd_suggestions, cmd_texts_analysis
+from lineage.common import CliError, open_lineage, out, print_json
 from lineage.config import Settings, SettingsError
 from lineage.remote import RemoteError  # a failure talking to a running server: one line too
-
-
-class CliError(Exception):
-    """A user-facing error: printed as one line, exit status 1."""
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _json(obj: object) -> None:
-    _out(json.dumps(obj, ensure_ascii=False, indent=2))
+from lineage.store_commands import cmd_export, cmd_ingest, cmd_query, cmd_validate, ingest_paths
 
 
 # -- extract ------------------------------------------------------------------
@@ -50,9 +44,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         raise CliError(str(e)) from e
     data = record.to_json(with_evidence=not args.no_evidence)
     if args.format == "json":
-        _json(data)
+        print_json(data)
     else:
-        _out(_text_summary(data))
+        out(_text_summary(data))
     return 0
 
 
@@ -74,317 +68,6 @@ def _text_summary(d: dict) -> str:
     return "\n".join(lines)
 
 
-# -- store-backed commands ------------------------------------------------------
-def _lineage(settings: Settings):
-    from graph.errors import LineageError
-    from graph.service import Lineage
-    from graph.store import open_store
-    from lineage import discovery
-
-    try:
-        lin = Lineage.open(
-            open_store(settings.store),
-            base=settings.base,
-            snapshot=settings.index,
-            traversal=settings.traversal,
-            texts=settings.texts,
-        )
-    except LineageError as e:
-        if discovery.is_lock_error(str(e)):
-            line = discovery.describe_holders(Path(settings.store))
-            info = discovery.read_server_file(settings.server_file)
-            if info is not None:
-                line += f"; its server at {info.url} does not answer"
-            raise CliError(line) from e
-        raise CliError(str(e)) from e
-    if discovery.read_server_file(settings.server_file) is None:  # we hold the lock: none serves it
-        discovery.remove_server_file(settings.server_file)
-    return lin
-
-
-def _server(settings: Settings):
-    """The running ``lineage serve`` that owns the store, when one answers; else None."""
-    from lineage.remote import find_server
-
-    return find_server(settings.server_file, settings.token)
-
-
-def _iter_files(paths: Sequence[str], exclude: Path | None = None) -> Iterator[Path]:
-    """Files named, and the supported documents inside folders (never inside ``exclude``);
-    every entry a folder walk passes over is one line ``skipped: ...`` (:mod:`ingest.walk`)."""
-    from ingest.walk import walk
-
-    for entry in walk(paths, exclude):
-        if entry.reason is None:
-            yield entry.path
-        else:
-            print(f"skipped: {entry.line()}", file=sys.stderr)
-
-
-def ingest_paths(
-    lin,
-    paths: Sequence[str],
-    settings: Settings,
-    progress_bar: bool = False,
-    exclude: Path | None = None,
-) -> tuple[int, int, list[str]]:
-    """Extract, apply the curation file, and ingest every file; returns (ingested, unchanged, failures)."""
-    from ingest import curation
-
-    try:
-        verdicts, problems = curation.read(settings.curation)
-    except curation.CurationError as e:
-        raise CliError(str(e)) from e
-    for line in problems:  # one line per decision that cannot be used; the others apply
-        print(f"skipped: {line}", file=sys.stderr)
-    files = [str(f) for f in _iter_files(paths, exclude)]
-    bars: dict[str, Any] = {}
-    progress = None
-    if progress_bar and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        def progress(phase: str, n: int) -> None:
-            if phase not in bars:
-                for b in bars.values():
-                    b.close()
-                bars[phase] = tqdm(total=len(files), unit="doc", desc=phase, file=sys.stderr)
-            bars[phase].update(n)
-
-    try:
-        report, sources = lin.ingest_files(files, settings.workers, verdicts, progress)
-    finally:
-        for b in bars.values():
-            b.close()
-    failures = [s.error for s in sources if s.error]
-    return report.ingested, report.unchanged, failures
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(args.store)
-    missing = [p for p in args.paths if not Path(p).exists()]
-    present = [p for p in args.paths if p not in missing]
-    server = _server(settings)
-    if server is not None:
-        ingested, unchanged, failures = _ingest_through(server, present)
-    else:
-        lin = _lineage(settings)
-        ingested, unchanged, failures = ingest_paths(lin, present, settings, progress_bar=True)
-    for m in missing:
-        failures.insert(0, f"{m}: no such file or folder")
-    from ingest.walk import printable  # a hostile file name stays on its one line
-
-    for f in failures:
-        print(f"failed: {printable(f)}", file=sys.stderr)
-    _out(f"ingested {ingested} document(s), {unchanged} unchanged, {len(failures)} failed")
-    return 1 if failures and not (ingested or unchanged) else 0
-
-
-def _ingest_through(server, paths: Sequence[str]) -> tuple[int, int, list[str]]:
-    """``lineage ingest`` through a running server: each file sent under the path as given."""
-    files = [str(f) for f in _iter_files(paths)]
-    print(f"ingesting through {server}", file=sys.stderr)
-    bar = None
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(files), unit="doc", desc="upload", file=sys.stderr)
-    try:
-        totals = server.ingest([(f, f) for f in files], bar.update if bar else None)
-    finally:
-        if bar is not None:
-            bar.close()
-    return totals.ingested, totals.unchanged, totals.failures
-
-
-def cmd_query(args: argparse.Namespace) -> int:
-    from graph.errors import NotFound
-
-    settings = Settings.from_env(args.store)
-    server = _server(settings)
-    if server is not None:
-        _json(server.query(args.relation, args.id_or_ref, args.max_depth))
-        return 0
-    lin = _lineage(settings)
-    ident = args.id_or_ref
-    try:
-        known = lin.summary(ident) is not None
-    except NotFound:
-        known = False
-    if not known:
-        ids = lin.resolve(ident)
-        if not ids:
-            raise CliError(f"no plan matches {ident!r}")
-        ident = ids[0]
-    try:
-        if args.relation == "children":
-            items = lin.children(ident)
-        elif args.relation == "descendants":
-            items = lin.descendants(ident, max_depth=args.max_depth)
-        else:
-            items = lin.ancestors(ident, max_depth=args.max_depth)
-    except NotFound as e:
-        raise CliError(str(e)) from e
-    _json({"id": ident, "relation": args.relation, "count": len(items), "items": items})
-    return 0
-
-
-def _plan_id(lin, ident: str) -> str:
-    """A plan id as given, else the best plan a free-text reference names (CliError when none)."""
-    if lin.knows(ident):
-        return ident
-    ids = lin.resolve(ident)
-    if not ids:
-        raise CliError(f"no plan matches {ident!r}")
-    return ids[0]
-
-
-def cmd_analysis(args: argparse.Namespace) -> int:
-    """``lineage coverage`` and ``lineage timeline``: the API's answer, as JSON or CSV."""
-    from graph.analytics import Analytics
-    from graph.errors import LineageError
-
-    lin = _lineage(Settings.from_env(args.store))
-    pid = _plan_id(lin, args.id_or_ref)
-    params = {"province": args.province, "system": args.system} if args.command == "coverage" else {}
-    analytics = Analytics(lin)
-    try:
-        if args.format == "csv":
-            sys.stdout.write(analytics.csv(args.command, pid, **params))
-        else:
-            _json(analytics.answer(args.command, pid, **params))
-    except LineageError as e:  # an unknown id, a parameter the analysis refuses
-        raise CliError(str(e)) from e
-    return 0
-
-
-def cmd_texts_analysis(args: argparse.Namespace) -> int:
-    """``lineage reuse`` and ``lineage targets``: the API's answer over the whole cascade, as
-    JSON or CSV; ``lineage reuse ID --parent P``: one pair with its passages' text."""
-    from graph.analytics import Analytics, reuse
-    from graph.errors import LineageError
-
-    lin = _lineage(Settings.from_env(args.store))
-    pid = _plan_id(lin, args.id_or_ref)
-    try:
-        if getattr(args, "parent", None):
-            parent = _plan_id(lin, args.parent)
-            view = reuse.pair_view(lin, lin.texts, parent, pid)
-            if not view["available"]:
-                raise CliError(f"the text of {pid} or of {parent} is not kept (ingest it with a text store)")
-            passages = [
-                p | {"child_text": _cut(view, "child", p), "parent_text": _cut(view, "parent", p)}
-                for p in view["passages"]
-            ]
-            keep = {k: v for k, v in view.items() if not k.endswith(("_segments", "_text"))}
-            _json(keep | {"passages": passages})
-            return 0
-        analytics = Analytics(lin)
-        params = {"limit": 1_000_000_000, "offset": 0}
-        if args.format == "csv":
-            sys.stdout.write(analytics.csv(args.command, pid, **params))
-        else:
-            _json(analytics.answer(args.command, pid, **params))
-    except LineageError as e:  # an unknown id
-        raise CliError(str(e)) from e
-    return 0
-
-
-def _cut(view: dict, side: str, passage: dict) -> str:
-    """The text of one side of a passage."""
-    a, b = passage[side]
-    return view[f"{side}_text"][a:b]
-
-
-def cmd_suggestions(args: argparse.Namespace) -> int:
-    """``lineage suggestions``: the parents suggested for plans that name none, with the
-    curation decisions that confirm or reject each."""
-    from graph.analytics import suggest
-    from graph.analytics.tables import to_csv
-
-    lin = _lineage(Settings.from_env(args.store))
-    items = suggest.suggestions(lin, lin.texts)
-    if args.format == "csv":
-        cols = ("plan", "file", "parent", "share", "child_chars", "reused_chars")
-        sys.stdout.write(to_csv(cols, items))
-    else:
-        _json({"total": len(items), "items": items})
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(args.store)
-    server = _server(settings)
-    if server is not None:
-        if args.out:
-            with open(args.out, "wb") as f:
-                n = server.export(args.format, f)
-            print(f"wrote {n} bytes to {args.out}", file=sys.stderr)
-        else:
-            server.export(args.format, sys.stdout.buffer)
-        return 0
-    lin = _lineage(settings)
-    data = lin.export(args.format)
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
-    return 0
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(args.store)
-    server = _server(settings)
-    if server is not None:
-        ok, report = server.validate()
-    else:
-        from graph import journal
-
-        lin = _lineage(settings)  # opening finishes or undoes an interrupted ingest
-        unsettled = journal.pending(lin.store, lin.base)
-        if unsettled is not None:  # another process's batch: its half would read as thousands of faults
-            raise CliError(
-                f"{unsettled.describe()}; validate once it has finished "
-                "(if that process is gone, run the same ingest again with LINEAGE_RECOVER=1)"
-            )
-        ok, report = lin.validate()
-    if ok:
-        _out("valid: the store conforms to the ontology's SHACL shapes")
-        return 0
-    sys.stderr.write(report if report.endswith("\n") else report + "\n")
-    return 1
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    """Data quality (graph.analytics.quality): the findings as JSON or CSV; exit 1 on an error."""
-    from collections import Counter
-
-    from graph.analytics import Analytics
-    from graph.analytics.quality import SEVERITIES, has_errors
-    from graph.errors import NotFound
-
-    lin = _lineage(Settings.from_env(args.store))
-    plan = None
-    if args.plan:
-        plan = args.plan if lin.knows(args.plan) else next(iter(lin.resolve(args.plan)), None)
-        if plan is None:
-            raise CliError(f"no plan matches {args.plan!r}")
-    analytics = Analytics(lin)
-    try:
-        answer = analytics.quality(plan, most_wanted=args.most_wanted)
-        if args.format == "csv":
-            kind = "most_wanted" if args.table == "most-wanted" else "quality"
-            _out(analytics.quality_csv(kind, plan, most_wanted=args.most_wanted))
-        else:
-            _json(answer if plan is None else {"plan": plan} | answer)
-    except NotFound as e:
-        raise CliError(str(e)) from e
-    counts = Counter(f["severity"] for f in answer["findings"])
-    said = ", ".join(f"{s}: {counts.get(s, 0)}" for s in SEVERITIES)
-    print(f"{said}; {len(answer['most_wanted'])} most-wanted listed", file=sys.stderr)
-    return 1 if has_errors(answer) else 0
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -394,7 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from lineage import discovery
 
     settings = Settings.from_env(args.store, host=args.host, port=args.port)
-    lin = _lineage(settings)
+    lin = open_lineage(settings)
     if lin.stats().get("plans", 0) == 0 and settings.corpus.exists():
         ingested, _unchanged, failures = ingest_paths(
             lin, [str(settings.corpus)], settings, exclude=Path(settings.store)
@@ -456,10 +139,10 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if args.plans < 1:
         raise CliError("--plans must be at least 1")
     s = generate(args.plans, args.seed, args.out, plant=not args.no_plant)
-    _out(f"wrote {s.n} plans ({s.bytes / 1e6:.1f} MB) to {s.out_dir} in {s.seconds:.1f}s")
+    out(f"wrote {s.n} plans ({s.bytes / 1e6:.1f} MB) to {s.out_dir} in {s.seconds:.1f}s")
     if s.planted is not None:
         counts = ", ".join(f"{k} {v}" for k, v in s.planted["planted"].items() if isinstance(v, int))
-        _out(f"planted (truth in {Path(s.out_dir) / 'truth'}): {counts}")
+        out(f"planted (truth in {Path(s.out_dir) / 'truth'}): {counts}")
     return 0
 
 

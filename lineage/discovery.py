@@ -32,7 +32,6 @@ __all__ = [
     "is_lock_error",
     "local_url",
     "lock_holders",
-    "pid_alive",
     "process_line",
     "read_server_file",
     "remove_server_file",
@@ -50,22 +49,6 @@ class ServerInfo:
     writes: bool = False
     upload_max_bytes: int | None = None
     upload_max_files: int | None = None
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process ``pid`` exists (ours or another user's)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (killed, not yet reaped) is gone too
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 # -- the server file ---------------------------------------------------------
@@ -92,6 +75,8 @@ def read_server_file(path: Path | None) -> ServerInfo | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    from graph.processes import pid_alive  # here: the command line starts without the graph
+
     return info if pid_alive(info.pid) else None
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote, urlencode, urlsplit
 
-from lineage.discovery import ServerInfo, pid_alive, read_server_file
+from lineage.discovery import ServerInfo, read_server_file
 
 __all__ = ["RemoteError", "Server", "UploadTotals", "find_server"]
 
@@ -93,6 +93,8 @@ class Server:
             except (OSError, http.client.HTTPException) as e:
                 conn.close()
                 broken += 1
+                from graph.processes import pid_alive
+
                 if not pid_alive(self.info.pid):
                     raise RemoteError(f"{self} has stopped") from e
                 if broken >= 3:

@@ -134,12 +134,13 @@ def test_recipients_that_name_a_unit_with_its_place() -> None:
     assert len(merged) == 9
 
 
-def test_refused_parameters() -> None:
+def test_parameters_refused_or_filtering() -> None:
     central = summary("central", "party")
-    with pytest.raises(BadParameter, match="unknown province"):
-        expected_units("c", central, province="Atlantis")
-    with pytest.raises(BadParameter, match="central document"):
-        expected_units("p", summary("province", "party", "Bắc Kạn"), province="Bắc Kạn")
+    assert expected_units("c", central, province="Atlantis") == []  # a filter matching nothing
+    tinh_uy = summary("province", "party", "Bắc Kạn")
+    pid = "bac-kan.tinh-uy.2024.ke-hoach.1-kh-tu"
+    assert len(expected_units(pid, tinh_uy, province="Bắc Kạn")) == len(expected_units(pid, tinh_uy)) == 8
+    assert expected_units(pid, tinh_uy, province="Hà Nội") == []
     with pytest.raises(BadParameter, match="system"):
         expected_units("c", central, system="mass_org")
     assert len(expected_units("c", central, province="ha noi", system="state")) == 30

@@ -6,7 +6,7 @@ host, logs no console error under ``Content-Security-Policy: default-src 'self'`
 up here), and a click does what it says: a matrix cell drills down to the
 districts of its province, a map point and a table row lead to the unit's plan,
 a timeline point to its plan (the pages clicked through to are other views', checked by their own
-tests). The seeds are extracted and ingested as they are;
+tests), a CSV link downloads the table shown, with the page's filters. The seeds are extracted and ingested as they are;
 a 2,000-plan national cascade checks the binned timeline and a full matrix.
 Chromium and Playwright as in :mod:`test_browser_cascade` (skipped without them,
 failing under ``CI=true``).
@@ -14,14 +14,13 @@ failing under ``CI=true``).
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
+import csv
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser_fixtures import serve, watch
 from test_analytics import BAC_KAN_PARTY, _seeds
 from test_views_lod import make, national_records
 
@@ -33,8 +32,6 @@ CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' d
 
 
 def _serve(lin: Lineage) -> Iterator[str]:
-    import uvicorn
-
     app = create_app(lin)
 
     @app.middleware("http")
@@ -43,23 +40,8 @@ def _serve(lin: Lineage) -> Iterator[str]:
         response.headers["Content-Security-Policy"] = CSP
         return response
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -75,23 +57,10 @@ def seeds_server(seeds_lin: Lineage) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.problems = []
-    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
-    pg.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not m.location.get("url", "").endswith("/favicon.ico")
-            and pg.problems.append(f"console: {m.text} ({m.location.get('url')})")
-        ),
-    )
-    pg.on(
-        "request",
-        lambda r: r.url.startswith("http://127.0.0.1:") or pg.problems.append(f"offsite request: {r.url}"),
-    )
+    watch(pg, "http://127.0.0.1:")  # the seeds' and the national servers alike
     try:
         yield pg
     finally:
@@ -147,6 +116,36 @@ def test_kl70_timeline_point_leads_to_its_plan(page: Any, seeds_server: str, see
     assert (
         page.locator("a", has_text="coverage").first.get_attribute("href") == f"/view/plans/{p241}/coverage"
     )
+
+
+def download_csv(page: Any, link: str) -> tuple[str, list[dict[str, str]]]:
+    """Click the page's CSV link ``link`` (a locator): the file's suggested name and its rows."""
+    with page.expect_download() as info:
+        page.locator(link).click()
+    d = info.value
+    with open(d.path(), encoding="utf-8-sig", newline="") as f:
+        return d.suggested_filename, list(csv.DictReader(f))
+
+
+def test_csv_links_download_the_table_shown(page: Any, seeds_server: str, seeds_lin: Lineage) -> None:
+    """Each page's CSV link downloads its table, with the page's filters."""
+    root, p241 = _id(seeds_lin, "70-KL/TW"), _id(seeds_lin, "241-KH/TU Bắc Kạn")
+    page.goto(f"{seeds_server}/view/plans/{root}/coverage?province=B%E1%BA%AFc+K%E1%BA%A1n&system=party")
+    name, rows = download_csv(page, 'a[href*="/coverage.csv"]')
+    assert name == f"coverage-{root}.csv" and {r["name"] for r in rows} == BAC_KAN_PARTY
+    page.goto(f"{seeds_server}/view/plans/{root}/timeline")
+    shown = page.locator("#links tbody tr").count()
+    name, rows = download_csv(page, 'a[href$="/timeline.csv"]')
+    assert name == f"timeline-{root}.csv" and len(rows) == shown == 12
+    # a provincial plan narrowed to another province: no unit, said on the page, an empty table
+    page.goto(f"{seeds_server}/view/plans/{p241}/coverage?province=H%C3%A0+N%E1%BB%99i")
+    assert "Only the units in Hà Nội" in page.locator(".warn").first.inner_text()
+    assert page.locator("#units tbody tr").count() == 0
+    assert download_csv(page, 'a[href*="/coverage.csv"]')[1] == []
+    page.locator(".warn a").first.click()  # "every expected unit"
+    page.wait_for_url(f"**/view/plans/{p241}/coverage")
+    assert page.locator("#units tbody tr").count() == 8
+    assert page.problems == []
 
 
 @pytest.fixture(scope="module")

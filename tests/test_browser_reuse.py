@@ -6,21 +6,18 @@ What it guards (issue 12, items 3, 4 and 8): each page renders over the planted 
 does what it says: a passage of one text leads to its counterpart in the other (and CSS
 outlines it), a pair of the reuse table opens it side by side, an indicator of the targets
 chart leads to its table, a suggestion leads to its pair and a plan with a suggested parent
-shows it (tagged ``suggested``) with a link to the pair. Chromium and Playwright as in
+shows it (tagged ``suggested``) with a link to the pair, a CSV link downloads the whole table. Chromium and Playwright as in
 :mod:`test_browser_cascade` (skipped without them, failing under ``CI=true``).
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser_cascade import browser  # noqa: F401  (the module's Chromium fixture)
+from browser_fixtures import serve, watch
 from test_reuse import planted  # noqa: F401  (the module's planted corpus)
 
 from api import create_app
@@ -33,8 +30,6 @@ CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' d
 @pytest.fixture(scope="module")
 def server(planted: tuple[Lineage, Path]) -> Iterator[tuple[str, Lineage]]:  # noqa: F811
     """``(base URL, the Lineage)`` of a live server over the planted corpus."""
-    import uvicorn
-
     app = create_app(planted[0])
 
     @app.middleware("http")
@@ -43,43 +38,15 @@ def server(planted: tuple[Lineage, Path]) -> Iterator[tuple[str, Lineage]]:  # n
         response.headers["Content-Security-Policy"] = CSP
         return response
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", planted[0]
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        sock.close()
+    with serve(app) as base:
+        yield base, planted[0]
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any, server: tuple[str, Lineage]) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.problems = []
-    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
-    pg.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not m.location.get("url", "").endswith("/favicon.ico")
-            and pg.problems.append(f"console: {m.text} ({m.location.get('url')})")
-        ),
-    )
-    pg.on(
-        "request",
-        lambda r: r.url.startswith("http://127.0.0.1:") or pg.problems.append(f"offsite request: {r.url}"),
-    )
+    watch(pg, server[0])
     try:
         yield pg
     finally:
@@ -163,4 +130,40 @@ def test_targets_page_leads_from_the_chart_to_the_table(page: Any, server: tuple
     assert heading.is_visible() and "fitness" in heading.inner_text()
     relations = set(page.locator("table.targets span.rel").all_inner_texts())
     assert relations == {"stricter", "equal", "looser", "missing", "added"}
+    assert page.problems == []
+
+
+@pytest.mark.parametrize(
+    ("view", "link", "kind"),
+    [
+        ("/view/plans/ROOT/reuse", 'a[href$="/reuse.csv"]', "reuse"),
+        ("/view/plans/ROOT/targets", 'a[href$="/targets.csv"]', "targets"),
+        ("/view/suggestions", 'a[href="/api/suggestions.csv"]', "suggestions"),
+    ],
+)
+def test_csv_links_download_the_table(
+    page: Any, server: tuple[str, Lineage], view: str, link: str, kind: str
+) -> None:
+    """The CSV link of each page downloads its whole table: one row per pair, per compared
+    target, per suggestion (as the JSON answer counts them)."""
+    import csv
+
+    from graph.analytics import Analytics
+
+    base, lin = server
+    root = _root(lin)
+    page.goto(base + view.replace("ROOT", root))
+    with page.expect_download() as info:
+        page.locator(link).click()
+    d = info.value
+    with open(d.path(), encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    a = Analytics(lin)
+    expected = {
+        "reuse": lambda: len(a.answer("reuse", root)["pairs"]),
+        "targets": lambda: len(a.answer("targets", root)["rows"]),
+        "suggestions": lambda: len(suggest.suggestions(lin, lin.texts)),
+    }[kind]()
+    assert d.suggested_filename == (f"{kind}-{root}.csv" if kind != "suggestions" else "suggestions.csv")
+    assert len(rows) == expected > 0
     assert page.problems == []

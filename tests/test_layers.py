@@ -173,3 +173,26 @@ def test_no_import_cycles() -> None:
                     g.add_edge(name, t)
     cycles = [c for c in nx.simple_cycles(g) if not any(m == m.split(".")[0] for m in c)]
     assert not cycles, "\n".join(" -> ".join([*c, c[0]]) for c in cycles[:20])
+
+
+def test_architecture_names_every_module() -> None:
+    """``docs/architecture.md`` ("Modules, one job each") lists every module under its package,
+    so a newcomer finds the one place for a job there; a module added without a line fails."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = doc.split("## Modules, one job each", 1)[-1].split("\n## ", 1)[0]
+    listed: dict[str, set[str]] = {}
+    pkg = ""
+    for line in section.splitlines():
+        if line.startswith("**`") and "/`**" in line:
+            pkg = line[3 : line.index("/`**")]
+        elif line.startswith("- `") and pkg:
+            listed.setdefault(pkg, set()).add(line[3 : line.index("`", 3)])
+    missing = []
+    for folder in sorted({p.parent for _, p in MODULES}):
+        rel = str(folder.relative_to(ROOT))
+        for f in sorted(folder.glob("*.py")):
+            if f.name == "__init__.py" and not ast.get_docstring(ast.parse(f.read_text(encoding="utf-8"))):
+                continue
+            if f.name not in listed.get(rel, set()):
+                missing.append(f"{rel}/{f.name}")
+    assert not missing, f"not in docs/architecture.md's module list: {missing}"

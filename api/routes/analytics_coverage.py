@@ -18,8 +18,10 @@ Province = Annotated[
     str | None,
     Query(
         max_length=200,
-        description="a central document only: drill its province × system matrix down to the "
-        "district-level units of this province (e.g. 'Bắc Kạn')",
+        description="a central document: drill its province × system matrix down to the "
+        "district-level units of this province (e.g. 'Bắc Kạn'); any other plan: keep its units "
+        "in this province. A province the 2024 map does not know lists no unit "
+        "(province_found false)",
     ),
 ]
 Part = Annotated[Literal["party", "state", "front"] | None, Query(description="keep the units of one system")]
@@ -33,7 +35,8 @@ def get_coverage(
 
     Expected units: for a central document each of the 63 provinces × Party, State
     and Front (``matrix`` gives them as a table; ``province=`` drills down to that
-    province's districts); for a provincial or district plan of a territory's own
+    province's districts, and narrows any other plan's units to that province); for
+    a provincial or district plan of a territory's own
     committee, each district (or commune) of its territory with the plan's system;
     and the units its recipients name. A unit is covered by a document of it below
     the plan, or ``skipping`` a level by one below a higher document the plan itself

@@ -79,7 +79,10 @@ class CoverageOut(BaseModel):
     number: str | None = None
     date: str | None = None
     issuer: IssuerOut | None = None
-    province_filter: str | None = None
+    province_filter: str | None = Field(None, description="the province asked for, as the map spells it")
+    province_found: bool | None = Field(
+        None, description="whether the 2024 map knows that province (false: no unit is listed)"
+    )
     system_filter: str | None = None
     map: str | None = Field(None, description="the administrative map the expected units come from")
     expected: int

@@ -8,8 +8,9 @@ read-model generation by :class:`graph.analytics.Analytics`). Returns: the answe
 ``GET /api/plans/{id}/coverage`` (``interface.md``, "Analytics"), with these
 fields beyond the interface's: per unit ``commune``, ``place``, ``lat``/``lon``,
 ``source`` (gazetteer, recipients), ``skipping``, ``precision`` and ``lag_range``
-of the lag; per answer ``gaps``, ``skipping``, ``by_system``, and for a central
-document the ``matrix`` (province × system).
+of the lag; per answer ``gaps``, ``skipping``, ``by_system``, the filters
+(``province_filter``, ``province_found``, ``system_filter``), and for a central
+document without a province the ``matrix`` (province × system).
 
 A unit is covered when a document of it (same level, place and system; ingested
 or only cited, a stub) lies below the plan. Failing that, it is covered
@@ -120,14 +121,16 @@ def coverage(
     system: str | None = None,
 ) -> dict[str, Any]:
     """The coverage of plan ``pid`` (see the module docstring); NotFound for an unknown id.
-    ``province`` drills a central document's matrix down to that province's districts;
-    ``system`` keeps the units of one system. ``index()`` gives the read model's
+    ``province`` drills a central document's matrix down to that province's districts, and
+    keeps a lower plan's units in that province (none for a province the map does not know:
+    ``province_found`` is false); ``system`` keeps the units of one system. ``index()`` gives the read model's
     :class:`UnitIndex`, asked for only when a unit may be covered by skipping."""
     s = lin.summary(pid)
     recipients = [] if s.get("stub") else recipients_of(lin, s["iri"])
     units = expected_units(pid, s, recipients, province, system)
-    if province:  # as the map spells it (expected_units refused an unknown one)
-        province = getattr(admin_map().province(province), "name", province)
+    on_map = admin_map().province(province) if province else None
+    if on_map is not None:  # as the map spells it; an unknown one as given (it keeps no unit)
+        province = on_map.name
     wanted = UnitFinder(units)
     found: dict[UnitKey, list[str]] = defaultdict(list)
     dates: dict[str, str | None] = {}
@@ -166,6 +169,7 @@ def coverage(
         "date": s.get("date"),
         "issuer": s.get("issuer"),
         "province_filter": province,
+        "province_found": (on_map is not None) if province else None,
         "system_filter": system,
         "map": MAP_NAME,
         "expected": len(rows),

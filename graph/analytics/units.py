@@ -11,7 +11,8 @@ document's issuer and an expected unit share.
 The rule (:func:`expected_units`):
 
 - a central document: each province × Party / State / Front (with ``province``:
-  the district-level units of that province, for the drill-down);
+  the district-level units of that province, for the drill-down; for any other
+  plan ``province`` only narrows the units to those in that province);
 - a provincial plan of the province's own committee of system S (Tỉnh ủy / Thành
   ủy, UBND or HĐND, Ủy ban MTTQ): each district-level unit of the province, system
   S; a district-level plan likewise: each commune of the district. A department
@@ -332,20 +333,17 @@ def expected_units(
 ) -> list[Unit]:
     """The units expected to carry out the plan ``pid`` (see the module docstring), map units
     first in the map's order, then units only the recipients name; ``system`` keeps one system.
-    ``province`` (a central document only) drills down to that province's district-level units."""
+    ``province`` drills a central document down to that province's district-level units, and
+    keeps only the units in that province for any other plan; a province the 2024 map does not
+    know keeps none (a filter that matches nothing, not an error)."""
     iss, amap = _issuer(summary), admin_map()
     level, sys_, organ = iss.get("level"), iss.get("system"), _organ(pid)
     if system is not None and system not in PARTS:
         raise BadParameter(f"system must be one of {', '.join(PARTS)}, not {system!r}")
-    if province:
-        if level != "central":
-            raise BadParameter(
-                f"only a central document drills down to a province's districts; this is a {level} plan"
-            )
-        found = amap.province(province)
-        if found is None:
-            raise BadParameter(f"unknown province {province!r} (a province of 2024: 'Bắc Kạn', 'Hà Nội' ...)")
-        province = found.name
+    found = amap.province(province) if province else None
+    if province and found is None:
+        return []  # a province the map does not know narrows the units to none
+    province = found.name if found else None
     places: tuple[Place, ...] = ()
     systems: tuple[str, ...] = ()
     if level == "central":
@@ -368,4 +366,8 @@ def expected_units(
                 units[u.key].sources.append("recipients")
             else:
                 units[u.key] = u
-    return [u for u in units.values() if system is None or u.system == system]
+    return [
+        u
+        for u in units.values()
+        if (system is None or u.system == system) and (province is None or u.place.province == province)
+    ]
