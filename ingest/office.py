@@ -162,21 +162,33 @@ class _Converter:
         return answer, self.office is not None and self.office.poll() is not None
 
     def convert(self, src: Path, dst: Path, timeout: float) -> str | None:
-        """Convert ``src`` to .docx at ``dst``; None when done, else the one-line reason."""
+        """Convert ``src`` to .docx at ``dst``; None when done, else the one-line reason.
+
+        Interrupted (the worker's time limit per file, :class:`ingest.limits.TimeLimit`),
+        LibreOffice is still busy with the document and its answer would come to the next
+        one: the pair is stopped, and the next document starts a fresh one."""
         with self.lock:
+            try:
+                return self._convert(src, dst, timeout)
+            except BaseException:
+                self.stop()
+                raise
+
+    def _convert(self, src: Path, dst: Path, timeout: float) -> str | None:
+        """One document through the pair (the lock held)."""
+        answer, died = self._send(src, dst, timeout)
+        if answer is not None and _BRIDGE_GONE in str(answer.get("error", "")):
+            # LibreOffice had died before this document came (the bridge only learns it now):
+            # not this document's fault, so once more on a fresh one
+            self.stop()
             answer, died = self._send(src, dst, timeout)
-            if answer is not None and _BRIDGE_GONE in str(answer.get("error", "")):
-                # LibreOffice had died before this document came (the bridge only learns it now):
-                # not this document's fault, so once more on a fresh one
-                self.stop()
-                answer, died = self._send(src, dst, timeout)
-            if answer is None:
-                self.stop()  # hung or dead: the next document gets a fresh LibreOffice
-                return "LibreOffice crashed on it" if died else f"LibreOffice took over {timeout:g} s on it"
-            if _BRIDGE_GONE in str(answer.get("error", "")):
-                self.stop()
-                return "LibreOffice crashed on it"
-            return None if answer.get("ok") else str(answer.get("error", "conversion failed"))
+        if answer is None:
+            self.stop()  # hung or dead: the next document gets a fresh LibreOffice
+            return "LibreOffice crashed on it" if died else f"LibreOffice took over {timeout:g} s on it"
+        if _BRIDGE_GONE in str(answer.get("error", "")):
+            self.stop()
+            return "LibreOffice crashed on it"
+        return None if answer.get("ok") else str(answer.get("error", "conversion failed"))
 
 
 _CONVERTER = _Converter()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,8 +229,12 @@ def read_document(path: str | Path) -> Document:
             kinds = ", ".join(sorted(READERS))
             suffix = p.suffix or "(none)"
             raise DocumentError(str(path), f"unsupported file type {suffix!r}; expected {kinds}")
+        if not p.is_file():
+            raise DocumentError(str(path), "not a regular file (a FIFO, a socket or a device)")
         _check_size(p)
-        got = reader(p)
+        with warnings.catch_warnings():  # a library's remarks on a damaged file are not output
+            warnings.simplefilter("ignore")
+            got = reader(p)
     except DocumentError:
         raise
     except OSError as e:
