@@ -17,15 +17,20 @@ puts them together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ingest.announced import read_announced
 from ingest.campaigns import find_campaigns
 from ingest.closing import read_closing
-from ingest.header import read_header
+from ingest.header import Header, read_header
 from ingest.issuer import read_issuer
-from ingest.model import PlanRecord
+from ingest.model import Evidence, PlanRecord, Signer
+from ingest.portal import PortalMeta, read_portal, symbol_of
 from ingest.readers import Document, read_document
-from ingest.references import preamble_mentions, references
-from ingest.refs import type_of_symbol
+from ingest.references import issuer_from_symbol, preamble_mentions, references
+from ingest.refs import norm_key, type_of_symbol
 from ingest.targets import read_targets
+from ingest.text import NormalizedText, fold
 
 
 def extract_file(path: str) -> PlanRecord:
@@ -38,32 +43,91 @@ def extract(doc: Document) -> PlanRecord:
     nt = doc.norm
     t = nt.text
     head = read_header(nt)
+    evidence = dict(head.evidence)
+    own = _own_fields(nt, head, evidence)
     implements_m, based_m = preamble_mentions(t, head.preamble, head.title_span)
-    issuer, issuer_ev = read_issuer(nt, head.preamble, head.place_line, head.title, implements_m)
-    implements, based_on, cites = references(nt, implements_m, based_m, issuer, head.number)
+    if own.number:  # a document never carries out itself (a news page's "ban hành Kế hoạch số ...")
+        implements_m = [m for m in implements_m if norm_key(m.number) != norm_key(own.number)]
+        based_m = [m for m in based_m if norm_key(m.number) != norm_key(own.number)]
+    issuer, issuer_ev = read_issuer(
+        nt, head.preamble, head.place_line, head.title, implements_m, head.block_end, head.title_span
+    )
+    by_symbol = issuer_from_symbol(own.number, None, named=True) if own.number else None
+    if by_symbol is not None and (
+        issuer is None
+        or fold(by_symbol.name or "").startswith(fold(issuer.name or "-"))
+        or issuer.level == "central"
+        and issuer.system != by_symbol.system
+    ):
+        # no body named where a plan names its issuer, a central body printed in capitals, or
+        # a central header line above the body ("BAN CHẤP HÀNH TRUNG ƯƠNG" over "ĐOÀN TNCS ..."):
+        # the central body its symbol names, as the vocabulary spells it
+        issuer = by_symbol
+    implements, based_on, cites = references(nt, implements_m, based_m, issuer, own.number)
     campaigns = tuple(find_campaigns(t))
     closing = read_closing(nt)
     targets = read_targets(nt)
-    evidence = dict(head.evidence)
     if issuer_ev:
         evidence["/issuer"] = issuer_ev
+    signer = closing.signer
     if closing.signer_evidence:
         evidence["/signer"] = closing.signer_evidence
+    elif own.portal.signer:
+        # a legal portal's "Người ký" where the excerpt has no signature block: the name only
+        signer = Signer(name=own.portal.signer, title=None)
+        a, b = next((a, b) for f, a, b in own.portal.spans if f == "signer")
+        evidence["/signer"] = Evidence.of_span(nt, a, b, "portal:nguoi-ky", 0.8)
     return PlanRecord(
         source=doc.source,
-        doc_type=head.doc_type or type_of_symbol(head.symbol) or "other",
-        number=head.number,
-        symbol=head.symbol,
-        date=head.date,
+        doc_type=own.doc_type or "other",
+        number=own.number,
+        symbol=own.symbol,
+        date=own.date,
         title=head.title,
         issuer=issuer,
         implements=implements,
         based_on=based_on,
         cites=cites,
         campaigns=campaigns,
-        signer=closing.signer,
+        signer=signer,
         recipients=closing.recipients,
         targets=targets,
         evidence=evidence,
         sha256=doc.sha256,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Own:
+    doc_type: str | None
+    number: str | None
+    symbol: str | None
+    date: str | None
+    portal: PortalMeta
+
+
+def _own_fields(nt: NormalizedText, head: Header, evidence: dict[str, Evidence]) -> _Own:
+    """The document's type, number, symbol and date: from its header block; where the header
+    lacks them, from a legal portal's labelled lines; where there is no header number at all,
+    from the sentence of a news page that announces the document. Fills ``evidence``."""
+    t = nt.text
+    number, symbol, date = head.number, head.symbol, head.date
+    doc_type = head.doc_type or type_of_symbol(symbol)
+    portal = read_portal(t)
+    span = {f: (a, b) for f, a, b in portal.spans}
+    if number is None and symbol is None and portal.number:
+        number, symbol = portal.number, symbol_of(portal.number)
+        evidence["/number"] = Evidence.of_span(nt, *span["number"], "portal:so-hieu", 0.8)
+    if date is None and portal.date:
+        date = portal.date
+        evidence["/date"] = Evidence.of_span(nt, *span["date"], "portal:ngay-ban-hanh", 0.8)
+    doc_type = doc_type or portal.doc_type or type_of_symbol(symbol)
+    if number is None and symbol is None and head.title_span is None:
+        news = read_announced(t)
+        if news is not None:
+            number, symbol, doc_type = news.number, news.symbol, head.doc_type or news.doc_type
+            evidence["/number"] = Evidence.of_span(nt, *news.number_span, "prose:ban-hanh", 0.8)
+            if news.date_span is not None:  # the page's own stamps are not the document's date
+                date = news.date
+                evidence["/date"] = Evidence.of_span(nt, *news.date_span, "prose:ban-hanh", 0.8)
+    return _Own(doc_type, number, symbol, date, portal)

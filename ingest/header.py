@@ -26,7 +26,7 @@ from ontology.vocab import DOC_TYPE_WORDS
 _HEAD_START = re.compile(r"^[ \t]*(?:Thực\s+hiện|Căn\s+cứ|Để\s+|Triển\s+khai\s+thực\s+hiện\s+\S+\s+số)", re.M)
 _HEAD_NUMBER = re.compile(
     r"^[ \t]*Số\s*:?[ \t]*(?P<num>\d{1,5})?[ \t]*(?P<sep>[-–/])?[ \t]*(?P<yr>(?:19|20)\d{2}[ \t]?/[ \t]?)?"
-    r"(?P<sym>[A-ZĐ][A-Za-zĐđ]*(?:[ \t]?[-–/][ \t]?[A-ZĐ][A-Za-zĐđ]*)*)",
+    r"(?P<sym>[A-ZĐ][A-Za-zĐđƯư]*(?:[ \t]?[-–/][ \t]?[A-ZĐ][A-Za-zĐđƯư]*)*)",
     re.MULTILINE,
 )
 # The place-and-date line: "Bác Ái, ngày 10 tháng 4 năm 2024", "Lào Cai, ngày 5/6/2024".
@@ -64,6 +64,8 @@ class Header:
     title_span: tuple[int, int] | None
     preamble: tuple[int, int]  # from the title's end to section I (or 3,000 characters)
     evidence: Mapping[str, Evidence]
+    # where the header block ends: the title's end, else the first chain or basis sentence
+    block_end: int = 0
 
 
 def read_header(nt: NormalizedText) -> Header:
@@ -86,6 +88,7 @@ def read_header(nt: NormalizedText) -> Header:
         title_span=title_span,
         preamble=(pre_start, pre_end),
         evidence={**number_ev, **date_ev, **title_ev},
+        block_end=pre_start if title_span else head_end,
     )
 
 

@@ -32,9 +32,12 @@ _SENT_END = re.compile(
     r"(?=[.:n;,\s])(?:(?<!\bTP)(?<!\bTp)(?<!\bnt)\.(?=\s*$|\s+[A-ZĐÀ-Ỹ])|:\s*\n|như\s+sau"
     # (a run of spaces is tried from its start only: from each of them it cost the square of its length)
     r"|(?:[;,]|(?<![ \t]))[ \t]*\n"
-    r"(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa))"
+    r"(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa"
+    r"|Theo\s+đề\s+nghị|Xét\s|Trên\s+cơ\s+sở))"
     # "..., xét đề nghị của Công an huyện tại Tờ trình số 85": a proposal, not carried out
-    r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị)",
+    r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị"
+    # "Thực hiện X ...; căn cứ Y ...": the basis starts a sentence of its own
+    r"|;(?=\s*(?:[Cc]ăn\s+cứ)\b))",
     re.MULTILINE,
 )
 # A chain or basis sentence: at the start of the text, of a line or after "." / ";".
@@ -97,8 +100,8 @@ def _preamble_refs(t: str, start: int, end: int) -> tuple[list[Mention], list[Me
         if m.start() < start:
             continue
         kw = m.group("kw")
-        if not kw[0].isupper():
-            continue
+        if not kw[0].isupper() and not (BASIS_RE.match(kw) and t[: m.start("kw")].rstrip().endswith(";")):
+            continue  # (a lower-case "căn cứ" counts after ";" only: "Thực hiện X; căn cứ Y")
         sent_end = ends.after(m.end())
         forest = parse_chain(t, m.end(), sent_end)
         if not forest:
@@ -107,6 +110,8 @@ def _preamble_refs(t: str, start: int, end: int) -> tuple[list[Mention], list[Me
         if len(t[m.end() : forest[0].start].strip()) > 160:
             continue
         target = based if BASIS_RE.match(kw) else implements
+        # a proposal ("Tờ trình") is neither carried out nor a basis: it is only cited
+        forest = [f for f in forest if f.doc_type != "to_trinh"]
         new = [f for f in forest if not any(same_document(f, x) for x in have.get(norm_key(f.number), ()))]
         target.extend(new)
         for x in walk(new):
@@ -197,7 +202,7 @@ def _ref(nt: NormalizedText, m: Mention, context: Issuer | None, method: str, de
         issuer, used = to_issuer(m.organ, context)
         basis = "context" if used else "explicit"
     else:
-        issuer = _issuer_from_symbol(m.number, context)
+        issuer = issuer_from_symbol(m.number, context)
         if issuer is not None:
             basis = "inferred"
     ev = Evidence.of_span(nt, m.start, m.end, f"regex:{method}", 0.95 if basis == "explicit" else 0.8, basis)  # type: ignore[arg-type]
@@ -234,15 +239,20 @@ def _cites(nt: NormalizedText, exclude: set[str], context: Issuer | None) -> tup
     return tuple(out)
 
 
-def _issuer_from_symbol(number: str, context: Issuer | None) -> Issuer | None:
+def issuer_from_symbol(number: str, context: Issuer | None, named: bool = False) -> Issuer | None:
     """A reference without "của ...": the body its symbol's last known suffix names
-    ("KL/TW" is central Party, "KH/TU" a provincial committee of the plan's province)."""
+    ("KL/TW" is central Party, "KH/TU" a provincial committee of the plan's province).
+
+    ``named``: a central body is given its name too ("1611/KH-BGDĐT": Bộ Giáo dục và Đào
+    tạo), for a document whose own text names no issuer."""
     for part in reversed(_PARTS.split(number)[1:]):
         suffix = suffix_of(part)
         if suffix is None:
             continue
         if suffix.level == "central":
-            return Issuer(name=None, system=suffix.system, level="central")
+            return Issuer(name=suffix.name if named else None, system=suffix.system, level="central")
+        if named:
+            return None
         province = context.province if context else None
         return Issuer(
             name=None,

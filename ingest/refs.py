@@ -27,13 +27,13 @@ _PARTS = re.compile(r"[-/]")
 
 _TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(DOC_TYPE_WORDS, key=len, reverse=True))
 # Capitals even inside the case-insensitive pattern: "25 lao động" is no document number.
-_SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđ]*)"
+_SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđƯư]*)"  # "KL/TƯ": Ư printed for U by many Party texts
 # Around a separator: up to three spaces, or a PDF line break with a blank line
 # ("Kế hoạch số 37-\n\nKH/ĐU", "số 63 \n\n /KH-UBND", "70-KL / \n\n TW"), tried only
 # when the former fails.
 _GAP = r"(?:\s{0,3}|[ \t]{0,3}\n[ \t]{0,3}(?:\n[ \t]{0,3})?)"
 NUMBER_RE = (
-    rf"(?P<num>\d{{1,5}}){_GAP}(?P<sep>[-–/]{_GAP})?(?P<yr>(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?"
+    rf"(?P<num>\d{{1,5}}(?-i:[a-z])?){_GAP}(?P<sep>[-–/]{_GAP})?(?P<yr>(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?"
     rf"(?P<sym>{_SYM_PART}(?:{_GAP}[-–/]{_GAP}{_SYM_PART})*)"
 )
 MENTION_RE = re.compile(
@@ -174,7 +174,7 @@ def _valid_symbol(m: re.Match[str]) -> bool:
 # character (".", ",", ";", brackets, quotes) ends the stretch a mention can lie in.
 _MENTION_CUT = re.compile(r"[^\w\s\-–/:]")
 # The end of a number and the start of its symbol ("70-K", "15/2023/N"): in every mention.
-_NUMBER_ANCHOR = re.compile(rf"\d{_GAP}(?:[-–/]{_GAP})?(?:(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?[A-ZĐ]")
+_NUMBER_ANCHOR = re.compile(rf"\d[a-z]?{_GAP}(?:[-–/]{_GAP})?(?:(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?[A-ZĐ]")
 # The same pattern, led by the letters a mention can start with (a type word, "số" or a
 # digit), which the engine checks before it tries the nineteen type words.
 _MENTION_SCAN = re.compile(

@@ -135,7 +135,37 @@ SUFFIXES = MappingProxyType(
             Suffix("HĐND", "Hội đồng nhân dân", "state", None, "hdnd", False),
             Suffix("TTG", "Thủ tướng Chính phủ", "state", "central", None, False),
             Suffix("CP", "Chính phủ", "state", "central", None, False),
+            Suffix("TƯ", "Tỉnh ủy", "party", "province", "tinh-uy", False),  # "445-KL/TƯ": TU with Ư for U
+            # "88/2019/QH14": the term's digits dropped
+            Suffix("QH", "Quốc hội", "state", "central", None, True),
+            # Central State bodies known from their code alone ("1521/KH-BGDĐT", "935/UBDT-TTTT").
             Suffix("BVHTTDL", "Bộ Văn hóa, Thể thao và Du lịch", "state", "central", None, False),
+            Suffix("BGDĐT", "Bộ Giáo dục và Đào tạo", "state", "central", None, True),
+            Suffix("BYT", "Bộ Y tế", "state", "central", None, True),
+            Suffix("BNV", "Bộ Nội vụ", "state", "central", None, True),
+            Suffix("BTP", "Bộ Tư pháp", "state", "central", None, True),
+            Suffix("BTC", "Bộ Tài chính", "state", "central", None, False),
+            Suffix("BCA", "Bộ Công an", "state", "central", None, True),
+            Suffix("BQP", "Bộ Quốc phòng", "state", "central", None, True),
+            Suffix("BCT", "Bộ Công Thương", "state", "central", None, False),
+            Suffix("BXD", "Bộ Xây dựng", "state", "central", None, True),
+            Suffix("BNG", "Bộ Ngoại giao", "state", "central", None, True),
+            Suffix("BKHĐT", "Bộ Kế hoạch và Đầu tư", "state", "central", None, True),
+            Suffix("BKHCN", "Bộ Khoa học và Công nghệ", "state", "central", None, True),
+            Suffix("BLĐTBXH", "Bộ Lao động - Thương binh và Xã hội", "state", "central", None, True),
+            Suffix("BNNPTNT", "Bộ Nông nghiệp và Phát triển nông thôn", "state", "central", None, True),
+            Suffix("BTNMT", "Bộ Tài nguyên và Môi trường", "state", "central", None, True),
+            Suffix("BTTTT", "Bộ Thông tin và Truyền thông", "state", "central", None, True),
+            Suffix("BGTVT", "Bộ Giao thông vận tải", "state", "central", None, True),
+            Suffix("UBDT", "Ủy ban Dân tộc", "state", "central", None, True),
+            Suffix("TCTDTT", "Tổng cục Thể dục thể thao", "state", "central", None, True),
+            Suffix("VPCP", "Văn phòng Chính phủ", "state", "central", None, True),
+            Suffix("NHNN", "Ngân hàng Nhà nước Việt Nam", "state", "central", None, True),
+            # Central Party boards and the central Youth Union.
+            Suffix("BTCTW", "Ban Tổ chức Trung ương", "party", "central", None, True),
+            Suffix("BTGTW", "Ban Tuyên giáo Trung ương", "party", "central", None, True),
+            Suffix("BDVTW", "Ban Dân vận Trung ương", "party", "central", None, True),
+            Suffix("TWĐTN", "Ban Bí thư Trung ương Đoàn TNCS Hồ Chí Minh", "mass_org", "central", None, True),
             Suffix("MTTQ", "Ủy ban MTTQ Việt Nam", "front", None, "mttq", False),
             Suffix("BTT", "Ban Thường trực Ủy ban MTTQ Việt Nam", "front", None, None, False),
         )
@@ -152,7 +182,10 @@ def suffix_of(part: str) -> Suffix | None:
     """The table's entry for one part of a symbol, whatever its case ("TTg" is "TTG") and
     whether its "Đ" is typed as "D" ("HDND", or the slug "hdnd", is "HĐND")."""
     up = part.upper()
-    return SUFFIXES.get(up) or _BY_PLAIN.get(up.translate(_PLAIN))
+    found = SUFFIXES.get(up) or _BY_PLAIN.get(up.translate(_PLAIN))
+    if found is None and up[-1:].isdigit():  # "QH14", "QH15": the body, whatever its term
+        return suffix_of(up.rstrip("0123456789")) if up.rstrip("0123456789") else None
+    return found
 
 
 # SPARQL query results: media type -> the format's short name.
