@@ -23,7 +23,7 @@ from ingest.header import MAX_PREAMBLE
 from ingest.model import Evidence, Issuer, Ref
 from ingest.organs import to_issuer
 from ingest.places import gazetteer
-from ingest.refs import BASIS_RE, TRIGGER_RE, Mention, iter_mentions, norm_key, read_tail
+from ingest.refs import BASIS_RE, TRIGGER_RE, TYPE_ALT, Mention, iter_mentions, norm_key, read_tail
 from ingest.text import NormalizedText
 from ontology.vocab import suffix_of
 
@@ -60,6 +60,8 @@ def preamble_mentions(
     their square.
     """
     implements, based = _preamble_refs(t, *preamble)
+    have = {norm_key(x.number) for x in walk(implements + based)}
+    based += [f for f in _basis_section(t, preamble[1]) if norm_key(f.number) not in have]
     title_m: list[Mention] = []
     if title_span:
         title_m = parse_chain(t, title_span[0], min(title_span[1], title_span[0] + MAX_PREAMBLE))
@@ -100,7 +102,11 @@ def _preamble_refs(t: str, start: int, end: int) -> tuple[list[Mention], list[Me
         if m.start() < start:
             continue
         kw = m.group("kw")
-        if not kw[0].isupper() and not (BASIS_RE.match(kw) and t[: m.start("kw")].rstrip().endswith(";")):
+        if kw.isupper() and not BASIS_RE.match(kw):
+            continue  # "THỰC HIỆN NGHỊ QUYẾT ...": a title in capitals, not a preamble sentence
+        if not kw[0].isupper() and not (
+            BASIS_RE.match(kw) and t[max(0, m.start("kw") - 40) : m.start("kw")].rstrip().endswith(";")
+        ):
             continue  # (a lower-case "căn cứ" counts after ";" only: "Thực hiện X; căn cứ Y")
         sent_end = ends.after(m.end())
         forest = parse_chain(t, m.end(), sent_end)
@@ -109,7 +115,11 @@ def _preamble_refs(t: str, start: int, end: int) -> tuple[list[Mention], list[Me
         # The first document must follow the trigger closely.
         if len(t[m.end() : forest[0].start].strip()) > 160:
             continue
-        target = based if BASIS_RE.match(kw) else implements
+        basis = BASIS_RE.match(kw) is not None
+        target = based if basis else implements
+        if basis and m.group(0).lstrip()[:1] in _DASHES:
+            # "- Căn cứ Chỉ thị số 02 ...\n - Kế hoạch số 9799 ...": the list's next items go on
+            forest += _dash_items(t, sent_end, end)
         # a proposal ("Tờ trình") is neither carried out nor a basis: it is only cited
         forest = [f for f in forest if f.doc_type != "to_trinh"]
         new = [f for f in forest if not any(same_document(f, x) for x in have.get(norm_key(f.number), ()))]
@@ -117,6 +127,43 @@ def _preamble_refs(t: str, start: int, end: int) -> tuple[list[Mention], list[Me
         for x in walk(new):
             have.setdefault(norm_key(x.number), []).append(x)
     return implements, based
+
+
+_DASHES = frozenset("-–+•")
+# A list item led by a dash and a document: "- Kế hoạch số 9799/KH-BQP ngày ..."
+_DASH_ITEM = re.compile(rf"[ \t]*\n\s*[-–+•][ \t]*(?={TYPE_ALT}\s)", re.IGNORECASE)
+# A heading over the legal basis: "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH", "I. Căn cứ cơ sở pháp lý"
+_BASIS_HEADING = re.compile(
+    r"^[ \t]*(?:[IVX]{1,4}|[A-Z]|\d{1,2})[ \t]*[.\-–/:)][ \t]*(?:CĂN\s+CỨ|Căn\s+cứ)\b[^\n\-–:]*", re.M
+)
+# the next heading of the same rank: "II. MỤC ĐÍCH ...", "B. ..."
+_NEXT_HEADING = re.compile(r"^[ \t]*(?:[IVX]{1,4}|[A-Z])[ \t]*[.\-–/:)][ \t]*\S", re.M)
+# how far a basis heading may lie after the preamble, and how long its list may run
+_HEADING_REACH = 400
+_LIST_REACH = 6000
+
+
+def _dash_items(t: str, pos: int, end: int) -> list[Mention]:
+    """The documents of the dash items that follow a basis item ending at ``pos`` (each
+    item a sentence of its own), up to the first line that is not such an item."""
+    out: list[Mention] = []
+    ends = _SentenceEnds(t, end)
+    while (m := _DASH_ITEM.match(t, pos + (t[pos : pos + 1] in (".", ";")), end)) is not None:
+        stop = ends.after(m.end() + 1)
+        out.extend(parse_chain(t, m.end(), stop))
+        pos = stop
+    return out
+
+
+def _basis_section(t: str, pre_end: int) -> list[Mention]:
+    """The documents listed under a basis heading at the preamble's end ("I. CĂN CỨ LẬP
+    KẾ HOẠCH"): every item is a basis, though it does not say "Căn cứ" again."""
+    h = _BASIS_HEADING.search(t, pre_end, pre_end + _HEADING_REACH)
+    if h is None:
+        return []
+    nxt = _NEXT_HEADING.search(t, h.end(), h.end() + _LIST_REACH)
+    stop = nxt.start() if nxt else min(len(t), h.end() + _LIST_REACH)
+    return [f for f in parse_chain(t, h.end(), stop) if f.doc_type != "to_trinh"]
 
 
 class _SentenceEnds:

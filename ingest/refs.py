@@ -25,7 +25,7 @@ from ontology.vocab import DOC_TYPE_PREFIXES, DOC_TYPE_WORDS
 _WS = re.compile(r"\s+")
 _PARTS = re.compile(r"[-/]")
 
-_TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(DOC_TYPE_WORDS, key=len, reverse=True))
+TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(DOC_TYPE_WORDS, key=len, reverse=True))
 # Capitals even inside the case-insensitive pattern: "25 lao động" is no document number.
 _SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđƯư]*)"  # "KL/TƯ": Ư printed for U by many Party texts
 # Around a separator: up to three spaces, or a PDF line break with a blank line
@@ -37,8 +37,8 @@ NUMBER_RE = (
     rf"(?P<sym>{_SYM_PART}(?:{_GAP}[-–/]{_GAP}{_SYM_PART})*)"
 )
 MENTION_RE = re.compile(
-    rf"(?:(?P<type>{_TYPE_ALT})(?:\s+(?:liên\s+tịch|hành\s+động))?\s+)?"
-    rf"(?:(?P<so>số)\s*(?::\s*)?)?{NUMBER_RE}(?![\w])",
+    rf"(?:(?P<type>{TYPE_ALT})(?:\s+(?:liên\s+tịch|hành\s+động))?\s+)?"
+    rf"(?:(?P<so>số|s(?=\d))\s*(?::\s*)?)?{NUMBER_RE}(?![\w])",
     re.IGNORECASE,
 )
 
