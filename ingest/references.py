@@ -301,10 +301,13 @@ def issuer_from_symbol(number: str, context: Issuer | None, named: bool = False)
         if named:
             return None
         province = context.province if context else None
+        level = suffix.level
+        if level is None and suffix.every_level and context is not None and context.level == "province":
+            level = "province"  # "340/NQ-HĐND" cited by a provincial body: the province's own council
         return Issuer(
             name=None,
             system=suffix.system,
-            level=suffix.level,
+            level=level,
             province=province,
             province_current=gazetteer().current_province(province) if province else None,
         )

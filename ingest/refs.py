@@ -27,7 +27,8 @@ _PARTS = re.compile(r"[-/]")
 
 TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(DOC_TYPE_WORDS, key=len, reverse=True))
 # Capitals even inside the case-insensitive pattern: "25 lao động" is no document number.
-_SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđƯư]*)"  # "KL/TƯ": Ư printed for U by many Party texts
+# "KL/TƯ": Ư printed for U by many Party texts; "QH15": a term's digits after the body.
+_SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđƯư]*(?:\d{1,2}(?![\d/]))?)"
 # Around a separator: up to three spaces, or a PDF line break with a blank line
 # ("Kế hoạch số 37-\n\nKH/ĐU", "số 63 \n\n /KH-UBND", "70-KL / \n\n TW"), tried only
 # when the former fails.
@@ -166,8 +167,9 @@ def _valid_symbol(m: re.Match[str]) -> bool:
     sym = _WS.sub("", m.group("sym"))
     if m.group("type") or m.group("so"):
         return "/" in sym or "-" in sym or bool(m.group("sep")) or type_of_symbol(sym) is not None
-    # Without "số" or a type word only a full Party/State style symbol counts.
-    return "/" in sym and type_of_symbol(sym) is not None
+    # Without "số" or a type word only a full Party ("KL/TW") or State ("/NQ-HĐND") style symbol counts.
+    state_style = (m.group("sep") or "").strip() == "/" and "-" in sym
+    return ("/" in sym or state_style) and type_of_symbol(sym) is not None
 
 
 # What a mention is made of: letters, digits, spaces, "-", "–", "/" and ":". Any other

@@ -109,7 +109,9 @@ class Suffix:
     it (None when several organs sign with it: "/TW" is the Politburo, the Secretariat
     or the Central Committee); ``level``: the level it usually denotes; ``level_sure``:
     whether no body of another level signs with it ("/TU" is also signed by the Party
-    committees of district-level cities, so it cannot rank a reference by itself).
+    committees of district-level cities, so it cannot rank a reference by itself);
+    ``every_level``: a body that exists at every level ("UBND", "HĐND"), so a reference a
+    provincial document makes without naming its issuer is the province's own.
     """
 
     code: str
@@ -118,6 +120,7 @@ class Suffix:
     level: str | None
     organ: str | None
     level_sure: bool
+    every_level: bool = False
 
 
 SUFFIXES = MappingProxyType(
@@ -130,9 +133,9 @@ SUFFIXES = MappingProxyType(
             Suffix("HU", "Huyện ủy", "party", "district", "huyen-uy", True),
             Suffix("QU", "Quận ủy", "party", "district", "quan-uy", True),
             Suffix("TT", "Thị ủy", "party", "district", None, False),
-            Suffix("ĐU", "Đảng ủy", "party", None, None, False),
-            Suffix("UBND", "Ủy ban nhân dân", "state", None, "ubnd", False),
-            Suffix("HĐND", "Hội đồng nhân dân", "state", None, "hdnd", False),
+            Suffix("ĐU", "Đảng ủy", "party", None, None, False, True),
+            Suffix("UBND", "Ủy ban nhân dân", "state", None, "ubnd", False, True),
+            Suffix("HĐND", "Hội đồng nhân dân", "state", None, "hdnd", False, True),
             Suffix("TTG", "Thủ tướng Chính phủ", "state", "central", None, False),
             Suffix("CP", "Chính phủ", "state", "central", None, False),
             Suffix("TƯ", "Tỉnh ủy", "party", "province", "tinh-uy", False),  # "445-KL/TƯ": TU with Ư for U
@@ -166,8 +169,10 @@ SUFFIXES = MappingProxyType(
             Suffix("BTGTW", "Ban Tuyên giáo Trung ương", "party", "central", None, True),
             Suffix("BDVTW", "Ban Dân vận Trung ương", "party", "central", None, True),
             Suffix("TWĐTN", "Ban Bí thư Trung ương Đoàn TNCS Hồ Chí Minh", "mass_org", "central", None, True),
-            Suffix("MTTQ", "Ủy ban MTTQ Việt Nam", "front", None, "mttq", False),
-            Suffix("BTT", "Ban Thường trực Ủy ban MTTQ Việt Nam", "front", None, None, False),
+            Suffix("ĐH", "Đại hội Đảng bộ", "party", None, None, False, True),  # "01-NQ/ĐH": a congress
+            Suffix("BCSĐ", "Ban cán sự đảng", "party", None, None, False, True),
+            Suffix("MTTQ", "Ủy ban MTTQ Việt Nam", "front", None, "mttq", False, True),
+            Suffix("BTT", "Ban Thường trực Ủy ban MTTQ Việt Nam", "front", None, None, False, True),
         )
     }
 )
