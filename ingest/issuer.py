@@ -29,8 +29,15 @@ from ingest.refs import Mention
 from ingest.scan import Scanner
 from ingest.text import NormalizedText, fold
 
-_SUBJECT_VERB = re.compile(r"\s*(?:đã\s+)?(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu)\b", re.IGNORECASE)
-_VERB = re.compile(r"(?=[xXbBđĐyY])(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu)\b", re.IGNORECASE)
+# (no word boundary after the verb: portal text glues words, "xây dựngkế hoạch")
+_SUBJECT_VERB = re.compile(
+    r"\s*(?:đã\s+)?(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu|triển\s+khai\s+(?:kế\s+hoạch|chương\s+trình))",
+    re.IGNORECASE,
+)
+_VERB = re.compile(
+    r"(?=[xXbBđĐyYtT])(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu|triển\s+khai\s+(?:kế\s+hoạch|chương\s+trình))",
+    re.IGNORECASE,
+)
 _ORGAN_STOP = re.compile(r"[/;:()]")  # characters no organ, nor its place, holds
 _OF_BEFORE = re.compile(r"(?:của|do)\s*$")  # "... của <organ>": the issuer of a reference
 _CLOSING = re.compile(r"Trên\s+đây\s+là\s+(?:Kế\s+hoạch|Chương\s+trình|Kết\s+luận|Nghị\s+quyết)[^\n]*", re.I)
@@ -94,7 +101,8 @@ def read_issuer(
     if not cands:
         # a central body: the preamble's subject ("Ban Bí thư Trung ương Đoàn ban hành ..."),
         # else its own header ("BỘ GIÁO DỤC VÀ ĐÀO TẠO", "THỦ TƯỚNG CHÍNH PHỦ")
-        om = subjects[0] if subjects else in_caps[0] if in_caps else None
+        # (of the header's central lines the lowest names the body: "BỘ TRƯỞNG BỘ TƯ PHÁP")
+        om = subjects[0] if subjects else in_caps[-1] if in_caps else None
         if om is None:
             return None, None
         issuer, _used = to_issuer(om)

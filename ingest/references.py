@@ -35,14 +35,19 @@ _SENT_END = re.compile(
     r"(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa"
     r"|Theo\s+đề\s+nghị|Xét\s|Trên\s+cơ\s+sở))"
     # "..., xét đề nghị của Công an huyện tại Tờ trình số 85": a proposal, not carried out
-    r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị"
+    r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị|[;,]\s*trên\s+cơ\s+sở\b"
     # "Thực hiện X ...; căn cứ Y ...": the basis starts a sentence of its own
     r"|;(?=\s*(?:[Cc]ăn\s+cứ)\b))",
     re.MULTILINE,
 )
 # A chain or basis sentence: at the start of the text, of a line or after "." / ";".
 _PREAMBLE_KW = re.compile(
-    r"(?:^|(?<=[.;]\s)|(?<=\n))[ \t-]*(?P<kw>" + TRIGGER_RE.pattern + "|" + BASIS_RE.pattern + ")",
+    # ("Sau 02 năm triển khai thực hiện Kết luận số 45-KL/TW ...": a directive's opening sentence)
+    r"(?:^|(?<=[.;]\s)|(?<=\n))[ \t-]*(?P<kw>(?:Sau\s+\d{1,2}\s+năm\s+)?"
+    + TRIGGER_RE.pattern
+    + "|"
+    + BASIS_RE.pattern
+    + ")",
     re.IGNORECASE,
 )
 _SENTENCE_BREAK = re.compile(r"\n|[.;]\s")
@@ -65,7 +70,7 @@ def preamble_mentions(
     title_m: list[Mention] = []
     if title_span:
         title_m = parse_chain(t, title_span[0], min(title_span[1], title_span[0] + MAX_PREAMBLE))
-    return _add_title_refs(implements, title_m), based
+    return _add_title_refs(implements, title_m, based), based
 
 
 def references(
@@ -206,14 +211,21 @@ def _preamble_keywords(t: str, end: int) -> list[re.Match[str]]:
     return out
 
 
-def _add_title_refs(implements: list[Mention], title_refs: list[Mention]) -> list[Mention]:
-    """The title's "thực hiện X" adds X unless the preamble's chains already reach it."""
+def _add_title_refs(
+    implements: list[Mention], title_refs: list[Mention], based: list[Mention] | None = None
+) -> list[Mention]:
+    """The title's "thực hiện X" adds X unless the preamble's chains already reach it, or
+    the preamble names X as a basis ("KẾ HOẠCH TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT 16/NQ-CP"
+    over "Căn cứ Nghị quyết 16/NQ-CP ...": the preamble says what X is to the plan)."""
     have = {norm_key(m.number): m for m in walk(implements)}
+    bases = {norm_key(m.number) for m in walk(based or [])}
     out = list(implements)
     for tm in title_refs:
         k = norm_key(tm.number)
         if k in have:
             merge(have[k], tm)
+            continue
+        if k in bases:
             continue
         out.append(tm)
         for x in walk([tm]):

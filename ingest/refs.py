@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from ingest.organs import OrganMatch, match_organ
 from ingest.scan import Scanner
-from ontology.vocab import DOC_TYPE_PREFIXES, DOC_TYPE_WORDS
+from ontology.vocab import DOC_TYPE_PREFIXES, DOC_TYPE_WORDS, suffix_of
 
 _WS = re.compile(r"\s+")
 _PARTS = re.compile(r"[-/]")
@@ -119,7 +119,14 @@ def type_of_symbol(sym: str | None) -> str | None:
     if not sym:
         return None
     head = _PARTS.split(sym.lstrip("-/"))[0].upper()
-    return DOC_TYPE_PREFIXES.get(head)
+    found = DOC_TYPE_PREFIXES.get(head)
+    if found is None:
+        # a lost hyphen: "QĐBYT" is "QĐ-BYT" when the rest is a known issuer's code
+        found = next(
+            (t for p, t in DOC_TYPE_PREFIXES.items() if head.startswith(p) and suffix_of(head[len(p) :])),
+            None,
+        )
+    return found
 
 
 @dataclass
