@@ -131,6 +131,13 @@ _ORGANS: list[tuple[str, str, str | None, str]] = [
         "dang-uy-khoi",
     ),
     (r"Đảng\s+ủy", "party", None, "dang-uy"),
+    # "Ban Chấp hành Đảng bộ quận Hai Bà Trưng": the committee named by its Party organisation
+    (
+        r"Đảng\s+bộ(?=\s+(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)\b)",
+        "party",
+        None,
+        "dang-bo",
+    ),
     (r"(?:Ủy\s+ban\s+nhân\s+dân|UBND)", "state", None, "ubnd"),
     (r"(?:Hội\s+đồng\s+nhân\s+dân|HĐND)", "state", None, "hdnd"),
     (rf"(?:(?:Ủy\s+ban|UB)\s*(?:MTTQ|Mặt\s+trận\s+Tổ\s+quốc)|UBMTTQ|MTTQ){_VN}", "front", None, "mttq"),

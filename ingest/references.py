@@ -36,6 +36,8 @@ _SENT_END = re.compile(
     r"|Theo\s+đề\s+nghị|Xét\s|Trên\s+cơ\s+sở))"
     # "..., xét đề nghị của Công an huyện tại Tờ trình số 85": a proposal, not carried out
     r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị|[;,]\s*trên\s+cơ\s+sở\b"
+    # "Thực hiện X; Tiếp tục phát huy kết quả Chương trình 02 ...": a narrative clause, not a list item
+    r"|;(?=\s*(?:Tiếp\s+tục|Nhằm|Để|Trên\s+cơ\s+sở|Theo\s+đề\s+nghị|Xét)\b)"
     # "Thực hiện X ...; căn cứ Y ...": the basis starts a sentence of its own
     r"|;(?=\s*(?:[Cc]ăn\s+cứ)\b))",
     re.MULTILINE,
