@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.announced import read_announced
+from ingest.announced import Announced, own_type, read_announced
 from ingest.campaigns import find_campaigns
 from ingest.closing import read_closing
 from ingest.header import Header, read_header
 from ingest.issuer import read_issuer
-from ingest.model import Evidence, PlanRecord, Signer
-from ingest.portal import PortalMeta, read_portal, symbol_of
+from ingest.model import Evidence, Issuer, PlanRecord, Signer
+from ingest.organs import match_organ, to_issuer
+from ingest.portal import PortalMeta, read_portal, site_unit, symbol_of
 from ingest.readers import Document, read_document
 from ingest.references import issuer_from_symbol, preamble_mentions, references
 from ingest.refs import norm_key, type_of_symbol
@@ -63,6 +64,8 @@ def extract(doc: Document) -> PlanRecord:
         # a central header line above the body ("BAN CHẤP HÀNH TRUNG ƯƠNG" over "ĐOÀN TNCS ..."):
         # the central body its symbol names, as the vocabulary spells it
         issuer = by_symbol
+    if issuer is None:
+        issuer, issuer_ev = _issuer_from_page(nt, own.announced)
     implements, based_on, cites = references(nt, implements_m, based_m, issuer, own.number)
     campaigns = tuple(find_campaigns(t))
     closing = read_closing(nt)
@@ -77,6 +80,10 @@ def extract(doc: Document) -> PlanRecord:
         signer = Signer(name=own.portal.signer, title=None)
         a, b = next((a, b) for f, a, b in own.portal.spans if f == "signer")
         evidence["/signer"] = Evidence.of_span(nt, a, b, "portal:nguoi-ky", 0.8)
+    elif own.announced is not None and own.announced.signer_span is not None:
+        # a news page: "Ông Ngô Đức Sáu – Phó Chủ tịch UBND huyện ... đã ký hướng dẫn số ..."
+        signer = own.announced.signer
+        evidence["/signer"] = Evidence.of_span(nt, *own.announced.signer_span, "prose:da-ky", 0.7)
     return PlanRecord(
         source=doc.source,
         doc_type=own.doc_type or "other",
@@ -104,6 +111,23 @@ class _Own:
     symbol: str | None
     date: str | None
     portal: PortalMeta
+    announced: Announced | None
+
+
+def _issuer_from_page(nt: NormalizedText, news: Announced | None) -> tuple[Issuer | None, Evidence | None]:
+    """Who issued a document whose text names no issuer where documents do: the body the news
+    sentence says issued it ("Phó Chủ tịch UBND huyện Lâm Thao, tỉnh Phú Thọ đã ký ..."), else
+    the local government whose e-portal the page is ("Trang thông tin điện tử xã Thạch Kim")."""
+    if news is not None and news.organ is not None:
+        issuer, _used = to_issuer(news.organ)
+        return issuer, Evidence.of_span(nt, news.organ.start, news.organ.end, "prose:ban-hanh", 0.8)
+    site = site_unit(nt.text)
+    if site is not None:
+        om = match_organ(site[0])
+        if om is not None and om.place:
+            issuer, _used = to_issuer(om)
+            return issuer, Evidence.of_span(nt, *site[1], "portal:site", 0.6, "inferred")
+    return None, None
 
 
 def _own_fields(nt: NormalizedText, head: Header, evidence: dict[str, Evidence]) -> _Own:
@@ -122,6 +146,7 @@ def _own_fields(nt: NormalizedText, head: Header, evidence: dict[str, Evidence])
         date = portal.date
         evidence["/date"] = Evidence.of_span(nt, *span["date"], "portal:ngay-ban-hanh", 0.8)
     doc_type = doc_type or portal.doc_type or type_of_symbol(symbol)
+    news = None
     if number is None and symbol is None and head.title_span is None:
         news = read_announced(t)
         if news is not None:
@@ -130,4 +155,9 @@ def _own_fields(nt: NormalizedText, head: Header, evidence: dict[str, Evidence])
             if news.date_span is not None:  # the page's own stamps are not the document's date
                 date = news.date
                 evidence["/date"] = Evidence.of_span(nt, *news.date_span, "prose:ban-hanh", 0.8)
-    return _Own(doc_type, number, symbol, date, portal)
+    if doc_type is None:
+        said = own_type(t, head.preamble[0], min(len(t), head.preamble[1] + 400))
+        if said is not None:
+            doc_type = said[0]
+            evidence["/doc_type"] = Evidence.of_span(nt, *said[1], "prose:xay-dung", 0.7, "inferred")
+    return _Own(doc_type, number, symbol, date, portal, news)

@@ -44,6 +44,13 @@ _NUMBER = re.compile(r"^\d{1,5}[a-z]?(?:[-/]\d{4})?[-/ ]?[A-ZĐ][\wĐđƯư]*(?:
 _DATE = re.compile(DATE_BODY, re.IGNORECASE)
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][^\s\d,;:()]*\s?){2,6}$")
 _UNKNOWN = re.compile(r"(?i)đang\s+cập\s+nh")
+# A local government's e-portal names its unit: "Trang thông tin điện tử xã Thạch Kim"
+_SITE = re.compile(
+    r"(?:Trang|Cổng)\s+thông\s+tin\s+điện\s+tử\s+(?:của\s+)?"
+    r"(?P<unit>xã|phường|thị\s+trấn|huyện|quận|thị\s+xã|tỉnh|thành\s+phố)\s+"
+    r"(?P<place>[A-ZĐÀ-Ỹ][^\W\d_]*(?:\s[A-ZĐÀ-Ỹ][^\W\d_]*){0,3})",
+    re.IGNORECASE,
+)
 _SCAN = 3000
 
 
@@ -73,6 +80,17 @@ def read_portal(text: str) -> PortalMeta:
             values[field] = parsed
             spans.append((field, m.start("value"), m.start("value") + len(value)))
     return PortalMeta(**values, spans=tuple(spans))
+
+
+def site_unit(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The People's Committee whose e-portal the page is ("Trang thông tin điện tử xã Thạch
+    Kim" -> "Ủy ban nhân dân xã Thạch Kim"), from the page's first lines, with the span."""
+    m = _SITE.search(text, 0, min(len(text), 300))
+    if m is None or not m.group("place")[:1].isupper():
+        return None
+    unit = re.sub(r"\s+", " ", m.group("unit").lower())
+    place = re.sub(r"(?:https?|www)$", "", m.group("place"))  # a banner's address glued on
+    return f"Ủy ban nhân dân {unit} {place}", (m.start("unit"), m.start("place") + len(place))
 
 
 def symbol_of(number: str) -> str | None:
