@@ -81,6 +81,21 @@ def canonical(name: str) -> str | None:
     return table[best[0]] if best else None
 
 
+# Proper names a campaign name keeps capitalised once its case is normalised.
+_PROPER = ("Việt Nam", "Hồ Chí Minh", "Bác Hồ", "Tổ quốc")
+_PROPER_RE = re.compile("|".join(rf"\b{p.lower()}\b" for p in _PROPER))
+_PROPER_BY_LOWER = {p.lower(): p for p in _PROPER}
+
+
+def case_normalised(name: str) -> str:
+    """A campaign name the scheme does not know, in one case whatever its layout: "NGƯỜI VIỆT
+    NAM ƯU TIÊN ..." in a title and "Người Việt Nam ưu tiên ..." in the text are one
+    campaign with one label (a capital first letter and the proper names of :data:`_PROPER`)."""
+    low = re.sub(r"\s+", " ", name).strip().lower()
+    low = _PROPER_RE.sub(lambda m: _PROPER_BY_LOWER[m.group(0)], low)
+    return low[:1].upper() + low[1:]
+
+
 def find_campaigns(text: str) -> list[str]:
     """The campaigns ``text`` names, by canonical name, in order of first mention."""
     table, searchable = _labels()
@@ -88,8 +103,11 @@ def find_campaigns(text: str) -> list[str]:
     first: dict[str, tuple[int, int]] = {}
     found = count()
 
+    names: dict[str, str] = {}  # folded name -> the name kept (one per campaign, whatever its case)
+
     def note(pos: int, name: str) -> None:
         n = next(found)
+        name = names.setdefault(fold(name), name)
         if name not in first or pos < first[name][0]:
             first[name] = (pos, n)
 
@@ -102,7 +120,7 @@ def find_campaigns(text: str) -> list[str]:
         if known:
             note(q.start, known)
         elif in_context:
-            note(q.start, q.name[:1].upper() + q.name[1:])
+            note(q.start, case_normalised(q.name))
         prev, prev_context = q, in_context
     # 2. known names without quotes
     folded = fold(text)

@@ -17,6 +17,7 @@ puts them together.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingest.announced import Announced, own_type, read_announced
@@ -24,9 +25,9 @@ from ingest.campaigns import find_campaigns
 from ingest.closing import read_closing
 from ingest.header import Header, read_header
 from ingest.issuer import read_issuer
-from ingest.model import Evidence, Issuer, PlanRecord, Signer
+from ingest.model import Evidence, Issuer, PlanRecord, Signer, symbol_of
 from ingest.organs import match_organ, to_issuer
-from ingest.portal import PortalMeta, read_portal, site_unit, symbol_of
+from ingest.portal import PortalMeta, read_portal, site_unit
 from ingest.readers import Document, read_document
 from ingest.references import issuer_from_symbol, preamble_mentions, references
 from ingest.refs import norm_key, type_of_symbol
@@ -140,7 +141,8 @@ def _own_fields(nt: NormalizedText, head: Header, evidence: dict[str, Evidence])
     portal = read_portal(t)
     span = {f: (a, b) for f, a, b in portal.spans}
     if number is None and symbol is None and portal.number:
-        number, symbol = portal.number, symbol_of(portal.number)
+        # (the symbol is the code after the year too: "37/2016/NQ-HĐND" -> "NQ-HĐND")
+        number, symbol = portal.number, re.sub(r"^(?:19|20)\d\d/", "", symbol_of(portal.number) or "") or None
         evidence["/number"] = Evidence.of_span(nt, *span["number"], "portal:so-hieu", 0.8)
     if date is None and portal.date:
         date = portal.date

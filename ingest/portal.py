@@ -93,12 +93,6 @@ def site_unit(text: str) -> tuple[str, tuple[int, int]] | None:
     return f"Ủy ban nhân dân {unit} {place}", (m.start("unit"), m.start("place") + len(place))
 
 
-def symbol_of(number: str) -> str | None:
-    """The symbol of a number: the code after the digits and the year ("37/2016/NQ-HĐND" -> "NQ-HĐND")."""
-    m = re.match(r"^\d{1,5}[a-z]?[-/ ]?(?:\d{4}/)?(?P<sym>[A-ZĐ].*)$", number)
-    return m.group("sym") if m else None
-
-
 def _parse(field: str, value: str) -> str | None:
     """The value of one field in the record's form, or None when it is not one."""
     if field == "number":
