@@ -104,12 +104,21 @@ def find_campaigns(text: str) -> list[str]:
     found = count()
 
     names: dict[str, str] = {}  # folded name -> the name kept (one per campaign, whatever its case)
+    from_capitals: set[str] = set()  # the folded names kept in the form a name in capitals gave
 
-    def note(pos: int, name: str) -> None:
+    def note(pos: int, name: str, capitals: bool = False) -> None:
         n = next(found)
-        name = names.setdefault(fold(name), name)
-        if name not in first or pos < first[name][0]:
-            first[name] = (pos, n)
+        key = fold(name)
+        kept = names.setdefault(key, name)
+        if capitals and kept == name:
+            from_capitals.add(key)
+        elif key in from_capitals and not capitals and kept != name:
+            # the name as the text prints it in running case is kept over a title's capitals
+            first[name] = first.pop(kept)
+            names[key], kept = name, name
+            from_capitals.discard(key)
+        if kept not in first or pos < first[kept][0]:
+            first[kept] = (pos, n)
 
     # 1. quoted names: known ones anywhere, new ones after a campaign keyword
     prev: Quotation | None = None
@@ -120,7 +129,8 @@ def find_campaigns(text: str) -> list[str]:
         if known:
             note(q.start, known)
         elif in_context:
-            note(q.start, case_normalised(q.name))
+            caps = q.name.isupper()
+            note(q.start, case_normalised(q.name) if caps else q.name[:1].upper() + q.name[1:], caps)
         prev, prev_context = q, in_context
     # 2. known names without quotes
     folded = fold(text)

@@ -18,8 +18,9 @@ puts them together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ingest.accents import restore, text_quality
 from ingest.announced import Announced, own_type, read_announced
 from ingest.campaigns import find_campaigns
 from ingest.closing import read_closing
@@ -43,6 +44,9 @@ def extract_file(path: str) -> PlanRecord:
 def extract(doc: Document) -> PlanRecord:
     """The record of one document (see the module docstring for the reading order)."""
     nt = doc.norm
+    quality = text_quality(nt.text)
+    if quality == "accentless":  # the marks of known words put back, offsets unchanged
+        nt = replace(nt, text=restore(nt.text))
     t = nt.text
     head = read_header(nt)
     evidence = dict(head.evidence)
@@ -102,6 +106,7 @@ def extract(doc: Document) -> PlanRecord:
         targets=targets,
         evidence=evidence,
         sha256=doc.sha256,
+        text_quality=quality,
     )
 
 

@@ -204,7 +204,7 @@ def _type_and_title(
             break
         if lines and re.match(r"^(?:Số|Nơi nhận)\b", s):
             break
-        if lines and _has_lower(s) and not any(_has_lower(t[a:b]) for a, b in lines):
+        if lines and s[0].isupper() and _has_lower(s) and not any(_has_lower(t[a:b]) for a, b in lines):
             break  # a title in capitals ends where running text starts ("Sau 02 năm triển khai ...")
         lines.append((cur, nl))
         cur = nl + 1

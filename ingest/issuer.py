@@ -95,7 +95,10 @@ def read_issuer(
         a, b = title_span[0], min(title_span[1], len(head))
         if a < b:
             head = head[:a] + " " * (b - a) + head[b:]
-    in_caps = [om for om in find_organs(head) if om.printed.isupper()]
+    # ("BAN CHẤP HÀNH TRUNG ƯƠNG" heads every central Party document, whichever body issues it)
+    in_caps = [
+        om for om in find_organs(head) if om.printed.isupper() and om.kind != "ban-chap-hanh-trung-uong"
+    ]
     header = [om for om in in_caps if om.level != "central"]
     cands = subject + closing + header
     if not cands:

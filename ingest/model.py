@@ -231,6 +231,9 @@ class PlanRecord:
     evidence: dict[str, Evidence] = field(default_factory=dict)
     # SHA-256 of the original text: the same document read twice is recognised.
     sha256: str | None = None
+    # How good the text's Vietnamese is (ingest.accents): "ok", "accentless" or "mojibake".
+    # In the JSON only when not "ok", so records of sound texts read as they always did.
+    text_quality: str = "ok"
 
     def to_json(self, with_evidence: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -249,6 +252,8 @@ class PlanRecord:
             "recipients": list(self.recipients),
             "targets": [t.to_json() for t in self.targets],
         }
+        if self.text_quality != "ok":
+            d["text_quality"] = self.text_quality
         if with_evidence:
             ev = {k: v.to_json() for k, v in sorted(self.evidence.items())}
             for i, t in enumerate(self.targets):
@@ -282,6 +287,7 @@ class PlanRecord:
                 if k.startswith("/") and not k.startswith("/targets/")
             },
             sha256=d.get("sha256"),
+            text_quality=d.get("text_quality") or "ok",
         )
 
 

@@ -25,7 +25,7 @@ from ingest.organs import to_issuer
 from ingest.places import gazetteer
 from ingest.refs import BASIS_RE, TRIGGER_RE, TYPE_ALT, Mention, iter_mentions, norm_key, read_tail
 from ingest.text import NormalizedText
-from ontology.vocab import suffix_of
+from ontology.vocab import DOC_TYPE_PREFIXES, suffix_of
 
 _SENT_END = re.compile(
     # (the leading look-ahead only lets the engine pass over other characters at once)
@@ -306,11 +306,17 @@ def issuer_from_symbol(number: str, context: Issuer | None, named: bool = False)
 
     ``named``: a central body is given its name too ("1611/KH-BGDĐT": Bộ Giáo dục và Đào
     tạo), for a document whose own text names no issuer."""
-    for part in reversed(_PARTS.split(number)[1:]):
+    parts = _PARTS.split(number)[1:]
+    for k, part in reversed(list(enumerate(parts))):
         suffix = suffix_of(part)
+        if suffix is None and k == 0:  # a lost hyphen after the type: "5556/QĐBYT" is "QĐ-BYT"
+            rests = (part[len(p) :] for p in DOC_TYPE_PREFIXES if part.upper().startswith(p))
+            suffix = next((x for x in map(suffix_of, rests) if x is not None and x.level == "central"), None)
         if suffix is None:
             continue
         if suffix.level == "central":
+            if named and not suffix.one_body:
+                return None
             return Issuer(name=suffix.name if named else None, system=suffix.system, level="central")
         if named:
             return None

@@ -37,6 +37,7 @@ __all__ = [
     "SYSTEMS",
     "SYSTEM_CONCEPTS",
     "Suffix",
+    "WORDS_WITH_MARKS",
     "suffix_of",
 ]
 
@@ -111,7 +112,9 @@ class Suffix:
     whether no body of another level signs with it ("/TU" is also signed by the Party
     committees of district-level cities, so it cannot rank a reference by itself);
     ``every_level``: a body that exists at every level ("UBND", "HĐND"), so a reference a
-    provincial document makes without naming its issuer is the province's own.
+    provincial document makes without naming its issuer is the province's own;
+    ``one_body``: whether ``name`` is one body, which a document whose text names no issuer
+    may be said to be issued by ("BGDĐT"; not "TW", which several central bodies sign with).
     """
 
     code: str
@@ -121,13 +124,14 @@ class Suffix:
     organ: str | None
     level_sure: bool
     every_level: bool = False
+    one_body: bool = True
 
 
 SUFFIXES = MappingProxyType(
     {
         s.code: s
         for s in (
-            Suffix("TW", "Trung ương Đảng", "party", "central", None, True),
+            Suffix("TW", "Trung ương Đảng", "party", "central", None, True, one_body=False),
             Suffix("TU", "Tỉnh ủy", "party", "province", "tinh-uy", False),
             Suffix("THU", "Thành ủy", "party", None, "thanh-uy", False),
             Suffix("HU", "Huyện ủy", "party", "district", "huyen-uy", True),
@@ -192,6 +196,82 @@ def suffix_of(part: str) -> Suffix | None:
         return suffix_of(up.rstrip("0123456789")) if up.rstrip("0123456789") else None
     return found
 
+
+# The words of headers, preambles and organ names, with their marks: a text that lost its
+# diacritics ("Thuc hien Ke hoach so 12/KH-UBND cua Uy ban nhan dan tinh ...") has them put
+# back on these (and on the gazetteer's place names, and the type words above) before it is
+# read. Lower case, NFC, modern tone placement; several words where one alone is ambiguous.
+WORDS_WITH_MARKS: tuple[str, ...] = (
+    "thực hiện",
+    "triển khai",
+    "căn cứ",
+    "cụ thể hóa",
+    "quán triệt",
+    "của",
+    "về việc",
+    "về",
+    "và",
+    "ban hành",
+    "xây dựng",
+    "ngày",
+    "tháng",
+    "trên địa bàn",
+    "như sau",
+    "nơi nhận",
+    "lưu",
+    "ủy ban nhân dân",
+    "hội đồng nhân dân",
+    "ủy ban mặt trận tổ quốc",
+    "mặt trận tổ quốc",
+    "việt nam",
+    "tỉnh ủy",
+    "thành ủy",
+    "huyện ủy",
+    "quận ủy",
+    "thị ủy",
+    "đảng ủy",
+    "đảng ủy khối các cơ quan",
+    "khối",
+    "đảng bộ",
+    "ban thường vụ",
+    "ban thường trực",
+    "ban chấp hành",
+    "thường trực",
+    "bộ chính trị",
+    "ban bí thư",
+    "trung ương",
+    "chính phủ",
+    "thủ tướng",
+    "cộng hòa xã hội chủ nghĩa",
+    "độc lập",
+    "tự do",
+    "hạnh phúc",
+    "đảng cộng sản",
+    "tỉnh",
+    "huyện",
+    "xã",
+    "phường",
+    "thị trấn",
+    "thành phố",
+    "quận",
+    "thị xã",
+    "chủ tịch",
+    "phó chủ tịch",
+    "bí thư",
+    "phó bí thư",
+    "giám đốc",
+    "hội liên hiệp phụ nữ",
+    "đoàn thanh niên",
+    "liên đoàn lao động",
+    "hội nông dân",
+    "hội cựu chiến binh",
+    "mục đích",
+    "yêu cầu",
+    "nội dung",
+    "tổ chức",
+    "thể dục",
+    "thể thao",
+)
 
 # SPARQL query results: media type -> the format's short name.
 RESULT_MEDIA_TYPES = MappingProxyType(
