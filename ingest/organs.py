@@ -325,6 +325,7 @@ def _read_organ(
 _EXPAND = [
     (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
     (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
+    (re.compile(r"\bUBMTTQ\b"), "Ủy ban MTTQ"),
     (re.compile(r"\bLHPN\b"), "Liên hiệp Phụ nữ"),
     (re.compile(r"\bLĐLĐ\b"), "Liên đoàn Lao động"),
     (re.compile(r"^BTV\b"), "Ban Thường vụ"),
