@@ -87,13 +87,30 @@ _PROPER_RE = re.compile("|".join(rf"\b{p.lower()}\b" for p in _PROPER))
 _PROPER_BY_LOWER = {p.lower(): p for p in _PROPER}
 
 
+@cache
+def _province_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The provinces' names in lower case, and the pattern that finds them."""
+    from ingest.places import gazetteer
+
+    names = {p.name.lower(): p.name for p in gazetteer().provinces.values()}
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)"), names
+
+
+# A capital after a clause mark: "Cả nước chung tay vì người nghèo - Không để ai bị bỏ lại"
+_CLAUSE_START = re.compile(r"(?:^|[-–:.!?]\s+)(\w)")
+
+
 def case_normalised(name: str) -> str:
     """A campaign name the scheme does not know, in one case whatever its layout: "NGƯỜI VIỆT
     NAM ƯU TIÊN ..." in a title and "Người Việt Nam ưu tiên ..." in the text are one
-    campaign with one label (a capital first letter and the proper names of :data:`_PROPER`)."""
+    campaign with one label: lower case but for the first letter of each clause, the
+    proper names of :data:`_PROPER` and the provinces' names ("Bình Phước chung sức ...")."""
     low = re.sub(r"\s+", " ", name).strip().lower()
     low = _PROPER_RE.sub(lambda m: _PROPER_BY_LOWER[m.group(0)], low)
-    return low[:1].upper() + low[1:]
+    provinces, by_lower = _province_names()
+    low = provinces.sub(lambda m: by_lower[m.group(0)], low)
+    return _CLAUSE_START.sub(lambda m: m.group(0)[:-1] + m.group(1).upper(), low)
 
 
 def find_campaigns(text: str) -> list[str]:
