@@ -107,6 +107,13 @@ _ORGANS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^huyen uy\b", "huyen-uy"),
         (r"^thi uy\b", "thi-uy"),
         (r"^quan uy\b", "quan-uy"),
+        # "Ban Chấp hành Đảng bộ tỉnh X" is the committee "Tỉnh ủy X" (ingest.organs reads it)
+        (r"^(ban chap hanh |bch )?dang bo tinh\b", "tinh-uy"),
+        (r"^(ban chap hanh |bch )?dang bo (thanh pho|tp)\b", "thanh-uy"),
+        (r"^(ban chap hanh |bch )?dang bo huyen\b", "huyen-uy"),
+        (r"^(ban chap hanh |bch )?dang bo quan\b", "quan-uy"),
+        (r"^(ban chap hanh |bch )?dang bo thi xa\b", "thi-uy"),
+        (r"^(ban chap hanh |bch )?dang bo (xa|phuong|thi tran)\b", "dang-uy"),
     )
 )
 

@@ -50,7 +50,7 @@ from graph.terms import (
     place_iri,
     source_iri,
 )
-from ingest.campaigns import match_campaign
+from ingest.campaigns import case_normalised, match_campaign
 from ingest.model import Evidence, Issuer, PlanRecord, Ref, symbol_of
 from ingest.text import normalize, slugify
 from ontology.ns import CAMPAIGN_NS, DCTERMS, ELI, FOAF, LIN, ORG, PROV, RDF, RDFS, SKOS, XSD
@@ -368,7 +368,8 @@ def build(
         w.add(iri, _RDF.type, _LIN.Campaign)
         w.add(iri, _RDF.type, _SKOS.Concept)
         w.add(iri, _SKOS.inScheme, _LIN.campaigns)
-        w.add(iri, _SKOS.prefLabel, Literal(normalize(name), language="vi"))
+        # one label per campaign, whatever case or layout each document prints it in
+        w.add(iri, _SKOS.prefLabel, Literal(case_normalised(normalize(name)), language="vi"))
         w.add(d, _ELI.is_about, iri)
 
     if record.signer and record.signer.name:

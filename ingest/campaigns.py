@@ -81,6 +81,38 @@ def canonical(name: str) -> str | None:
     return table[best[0]] if best else None
 
 
+# Proper names a campaign name keeps capitalised once its case is normalised.
+_PROPER = ("Việt Nam", "Hồ Chí Minh", "Bác Hồ", "Tổ quốc")
+_PROPER_RE = re.compile("|".join(rf"\b{p.lower()}\b" for p in _PROPER))
+_PROPER_BY_LOWER = {p.lower(): p for p in _PROPER}
+
+
+@cache
+def _province_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The provinces' names in lower case, and the pattern that finds them."""
+    from ingest.places import gazetteer
+
+    names = {p.name.lower(): p.name for p in gazetteer().provinces.values()}
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)"), names
+
+
+# A capital after a clause mark: "Cả nước chung tay vì người nghèo - Không để ai bị bỏ lại"
+_CLAUSE_START = re.compile(r"(?:^|[-–:.!?]\s+)(\w)")
+
+
+def case_normalised(name: str) -> str:
+    """A campaign name the scheme does not know, in one case whatever its layout: "NGƯỜI VIỆT
+    NAM ƯU TIÊN ..." in a title and "Người Việt Nam ưu tiên ..." in the text are one
+    campaign with one label: lower case but for the first letter of each clause, the
+    proper names of :data:`_PROPER` and the provinces' names ("Bình Phước chung sức ...")."""
+    low = re.sub(r"\s+", " ", name).strip().lower()
+    low = _PROPER_RE.sub(lambda m: _PROPER_BY_LOWER[m.group(0)], low)
+    provinces, by_lower = _province_names()
+    low = provinces.sub(lambda m: by_lower[m.group(0)], low)
+    return _CLAUSE_START.sub(lambda m: m.group(0)[:-1] + m.group(1).upper(), low)
+
+
 def find_campaigns(text: str) -> list[str]:
     """The campaigns ``text`` names, by canonical name, in order of first mention."""
     table, searchable = _labels()
@@ -88,10 +120,22 @@ def find_campaigns(text: str) -> list[str]:
     first: dict[str, tuple[int, int]] = {}
     found = count()
 
-    def note(pos: int, name: str) -> None:
+    names: dict[str, str] = {}  # folded name -> the name kept (one per campaign, whatever its case)
+    from_capitals: set[str] = set()  # the folded names kept in the form a name in capitals gave
+
+    def note(pos: int, name: str, capitals: bool = False) -> None:
         n = next(found)
-        if name not in first or pos < first[name][0]:
-            first[name] = (pos, n)
+        key = fold(name)
+        kept = names.setdefault(key, name)
+        if capitals and kept == name:
+            from_capitals.add(key)
+        elif key in from_capitals and not capitals and kept != name:
+            # the name as the text prints it in running case is kept over a title's capitals
+            first[name] = first.pop(kept)
+            names[key], kept = name, name
+            from_capitals.discard(key)
+        if kept not in first or pos < first[kept][0]:
+            first[kept] = (pos, n)
 
     # 1. quoted names: known ones anywhere, new ones after a campaign keyword
     prev: Quotation | None = None
@@ -102,7 +146,8 @@ def find_campaigns(text: str) -> list[str]:
         if known:
             note(q.start, known)
         elif in_context:
-            note(q.start, q.name[:1].upper() + q.name[1:])
+            caps = q.name.isupper()
+            note(q.start, case_normalised(q.name) if caps else q.name[:1].upper() + q.name[1:], caps)
         prev, prev_context = q, in_context
     # 2. known names without quotes
     folded = fold(text)

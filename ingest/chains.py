@@ -155,6 +155,14 @@ def _sibling_of(prev: Mention, mt: Mention, parent: dict[int, Mention | None]) -
     up = parent.get(id(prev))
     while up is not None:
         if up.doc_type == mt.doc_type:
+            # ... unless ``up`` carries ``mt`` out too: a higher body's or another system's
+            # document ("Kế hoạch 125-KH/TU về triển khai Nghị quyết 20-NQ/TW ... và Kế hoạch
+            # 10-KH/TW của Bộ Chính trị"; "Kế hoạch 82/KH-UBND về thực hiện Nghị quyết 08/NQ-CP
+            # và Kế hoạch 126-KH/TU của Tỉnh ủy")
+            higher = 0 <= _rank(mt) < _rank(up)
+            across = _system(up) is not None and _system(mt) not in (None, _system(up))
+            if (higher or across) and _can_implement(up, mt):
+                return prev
             return up
         up = parent.get(id(up))
     return prev

@@ -195,6 +195,21 @@ def apply(record: PlanRecord, verdicts: Iterable[Verdict]) -> PlanRecord:
     return record
 
 
+# The reason an ingest gives for a file it leaves out (a README, notes): ``lineage ingest``
+# reports it as skipped, not failed. A plan with a blank number still has its type or issuer.
+NOT_A_DOCUMENT = "not an official document (no number, type or issuer)"
+
+
+def is_document(record: PlanRecord) -> bool:
+    """Whether a record is of an official document: it has a number, a symbol, a type or an issuer."""
+    return bool(record.number or record.symbol or record.doc_type != "other" or record.issuer is not None)
+
+
+def is_skipped(reason: str) -> bool:
+    """Whether an ingest's one-line reason for a file is that it is no official document."""
+    return reason.endswith(NOT_A_DOCUMENT)
+
+
 def extract_curated(
     path: str,
     verdicts: Sequence[Verdict] = (),
@@ -212,6 +227,8 @@ def extract_curated(
         return None, str(e)
     except Exception as e:  # one bad document never stops the others
         return None, f"{path}: could not be extracted ({type(e).__name__}: {e})"
+    if not is_document(record):
+        return None, f"{Path(path).name}: {NOT_A_DOCUMENT}"
     if verdicts:
         try:
             record = apply(record, verdicts)

@@ -24,14 +24,19 @@ from ingest.text import NormalizedText
 from ontology.vocab import DOC_TYPE_WORDS
 
 _HEAD_START = re.compile(r"^[ \t]*(?:Thực\s+hiện|Căn\s+cứ|Để\s+|Triển\s+khai\s+thực\s+hiện\s+\S+\s+số)", re.M)
+# "Số:" at a line's start, or after a cell of a flattened table: "THỦ TƯỚNG CHÍNH PHỦ --------------- Số:
+# 24/CT-TTg | ...", "BAN CHẤP HÀNH TRUNG ƯƠNG***Số: 367", "BỘ Y TẾ ...   Số: 5556/QĐBYT Hà Nội, ngày"
 _HEAD_NUMBER = re.compile(
-    r"^[ \t]*Số\s*:?[ \t]*(?P<num>\d{1,5})?[ \t]*(?P<sep>[-–/])?[ \t]*(?P<yr>(?:19|20)\d{2}[ \t]?/[ \t]?)?"
-    r"(?P<sym>[A-ZĐ][A-Za-zĐđ]*(?:[ \t]?[-–/][ \t]?[A-ZĐ][A-Za-zĐđ]*)*)",
+    r"(?:^|(?<=[|*])|(?<=--)|(?<=\s\s))[ \t]*Số\s*:?[ \t]*"
+    r"(?P<num>\d{1,5})?[ \t]*(?P<sep>[-–/])?[ \t]*(?P<yr>(?:19|20)\d{2}[ \t]?/[ \t]?)?"
+    r"(?P<sym>[A-ZĐ][A-Za-zĐđƯư]*(?:[ \t]?[-–/][ \t]?[A-ZĐ][A-Za-zĐđƯư]*)*)",
     re.MULTILINE,
 )
 # The place-and-date line: "Bác Ái, ngày 10 tháng 4 năm 2024", "Lào Cai, ngày 5/6/2024".
 _HEAD_DATE = re.compile(rf"(?:^|(?<=\s))(?P<place>[^\n,]{{0,40}}?),?\s*ngày\s*{DATE_BODY}", re.IGNORECASE)
 _NGAY = re.compile("ngày", re.IGNORECASE)
+# A date after a document's number is that document's: "Nghị định số 75/2017/NĐ-CP ngày 20 tháng 6 năm 2017"
+_OF_NUMBER = re.compile(r"\d[-/][^\s,]*[A-ZĐ][^\s,]*\s*,?\s*$")
 # A place name ending the text before "ngày": "Tân Lập," in "Số: 32/KH-UBND Tân Lập, ngày 05/4/2024"
 _PLACE_TAIL = re.compile(r"(?:^|\s)(?:[A-ZĐÀ-Ỹ][^\s\d/,]*\s?){1,4},$")
 _TYPE_HEADING = re.compile(
@@ -64,6 +69,8 @@ class Header:
     title_span: tuple[int, int] | None
     preamble: tuple[int, int]  # from the title's end to section I (or 3,000 characters)
     evidence: Mapping[str, Evidence]
+    # where the header block ends: the title's end, else the first chain or basis sentence
+    block_end: int = 0
 
 
 def read_header(nt: NormalizedText) -> Header:
@@ -86,6 +93,7 @@ def read_header(nt: NormalizedText) -> Header:
         title_span=title_span,
         preamble=(pre_start, pre_end),
         evidence={**number_ev, **date_ev, **title_ev},
+        block_end=pre_start if title_span else head_end,
     )
 
 
@@ -134,7 +142,7 @@ def _date(nt: NormalizedText, head_end: int) -> tuple[str | None, str | None, di
         (
             m
             for m in _HEAD_DATE.finditer(t, _head_date_start(t, head_end), head_end)
-            if not m.group("y")
+            if (not m.group("y") and not _OF_NUMBER.search(m.group("place")))
             or _PLACE_TAIL.search(m.group("place").strip() + ",")
             and "," in t[m.start("place") : m.start("d")]
         ),
@@ -150,6 +158,11 @@ def _date(nt: NormalizedText, head_end: int) -> tuple[str | None, str | None, di
         # the number's column reaches into the window: "Số: 13 /KH/CCB        Quận 6"
         place = re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place)
     return date, place or None, ev
+
+
+def _has_lower(s: str) -> bool:
+    """Whether a line holds a lower-case letter (running text, not a title in capitals)."""
+    return any(c.islower() for c in s)
 
 
 def _type_and_title(
@@ -191,6 +204,8 @@ def _type_and_title(
             break
         if lines and re.match(r"^(?:Số|Nơi nhận)\b", s):
             break
+        if lines and s[0].isupper() and _has_lower(s) and not any(_has_lower(t[a:b]) for a, b in lines):
+            break  # a title in capitals ends where running text starts ("Sau 02 năm triển khai ...")
         lines.append((cur, nl))
         cur = nl + 1
     if not lines:

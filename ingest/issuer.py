@@ -29,8 +29,15 @@ from ingest.refs import Mention
 from ingest.scan import Scanner
 from ingest.text import NormalizedText, fold
 
-_SUBJECT_VERB = re.compile(r"\s*(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu)\b", re.IGNORECASE)
-_VERB = re.compile(r"(?=[xXbBđĐyY])(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu)\b", re.IGNORECASE)
+# (no word boundary after the verb: portal text glues words, "xây dựngkế hoạch")
+_SUBJECT_VERB = re.compile(
+    r"\s*(?:đã\s+)?(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu|triển\s+khai\s+(?:kế\s+hoạch|chương\s+trình))",
+    re.IGNORECASE,
+)
+_VERB = re.compile(
+    r"(?=[xXbBđĐyYtT])(?:xây\s+dựng|ban\s+hành|đề\s+nghị|yêu\s+cầu|triển\s+khai\s+(?:kế\s+hoạch|chương\s+trình))",
+    re.IGNORECASE,
+)
 _ORGAN_STOP = re.compile(r"[/;:()]")  # characters no organ, nor its place, holds
 _OF_BEFORE = re.compile(r"(?:của|do)\s*$")  # "... của <organ>": the issuer of a reference
 _CLOSING = re.compile(r"Trên\s+đây\s+là\s+(?:Kế\s+hoạch|Chương\s+trình|Kết\s+luận|Nghị\s+quyết)[^\n]*", re.I)
@@ -57,17 +64,23 @@ def read_issuer(
     place_line: str | None,
     title: str | None,
     implements: list[Mention],
+    head_end: int | None = None,
+    title_span: tuple[int, int] | None = None,
 ) -> tuple[Issuer | None, Evidence | None]:
-    """The body that issues the document, placed, with the evidence of its name."""
+    """The body that issues the document, placed, with the evidence of its name.
+
+    ``head_end``: where the header block ends (by default the preamble's start); the bodies
+    a title in capitals names (``title_span``: "... TẠI UBND XÃ, PHƯỜNG ...") issue nothing."""
     t = nt.text
     pre_start, pre_end = preamble
     # 1. the subject of the preamble: "<organ> xây dựng Kế hoạch ..."
     # (an organ after "của"/"do" issued a referenced document; it is not the subject)
-    subject = [
+    subjects = [
         om
         for om in _organs_before_verbs(t, pre_start, min(len(t), pre_end + 200))
-        if _SUBJECT_VERB.match(t, om.end) and om.level != "central"
+        if _SUBJECT_VERB.match(t, om.end)
     ]
+    subject = [om for om in subjects if om.level != "central"]
     # 2. the closing sentence: "Trên đây là Kế hoạch ... của <organ>" / "<organ> đề nghị"
     closing: list[OrganMatch] = []
     for cm in _CLOSING.finditer(t):
@@ -77,11 +90,28 @@ def read_issuer(
     # 3. the header block: "BAN THƯỜNG VỤ HUYỆN ỦY BÁC ÁI", "ỦY BAN NHÂN DÂN TỈNH ..."
     # The right column of a two-column header is blanked (same length, offsets kept)
     # so "ỦY BAN NHÂN DÂN   CỘNG HÒA ...\nTỈNH BẮC NINH" reads as one organ.
-    head = _blank_right_column(t[: max(0, pre_start)])
-    header = [om for om in find_organs(head) if om.level != "central" and om.printed.isupper()]
+    head = _blank_right_column(t[: max(0, pre_start if head_end is None else head_end)])
+    if title_span:
+        a, b = title_span[0], min(title_span[1], len(head))
+        if a < b:
+            head = head[:a] + " " * (b - a) + head[b:]
+    # ("BAN CHẤP HÀNH TRUNG ƯƠNG" heads every central Party document, whichever body issues it)
+    in_caps = [
+        om for om in find_organs(head) if om.printed.isupper() and om.kind != "ban-chap-hanh-trung-uong"
+    ]
+    header = [om for om in in_caps if om.level != "central"]
     cands = subject + closing + header
     if not cands:
-        return None, None
+        # a central body: the preamble's subject ("Ban Bí thư Trung ương Đoàn ban hành ..."),
+        # else its own header ("BỘ GIÁO DỤC VÀ ĐÀO TẠO", "THỦ TƯỚNG CHÍNH PHỦ")
+        # (of the header's central lines the lowest names the body: "BỘ TRƯỞNG BỘ TƯ PHÁP")
+        om = subjects[0] if subjects else in_caps[-1] if in_caps else None
+        if om is None:
+            return None, None
+        issuer, _used = to_issuer(om)
+        if om.printed.isupper():
+            issuer = _titlecase_issuer(issuer)
+        return issuer, Evidence.of_span(nt, om.start, om.end, "organ:central", 0.9)
     # Who issues: the body the preamble makes the subject; else the lowest organ line
     # of the header (the lines above it are its superiors: "UBND TỈNH X / SỞ Y"); else
     # the body the closing sentence names.

@@ -270,6 +270,9 @@ class PlanRecord:
     sha256: str | None = None
     # Where the text came from when it was not a text of its own: "ocr" (a scan). Written only then.
     text_source: str | None = None
+    # How good the text's Vietnamese is (ingest.accents): "ok", "accentless" or "mojibake".
+    # In the JSON only when not "ok", so records of sound texts read as they always did.
+    text_quality: str = "ok"
 
     def to_json(self, with_evidence: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -288,6 +291,8 @@ class PlanRecord:
             "recipients": list(self.recipients),
             "targets": [t.to_json() for t in self.targets],
         }
+        if self.text_quality != "ok":
+            d["text_quality"] = self.text_quality
         if with_evidence:
             ev = {k: v.to_json() for k, v in sorted(self.evidence.items())}
             for i, t in enumerate(self.targets):
@@ -324,6 +329,7 @@ class PlanRecord:
             },
             sha256=d.get("sha256"),
             text_source=d.get("text_source"),
+            text_quality=d.get("text_quality") or "ok",
         )
 
 

@@ -131,6 +131,13 @@ _ORGANS: list[tuple[str, str, str | None, str]] = [
         "dang-uy-khoi",
     ),
     (r"Đảng\s+ủy", "party", None, "dang-uy"),
+    # "Ban Chấp hành Đảng bộ quận Hai Bà Trưng": the committee named by its Party organisation
+    (
+        r"Đảng\s+bộ(?=\s+(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)\b)",
+        "party",
+        None,
+        "dang-bo",
+    ),
     (r"(?:Ủy\s+ban\s+nhân\s+dân|UBND)", "state", None, "ubnd"),
     (r"(?:Hội\s+đồng\s+nhân\s+dân|HĐND)", "state", None, "hdnd"),
     (rf"(?:(?:Ủy\s+ban|UB)\s*(?:MTTQ|Mặt\s+trận\s+Tổ\s+quốc)|UBMTTQ|MTTQ){_VN}", "front", None, "mttq"),
@@ -318,6 +325,7 @@ def _read_organ(
 _EXPAND = [
     (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
     (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
+    (re.compile(r"\bUBMTTQ\b"), "Ủy ban MTTQ"),
     (re.compile(r"\bLHPN\b"), "Liên hiệp Phụ nữ"),
     (re.compile(r"\bLĐLĐ\b"), "Liên đoàn Lao động"),
     (re.compile(r"^BTV\b"), "Ban Thường vụ"),

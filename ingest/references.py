@@ -23,23 +23,33 @@ from ingest.header import MAX_PREAMBLE
 from ingest.model import Evidence, Issuer, Ref
 from ingest.organs import to_issuer
 from ingest.places import gazetteer
-from ingest.refs import BASIS_RE, TRIGGER_RE, Mention, iter_mentions, norm_key, read_tail
+from ingest.refs import BASIS_RE, TRIGGER_RE, TYPE_ALT, Mention, iter_mentions, norm_key, read_tail
 from ingest.text import NormalizedText
-from ontology.vocab import suffix_of
+from ontology.vocab import DOC_TYPE_PREFIXES, suffix_of
 
 _SENT_END = re.compile(
     # (the leading look-ahead only lets the engine pass over other characters at once)
     r"(?=[.:n;,\s])(?:(?<!\bTP)(?<!\bTp)(?<!\bnt)\.(?=\s*$|\s+[A-ZĐÀ-Ỹ])|:\s*\n|như\s+sau"
     # (a run of spaces is tried from its start only: from each of them it cost the square of its length)
     r"|(?:[;,]|(?<![ \t]))[ \t]*\n"
-    r"(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa))"
+    r"(?=[ \t-]*(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Để\s|Quán\s+triệt|Cụ\s+thể\s+hóa"
+    r"|Theo\s+đề\s+nghị|Xét\s|Trên\s+cơ\s+sở))"
     # "..., xét đề nghị của Công an huyện tại Tờ trình số 85": a proposal, not carried out
-    r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị)",
+    r"|[;,]\s*(?:xét|theo)\s+đề\s+nghị|[;,]\s*trên\s+cơ\s+sở\b"
+    # "Thực hiện X; Tiếp tục phát huy kết quả Chương trình 02 ...": a narrative clause, not a list item
+    r"|;(?=\s*(?:Tiếp\s+tục|Nhằm|Để|Trên\s+cơ\s+sở|Theo\s+đề\s+nghị|Xét)\b)"
+    # "Thực hiện X ...; căn cứ Y ...": the basis starts a sentence of its own
+    r"|;(?=\s*(?:[Cc]ăn\s+cứ)\b))",
     re.MULTILINE,
 )
 # A chain or basis sentence: at the start of the text, of a line or after "." / ";".
 _PREAMBLE_KW = re.compile(
-    r"(?:^|(?<=[.;]\s)|(?<=\n))[ \t-]*(?P<kw>" + TRIGGER_RE.pattern + "|" + BASIS_RE.pattern + ")",
+    # ("Sau 02 năm triển khai thực hiện Kết luận số 45-KL/TW ...": a directive's opening sentence)
+    r"(?:^|(?<=[.;]\s)|(?<=\n))[ \t-]*(?P<kw>(?:Sau\s+\d{1,2}\s+năm\s+)?"
+    + TRIGGER_RE.pattern
+    + "|"
+    + BASIS_RE.pattern
+    + ")",
     re.IGNORECASE,
 )
 _SENTENCE_BREAK = re.compile(r"\n|[.;]\s")
@@ -57,10 +67,12 @@ def preamble_mentions(
     their square.
     """
     implements, based = _preamble_refs(t, *preamble)
+    have = {norm_key(x.number) for x in walk(implements + based)}
+    based += [f for f in _basis_section(t, preamble[1]) if norm_key(f.number) not in have]
     title_m: list[Mention] = []
     if title_span:
         title_m = parse_chain(t, title_span[0], min(title_span[1], title_span[0] + MAX_PREAMBLE))
-    return _add_title_refs(implements, title_m), based
+    return _add_title_refs(implements, title_m, based), based
 
 
 def references(
@@ -97,8 +109,12 @@ def _preamble_refs(t: str, start: int, end: int) -> tuple[list[Mention], list[Me
         if m.start() < start:
             continue
         kw = m.group("kw")
-        if not kw[0].isupper():
-            continue
+        if kw.isupper() and not BASIS_RE.match(kw):
+            continue  # "THỰC HIỆN NGHỊ QUYẾT ...": a title in capitals, not a preamble sentence
+        if not kw[0].isupper() and not (
+            BASIS_RE.match(kw) and t[max(0, m.start("kw") - 40) : m.start("kw")].rstrip().endswith(";")
+        ):
+            continue  # (a lower-case "căn cứ" counts after ";" only: "Thực hiện X; căn cứ Y")
         sent_end = ends.after(m.end())
         forest = parse_chain(t, m.end(), sent_end)
         if not forest:
@@ -106,12 +122,55 @@ def _preamble_refs(t: str, start: int, end: int) -> tuple[list[Mention], list[Me
         # The first document must follow the trigger closely.
         if len(t[m.end() : forest[0].start].strip()) > 160:
             continue
-        target = based if BASIS_RE.match(kw) else implements
+        basis = BASIS_RE.match(kw) is not None
+        target = based if basis else implements
+        if basis and m.group(0).lstrip()[:1] in _DASHES:
+            # "- Căn cứ Chỉ thị số 02 ...\n - Kế hoạch số 9799 ...": the list's next items go on
+            forest += _dash_items(t, sent_end, end)
+        # a proposal ("Tờ trình") is neither carried out nor a basis: it is only cited
+        forest = [f for f in forest if f.doc_type != "to_trinh"]
         new = [f for f in forest if not any(same_document(f, x) for x in have.get(norm_key(f.number), ()))]
         target.extend(new)
         for x in walk(new):
             have.setdefault(norm_key(x.number), []).append(x)
     return implements, based
+
+
+_DASHES = frozenset("-–+•")
+# A list item led by a dash and a document: "- Kế hoạch số 9799/KH-BQP ngày ..."
+_DASH_ITEM = re.compile(rf"[ \t]*\n\s*[-–+•][ \t]*(?={TYPE_ALT}\s)", re.IGNORECASE)
+# A heading over the legal basis: "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH", "I. Căn cứ cơ sở pháp lý"
+_BASIS_HEADING = re.compile(
+    r"^[ \t]*(?:[IVX]{1,4}|[A-Z]|\d{1,2})[ \t]*[.\-–/:)][ \t]*(?:CĂN\s+CỨ|Căn\s+cứ)\b[^\n\-–:]*", re.M
+)
+# the next heading of the same rank: "II. MỤC ĐÍCH ...", "B. ..."
+_NEXT_HEADING = re.compile(r"^[ \t]*(?:[IVX]{1,4}|[A-Z])[ \t]*[.\-–/:)][ \t]*\S", re.M)
+# how far a basis heading may lie after the preamble, and how long its list may run
+_HEADING_REACH = 400
+_LIST_REACH = 6000
+
+
+def _dash_items(t: str, pos: int, end: int) -> list[Mention]:
+    """The documents of the dash items that follow a basis item ending at ``pos`` (each
+    item a sentence of its own), up to the first line that is not such an item."""
+    out: list[Mention] = []
+    ends = _SentenceEnds(t, end)
+    while (m := _DASH_ITEM.match(t, pos + (t[pos : pos + 1] in (".", ";")), end)) is not None:
+        stop = ends.after(m.end() + 1)
+        out.extend(parse_chain(t, m.end(), stop))
+        pos = stop
+    return out
+
+
+def _basis_section(t: str, pre_end: int) -> list[Mention]:
+    """The documents listed under a basis heading at the preamble's end ("I. CĂN CỨ LẬP
+    KẾ HOẠCH"): every item is a basis, though it does not say "Căn cứ" again."""
+    h = _BASIS_HEADING.search(t, pre_end, pre_end + _HEADING_REACH)
+    if h is None:
+        return []
+    nxt = _NEXT_HEADING.search(t, h.end(), h.end() + _LIST_REACH)
+    stop = nxt.start() if nxt else min(len(t), h.end() + _LIST_REACH)
+    return [f for f in parse_chain(t, h.end(), stop) if f.doc_type != "to_trinh"]
 
 
 class _SentenceEnds:
@@ -154,14 +213,21 @@ def _preamble_keywords(t: str, end: int) -> list[re.Match[str]]:
     return out
 
 
-def _add_title_refs(implements: list[Mention], title_refs: list[Mention]) -> list[Mention]:
-    """The title's "thực hiện X" adds X unless the preamble's chains already reach it."""
+def _add_title_refs(
+    implements: list[Mention], title_refs: list[Mention], based: list[Mention] | None = None
+) -> list[Mention]:
+    """The title's "thực hiện X" adds X unless the preamble's chains already reach it, or
+    the preamble names X as a basis ("KẾ HOẠCH TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT 16/NQ-CP"
+    over "Căn cứ Nghị quyết 16/NQ-CP ...": the preamble says what X is to the plan)."""
     have = {norm_key(m.number): m for m in walk(implements)}
+    bases = {norm_key(m.number) for m in walk(based or [])}
     out = list(implements)
     for tm in title_refs:
         k = norm_key(tm.number)
         if k in have:
             merge(have[k], tm)
+            continue
+        if k in bases:
             continue
         out.append(tm)
         for x in walk([tm]):
@@ -197,7 +263,7 @@ def _ref(nt: NormalizedText, m: Mention, context: Issuer | None, method: str, de
         issuer, used = to_issuer(m.organ, context)
         basis = "context" if used else "explicit"
     else:
-        issuer = _issuer_from_symbol(m.number, context)
+        issuer = issuer_from_symbol(m.number, context)
         if issuer is not None:
             basis = "inferred"
     ev = Evidence.of_span(nt, m.start, m.end, f"regex:{method}", 0.95 if basis == "explicit" else 0.8, basis)  # type: ignore[arg-type]
@@ -234,20 +300,34 @@ def _cites(nt: NormalizedText, exclude: set[str], context: Issuer | None) -> tup
     return tuple(out)
 
 
-def _issuer_from_symbol(number: str, context: Issuer | None) -> Issuer | None:
+def issuer_from_symbol(number: str, context: Issuer | None, named: bool = False) -> Issuer | None:
     """A reference without "của ...": the body its symbol's last known suffix names
-    ("KL/TW" is central Party, "KH/TU" a provincial committee of the plan's province)."""
-    for part in reversed(_PARTS.split(number)[1:]):
+    ("KL/TW" is central Party, "KH/TU" a provincial committee of the plan's province).
+
+    ``named``: a central body is given its name too ("1611/KH-BGDĐT": Bộ Giáo dục và Đào
+    tạo), for a document whose own text names no issuer."""
+    parts = _PARTS.split(number)[1:]
+    for k, part in reversed(list(enumerate(parts))):
         suffix = suffix_of(part)
+        if suffix is None and k == 0:  # a lost hyphen after the type: "5556/QĐBYT" is "QĐ-BYT"
+            rests = (part[len(p) :] for p in DOC_TYPE_PREFIXES if part.upper().startswith(p))
+            suffix = next((x for x in map(suffix_of, rests) if x is not None and x.level == "central"), None)
         if suffix is None:
             continue
         if suffix.level == "central":
-            return Issuer(name=None, system=suffix.system, level="central")
+            if named and not suffix.one_body:
+                return None
+            return Issuer(name=suffix.name if named else None, system=suffix.system, level="central")
+        if named:
+            return None
         province = context.province if context else None
+        level = suffix.level
+        if level is None and suffix.every_level and context is not None and context.level == "province":
+            level = "province"  # "340/NQ-HĐND" cited by a provincial body: the province's own council
         return Issuer(
             name=None,
             system=suffix.system,
-            level=suffix.level,
+            level=level,
             province=province,
             province_current=gazetteer().current_province(province) if province else None,
         )

@@ -20,25 +20,26 @@ from functools import lru_cache
 
 from ingest.organs import OrganMatch, match_organ
 from ingest.scan import Scanner
-from ontology.vocab import DOC_TYPE_PREFIXES, DOC_TYPE_WORDS
+from ontology.vocab import DOC_TYPE_PREFIXES, DOC_TYPE_WORDS, suffix_of
 
 _WS = re.compile(r"\s+")
 _PARTS = re.compile(r"[-/]")
 
-_TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(DOC_TYPE_WORDS, key=len, reverse=True))
+TYPE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(DOC_TYPE_WORDS, key=len, reverse=True))
 # Capitals even inside the case-insensitive pattern: "25 lao động" is no document number.
-_SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđ]*)"
+# "KL/TƯ": Ư printed for U by many Party texts; "QH15": a term's digits after the body.
+_SYM_PART = r"(?-i:[A-ZĐ][A-Za-zĐđƯư]*(?:\d{1,2}(?![\d/]))?)"
 # Around a separator: up to three spaces, or a PDF line break with a blank line
 # ("Kế hoạch số 37-\n\nKH/ĐU", "số 63 \n\n /KH-UBND", "70-KL / \n\n TW"), tried only
 # when the former fails.
 _GAP = r"(?:\s{0,3}|[ \t]{0,3}\n[ \t]{0,3}(?:\n[ \t]{0,3})?)"
 NUMBER_RE = (
-    rf"(?P<num>\d{{1,5}}){_GAP}(?P<sep>[-–/]{_GAP})?(?P<yr>(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?"
+    rf"(?P<num>\d{{1,5}}(?-i:[a-z])?){_GAP}(?P<sep>[-–/]{_GAP})?(?P<yr>(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?"
     rf"(?P<sym>{_SYM_PART}(?:{_GAP}[-–/]{_GAP}{_SYM_PART})*)"
 )
 MENTION_RE = re.compile(
-    rf"(?:(?P<type>{_TYPE_ALT})(?:\s+(?:liên\s+tịch|hành\s+động))?\s+)?"
-    rf"(?:(?P<so>số)\s*(?::\s*)?)?{NUMBER_RE}(?![\w])",
+    rf"(?:(?P<type>{TYPE_ALT})(?:\s+(?:liên\s+tịch|hành\s+động))?\s+)?"
+    rf"(?:(?P<so>số|s(?=\d))\s*(?::\s*)?)?{NUMBER_RE}(?![\w])",
     re.IGNORECASE,
 )
 
@@ -118,7 +119,14 @@ def type_of_symbol(sym: str | None) -> str | None:
     if not sym:
         return None
     head = _PARTS.split(sym.lstrip("-/"))[0].upper()
-    return DOC_TYPE_PREFIXES.get(head)
+    found = DOC_TYPE_PREFIXES.get(head)
+    if found is None:
+        # a lost hyphen: "QĐBYT" is "QĐ-BYT" when the rest is a known issuer's code
+        found = next(
+            (t for p, t in DOC_TYPE_PREFIXES.items() if head.startswith(p) and suffix_of(head[len(p) :])),
+            None,
+        )
+    return found
 
 
 @dataclass
@@ -166,15 +174,16 @@ def _valid_symbol(m: re.Match[str]) -> bool:
     sym = _WS.sub("", m.group("sym"))
     if m.group("type") or m.group("so"):
         return "/" in sym or "-" in sym or bool(m.group("sep")) or type_of_symbol(sym) is not None
-    # Without "số" or a type word only a full Party/State style symbol counts.
-    return "/" in sym and type_of_symbol(sym) is not None
+    # Without "số" or a type word only a full Party ("KL/TW") or State ("/NQ-HĐND") style symbol counts.
+    state_style = (m.group("sep") or "").strip() == "/" and "-" in sym
+    return ("/" in sym or state_style) and type_of_symbol(sym) is not None
 
 
 # What a mention is made of: letters, digits, spaces, "-", "–", "/" and ":". Any other
 # character (".", ",", ";", brackets, quotes) ends the stretch a mention can lie in.
 _MENTION_CUT = re.compile(r"[^\w\s\-–/:]")
 # The end of a number and the start of its symbol ("70-K", "15/2023/N"): in every mention.
-_NUMBER_ANCHOR = re.compile(rf"\d{_GAP}(?:[-–/]{_GAP})?(?:(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?[A-ZĐ]")
+_NUMBER_ANCHOR = re.compile(rf"\d[a-z]?{_GAP}(?:[-–/]{_GAP})?(?:(?:19|20)\d{{2}}\s{{0,2}}/\s{{0,2}})?[A-ZĐ]")
 # The same pattern, led by the letters a mention can start with (a type word, "số" or a
 # digit), which the engine checks before it tries the nineteen type words.
 _MENTION_SCAN = re.compile(

@@ -75,8 +75,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         ingested, unchanged, failures, ocr = ingest_paths(lin, present, settings, progress_bar=True)
     for m in missing:
         failures.insert(0, f"{m}: no such file or folder")
+    from ingest.curation import is_skipped
     from ingest.walk import printable  # a hostile file name stays on its one line
 
+    skipped = [f for f in failures if is_skipped(f)]
+    failures = [f for f in failures if not is_skipped(f)]
+    for f in skipped:  # a README or notes beside the documents: left out, not a failure
+        print(f"skipped: {printable(f)}", file=sys.stderr)
     for f in failures:
         print(f"failed: {printable(f)}", file=sys.stderr)
     said = f"ingested {ingested} document(s), {unchanged} unchanged, {len(failures)} failed"

@@ -37,6 +37,7 @@ __all__ = [
     "SYSTEMS",
     "SYSTEM_CONCEPTS",
     "Suffix",
+    "WORDS_WITH_MARKS",
     "suffix_of",
 ]
 
@@ -109,7 +110,11 @@ class Suffix:
     it (None when several organs sign with it: "/TW" is the Politburo, the Secretariat
     or the Central Committee); ``level``: the level it usually denotes; ``level_sure``:
     whether no body of another level signs with it ("/TU" is also signed by the Party
-    committees of district-level cities, so it cannot rank a reference by itself).
+    committees of district-level cities, so it cannot rank a reference by itself);
+    ``every_level``: a body that exists at every level ("UBND", "HĐND"), so a reference a
+    provincial document makes without naming its issuer is the province's own;
+    ``one_body``: whether ``name`` is one body, which a document whose text names no issuer
+    may be said to be issued by ("BGDĐT"; not "TW", which several central bodies sign with).
     """
 
     code: str
@@ -118,26 +123,60 @@ class Suffix:
     level: str | None
     organ: str | None
     level_sure: bool
+    every_level: bool = False
+    one_body: bool = True
 
 
 SUFFIXES = MappingProxyType(
     {
         s.code: s
         for s in (
-            Suffix("TW", "Trung ương Đảng", "party", "central", None, True),
+            Suffix("TW", "Trung ương Đảng", "party", "central", None, True, one_body=False),
             Suffix("TU", "Tỉnh ủy", "party", "province", "tinh-uy", False),
             Suffix("THU", "Thành ủy", "party", None, "thanh-uy", False),
             Suffix("HU", "Huyện ủy", "party", "district", "huyen-uy", True),
             Suffix("QU", "Quận ủy", "party", "district", "quan-uy", True),
             Suffix("TT", "Thị ủy", "party", "district", None, False),
-            Suffix("ĐU", "Đảng ủy", "party", None, None, False),
-            Suffix("UBND", "Ủy ban nhân dân", "state", None, "ubnd", False),
-            Suffix("HĐND", "Hội đồng nhân dân", "state", None, "hdnd", False),
+            Suffix("ĐU", "Đảng ủy", "party", None, None, False, True),
+            Suffix("UBND", "Ủy ban nhân dân", "state", None, "ubnd", False, True),
+            Suffix("HĐND", "Hội đồng nhân dân", "state", None, "hdnd", False, True),
             Suffix("TTG", "Thủ tướng Chính phủ", "state", "central", None, False),
             Suffix("CP", "Chính phủ", "state", "central", None, False),
+            Suffix("TƯ", "Tỉnh ủy", "party", "province", "tinh-uy", False),  # "445-KL/TƯ": TU with Ư for U
+            # "88/2019/QH14": the term's digits dropped
+            Suffix("QH", "Quốc hội", "state", "central", None, True),
+            # Central State bodies known from their code alone ("1521/KH-BGDĐT", "935/UBDT-TTTT").
             Suffix("BVHTTDL", "Bộ Văn hóa, Thể thao và Du lịch", "state", "central", None, False),
-            Suffix("MTTQ", "Ủy ban MTTQ Việt Nam", "front", None, "mttq", False),
-            Suffix("BTT", "Ban Thường trực Ủy ban MTTQ Việt Nam", "front", None, None, False),
+            Suffix("BGDĐT", "Bộ Giáo dục và Đào tạo", "state", "central", None, True),
+            Suffix("BYT", "Bộ Y tế", "state", "central", None, True),
+            Suffix("BNV", "Bộ Nội vụ", "state", "central", None, True),
+            Suffix("BTP", "Bộ Tư pháp", "state", "central", None, True),
+            Suffix("BTC", "Bộ Tài chính", "state", "central", None, False),
+            Suffix("BCA", "Bộ Công an", "state", "central", None, True),
+            Suffix("BQP", "Bộ Quốc phòng", "state", "central", None, True),
+            Suffix("BCT", "Bộ Công Thương", "state", "central", None, False),
+            Suffix("BXD", "Bộ Xây dựng", "state", "central", None, True),
+            Suffix("BNG", "Bộ Ngoại giao", "state", "central", None, True),
+            Suffix("BKHĐT", "Bộ Kế hoạch và Đầu tư", "state", "central", None, True),
+            Suffix("BKHCN", "Bộ Khoa học và Công nghệ", "state", "central", None, True),
+            Suffix("BLĐTBXH", "Bộ Lao động - Thương binh và Xã hội", "state", "central", None, True),
+            Suffix("BNNPTNT", "Bộ Nông nghiệp và Phát triển nông thôn", "state", "central", None, True),
+            Suffix("BTNMT", "Bộ Tài nguyên và Môi trường", "state", "central", None, True),
+            Suffix("BTTTT", "Bộ Thông tin và Truyền thông", "state", "central", None, True),
+            Suffix("BGTVT", "Bộ Giao thông vận tải", "state", "central", None, True),
+            Suffix("UBDT", "Ủy ban Dân tộc", "state", "central", None, True),
+            Suffix("TCTDTT", "Tổng cục Thể dục thể thao", "state", "central", None, True),
+            Suffix("VPCP", "Văn phòng Chính phủ", "state", "central", None, True),
+            Suffix("NHNN", "Ngân hàng Nhà nước Việt Nam", "state", "central", None, True),
+            # Central Party boards and the central Youth Union.
+            Suffix("BTCTW", "Ban Tổ chức Trung ương", "party", "central", None, True),
+            Suffix("BTGTW", "Ban Tuyên giáo Trung ương", "party", "central", None, True),
+            Suffix("BDVTW", "Ban Dân vận Trung ương", "party", "central", None, True),
+            Suffix("TWĐTN", "Ban Bí thư Trung ương Đoàn TNCS Hồ Chí Minh", "mass_org", "central", None, True),
+            Suffix("ĐH", "Đại hội Đảng bộ", "party", None, None, False, True),  # "01-NQ/ĐH": a congress
+            Suffix("BCSĐ", "Ban cán sự đảng", "party", None, None, False, True),
+            Suffix("MTTQ", "Ủy ban MTTQ Việt Nam", "front", None, "mttq", False, True),
+            Suffix("BTT", "Ban Thường trực Ủy ban MTTQ Việt Nam", "front", None, None, False, True),
         )
     }
 )
@@ -152,8 +191,87 @@ def suffix_of(part: str) -> Suffix | None:
     """The table's entry for one part of a symbol, whatever its case ("TTg" is "TTG") and
     whether its "Đ" is typed as "D" ("HDND", or the slug "hdnd", is "HĐND")."""
     up = part.upper()
-    return SUFFIXES.get(up) or _BY_PLAIN.get(up.translate(_PLAIN))
+    found = SUFFIXES.get(up) or _BY_PLAIN.get(up.translate(_PLAIN))
+    if found is None and up[-1:].isdigit():  # "QH14", "QH15": the body, whatever its term
+        return suffix_of(up.rstrip("0123456789")) if up.rstrip("0123456789") else None
+    return found
 
+
+# The words of headers, preambles and organ names, with their marks: a text that lost its
+# diacritics ("Thuc hien Ke hoach so 12/KH-UBND cua Uy ban nhan dan tinh ...") has them put
+# back on these (and on the gazetteer's place names, and the type words above) before it is
+# read. Lower case, NFC, modern tone placement; several words where one alone is ambiguous.
+WORDS_WITH_MARKS: tuple[str, ...] = (
+    "thực hiện",
+    "triển khai",
+    "căn cứ",
+    "cụ thể hóa",
+    "quán triệt",
+    "của",
+    "về việc",
+    "về",
+    "và",
+    "ban hành",
+    "xây dựng",
+    "ngày",
+    "tháng",
+    "trên địa bàn",
+    "như sau",
+    "nơi nhận",
+    "lưu",
+    "ủy ban nhân dân",
+    "hội đồng nhân dân",
+    "ủy ban mặt trận tổ quốc",
+    "mặt trận tổ quốc",
+    "việt nam",
+    "tỉnh ủy",
+    "thành ủy",
+    "huyện ủy",
+    "quận ủy",
+    "thị ủy",
+    "đảng ủy",
+    "đảng ủy khối các cơ quan",
+    "khối",
+    "đảng bộ",
+    "ban thường vụ",
+    "ban thường trực",
+    "ban chấp hành",
+    "thường trực",
+    "bộ chính trị",
+    "ban bí thư",
+    "trung ương",
+    "chính phủ",
+    "thủ tướng",
+    "cộng hòa xã hội chủ nghĩa",
+    "độc lập",
+    "tự do",
+    "hạnh phúc",
+    "đảng cộng sản",
+    "tỉnh",
+    "huyện",
+    "xã",
+    "phường",
+    "thị trấn",
+    "thành phố",
+    "quận",
+    "thị xã",
+    "chủ tịch",
+    "phó chủ tịch",
+    "bí thư",
+    "phó bí thư",
+    "giám đốc",
+    "hội liên hiệp phụ nữ",
+    "đoàn thanh niên",
+    "liên đoàn lao động",
+    "hội nông dân",
+    "hội cựu chiến binh",
+    "mục đích",
+    "yêu cầu",
+    "nội dung",
+    "tổ chức",
+    "thể dục",
+    "thể thao",
+)
 
 # SPARQL query results: media type -> the format's short name.
 RESULT_MEDIA_TYPES = MappingProxyType(

@@ -79,9 +79,10 @@ I. MỤC ĐÍCH
         ("12-KL/TW", "party", "central", None),
         ("9-KH/HU", "party", "district", "Bắc Ninh"),
         ("5-KH/THU", "party", None, "Bắc Ninh"),  # a city committee: provincial or district
-        ("20/KH-BTT", "front", None, "Bắc Ninh"),
-        ("3/KH-HĐND", "state", None, "Bắc Ninh"),
-        ("3/KH-HDND", "state", None, "Bắc Ninh"),  # "Đ" typed as "D"
+        # bodies of every level, cited by a provincial plan: the province's own (real/114)
+        ("20/KH-BTT", "front", "province", "Bắc Ninh"),
+        ("3/KH-HĐND", "state", "province", "Bắc Ninh"),
+        ("3/KH-HDND", "state", "province", "Bắc Ninh"),  # "Đ" typed as "D"
         ("7/QĐ-TTg", "state", "central", None),
         ("8/KH-XYZ", None, None, None),  # a suffix the vocabulary does not know: no issuer
     ],
