@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from graph.identity import UNKNOWN, Catalogue, DocKey
+from ingest import ocr_sense
 from ingest.model import Evidence
 
 __all__ = ["CONFIDENCE", "look_alikes", "misread", "resolved_evidence"]
@@ -37,13 +38,8 @@ CONFIDENCE = 0.6
 
 
 def look_alikes(text: str) -> set[str]:
-    """``text`` with one character changed for one it is confused with."""
-    out: set[str] = set()
-    for i, ch in enumerate(text):
-        for cls in _CLASSES:
-            if ch in cls:
-                out |= {text[:i] + other + text[i + 1 :] for other in cls if other != ch}
-    return out
+    """``text`` with one character of a number slug or a year changed for a look-alike."""
+    return ocr_sense.look_alikes(text, _CLASSES)
 
 
 def misread(catalogue: Catalogue | None, key: DocKey) -> DocKey | None:

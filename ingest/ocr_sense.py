@@ -32,11 +32,12 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 CONFIDENCE = 0.6
 
 
-def look_alikes(text: str) -> set[str]:
-    """``text`` with one digit changed for one it is confused with ("2036" -> {"2030", "2038", "2039"})."""
+def look_alikes(text: str, classes: tuple[str, ...] = _CLASSES) -> set[str]:
+    """``text`` with one character changed for another of its class in ``classes`` (by default
+    the digits: "2036" -> {"2030", "2038", "2039"})."""
     out: set[str] = set()
     for i, ch in enumerate(text):
-        for cls in _CLASSES:
+        for cls in classes:
             if ch in cls:
                 out |= {text[:i] + other + text[i + 1 :] for other in cls if other != ch}
     return out
