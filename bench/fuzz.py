@@ -36,6 +36,7 @@ from pathlib import Path
 
 from bench.fuzz_corpus import Manifest, generate
 from ingest import limits
+from ingest.curation import NOT_A_DOCUMENT
 from ingest.walk import printable  # the failed: lines escape what a name holds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,19 +168,25 @@ def check(m: Manifest, run: dict, times: dict[str, float], max_rss_mb: float, bo
     if "Traceback" in run["stderr"]:
         problems.append("a traceback")
     failed = [ln for ln in lines if ln.startswith("failed: ")]
-    skipped = [ln for ln in lines if ln.startswith("skipped: ")]
+    # files read but left out as no official document (no number, type or issuer), and the
+    # entries the walk passes over
+    not_docs = [ln for ln in lines if ln.startswith("skipped: ") and ln.endswith(NOT_A_DOCUMENT)]
+    skipped = [ln for ln in lines if ln.startswith("skipped: ") and not ln.endswith(NOT_A_DOCUMENT)]
     got = _SUMMARY.search(run["stdout"])
     if got is None:
         problems.append(f"no summary line: {run['stdout'][-300:]!r}")
     else:
         ingested, unchanged, n_failed = map(int, got.groups())
-        if ingested + unchanged + n_failed != m.documents:
-            problems.append(f"{ingested}+{unchanged}+{n_failed} documents accounted for, of {m.documents}")
+        if ingested + unchanged + n_failed + len(not_docs) != m.documents:
+            problems.append(
+                f"{ingested}+{unchanged}+{n_failed}+{len(not_docs)} documents accounted for, of {m.documents}"
+            )
         if n_failed != len(failed):
             problems.append(f"{n_failed} failed but {len(failed)} failed: lines")
     if len(skipped) != m.skipped:
         problems.append(f"{len(skipped)} skipped: lines for {m.skipped} entries the walk passes over")
     bad = {ln.removeprefix("failed: ").split(": ", 1)[0] for ln in failed}
+    bad |= {ln.removeprefix("skipped: ").split(": ", 1)[0] for ln in not_docs}
     for e in m.entries:
         if e["good"] and printable(f"{root}/{e['path']}") in bad:
             problems.append(f"a good document failed: {e['path']}")
@@ -214,10 +221,10 @@ def run(files: int, seed: int, work: Path, workers: int | None, timeout: float, 
     times, stopped = time_files(docs, workers)
     bound = limits.hard_deadline(timeout)
     problems = check(m, r, times, max_rss_mb, bound)
-    failed = {
-        ln.removeprefix("failed: ").split(": ", 1)[0]
+    failed = {  # reported: failed, or read and left out as no official document
+        ln.split(": ", 2)[1]
         for ln in r["stderr"].splitlines()
-        if ln.startswith("failed: ")
+        if ln.startswith("failed: ") or ln.startswith("skipped: ") and ln.endswith(NOT_A_DOCUMENT)
     }
     kinds: dict[str, Counter] = {}
     for e in m.entries:

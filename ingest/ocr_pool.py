@@ -26,11 +26,11 @@ import os
 import shutil
 import subprocess
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import DocumentError
 from ingest.limits import file_time_limit
 from ingest.ocr import IMAGE_SUFFIXES, PAGE_TIMEOUT, OcrSettings, cached_page_count, ocr_page, page_file
 from ingest.ocr_cache import cache_dir, file_sha256
@@ -90,7 +90,12 @@ def scan_jobs(item: tuple[str, str]) -> tuple[list[Job], int]:
     folder ``item[1]``); ([], 0) if it is not a scan."""
     path, cache = item
     _use_cache(cache)
-    p = Path(path)
+    with warnings.catch_warnings():  # a library's remarks on a damaged file are not output
+        warnings.simplefilter("ignore")
+        return _scan_jobs(Path(path), path, cache)
+
+
+def _scan_jobs(p: Path, path: str, cache: str) -> tuple[list[Job], int]:
     kind = p.suffix.lower()
     try:
         size = p.stat().st_size
@@ -102,8 +107,8 @@ def scan_jobs(item: tuple[str, str]) -> tuple[list[Job], int]:
             return [], 0
         settings = OcrSettings()
         pages = range(cached_page_count(p, sha))
-    except (OSError, DocumentError, ValueError):
-        return [], 0  # unreadable, or no tool: the file's reading says why
+    except Exception:  # unreadable, damaged, or no tool: the file's reading says why
+        return [], 0
     todo = [(path, i, sha, cache) for i in pages if not page_file(sha, i, settings).is_file()]
     return todo, len(pages) - len(todo)
 
@@ -114,8 +119,10 @@ def page_job(job: Job) -> tuple[str, int, float, int] | None:
     path, index, sha, cache = job
     _use_cache(cache)
     try:
-        page = ocr_page(path, index, sha)
-    except DocumentError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            page = ocr_page(path, index, sha)
+    except Exception:  # the file's reading then says why
         return None
     return path, index + 1, page.seconds, os.getpid()
 
