@@ -32,7 +32,7 @@ from ingest.organs import match_organ, to_issuer
 from ingest.portal import PortalMeta, read_portal, site_unit
 from ingest.readers import Document, read_document
 from ingest.references import issuer_from_symbol, preamble_mentions, references
-from ingest.refs import norm_key, type_of_symbol
+from ingest.refs import Mention, norm_key, type_of_symbol
 from ingest.targets import read_targets
 from ingest.text import NormalizedText, fold
 
@@ -54,8 +54,8 @@ def extract(doc: Document) -> PlanRecord:
     own = _own_fields(nt, head, evidence)
     implements_m, based_m = preamble_mentions(t, head.preamble, head.title_span)
     if own.number:  # a document never carries out itself (a news page's "ban hành Kế hoạch số ...")
-        implements_m = [m for m in implements_m if norm_key(m.number) != norm_key(own.number)]
-        based_m = [m for m in based_m if norm_key(m.number) != norm_key(own.number)]
+        implements_m = [m for m in implements_m if not _names_itself(m, own)]
+        based_m = [m for m in based_m if not _names_itself(m, own)]
     issuer, issuer_ev = read_issuer(
         nt, head.preamble, head.place_line, head.title, implements_m, head.block_end, head.title_span
     )
@@ -120,6 +120,14 @@ class _Own:
     date: str | None
     portal: PortalMeta
     announced: Announced | None
+
+
+def _names_itself(m: Mention, own: _Own) -> bool:
+    """Whether a mention is the document itself: its number, and no date or the document's
+    own date (a parent may share the number: "Kế hoạch số 22/KH-UBND ngày 11/04/2024 của
+    UBND huyện ..." above a commune's own 22/KH-UBND of 15/4/2024)."""
+    same_number = own.number is not None and norm_key(m.number) == norm_key(own.number)
+    return same_number and (m.date is None or own.date is None or m.date == own.date)
 
 
 def _issuer_from_page(nt: NormalizedText, news: Announced | None) -> tuple[Issuer | None, Evidence | None]:

@@ -295,3 +295,19 @@ def test_documents_that_print_a_campaign_differently_validate_together(tmp_path:
         [LINEAGE, "validate", "--store", str(store)], capture_output=True, text=True, timeout=300
     )
     assert v.returncode == 0 and v.stdout.startswith("valid"), v.stdout + v.stderr
+
+
+def test_a_parent_sharing_the_documents_number_is_still_its_parent() -> None:
+    """A document never carries out itself, but a mention of its number with another date is
+    another document: a commune's 22/KH-UBND carrying out the district's 22/KH-UBND."""
+    d = rec(
+        "ỦY BAN NHÂN DÂN\nXÃ MÃ ĐÀ\n\nSố 22/KH-UBND    Vĩnh Cửu, ngày 15 tháng 4 năm 2024\n\n"
+        "KẾ HOẠCH\nTriển khai thực hiện Kết luận số 70-KL/TW\n\n"
+        "Thực hiện Kế hoạch số 22/KH-UBND ngày 11/04/2024 của UBND huyện Vĩnh Cửu về thực hiện "
+        "Kết luận số 70-KL/TW của Bộ Chính trị về phát triển thể dục, thể thao trong giai đoạn mới;\n"
+        "UBND xã Mã Đà xây dựng Kế hoạch thực hiện, cụ thể như sau:\n"
+    )
+    assert d["number"] == "22/KH-UBND" and d["date"] == "2024-04-15"
+    (parent,) = d["implements"]
+    assert parent["number"] == "22/KH-UBND" and parent["date"] == "2024-04-11"
+    assert parent["issuer"]["level"] == "district"
