@@ -155,8 +155,12 @@ def _date(nt: NormalizedText, head_end: int) -> tuple[str | None, str | None, di
     ev = {"/date": Evidence.of_span(nt, first, m.end(), "header:ngay")}
     place = m.group("place").strip()
     if "Số" in place or "/" in place:
-        # the number's column reaches into the window: "Số: 13 /KH/CCB        Quận 6"
-        place = re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place)
+        # the number's column reaches into the window: "Số: 13 /KH/CCB        Quận 6",
+        # "Số: 138 / KH-UBND Quận 4" (the columns of a header on one line)
+        nm = _HEAD_NUMBER.match(place)
+        if nm:
+            place = place[nm.end() :]
+        place = re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place).strip()
     return date, place or None, ev
 
 

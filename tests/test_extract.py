@@ -552,6 +552,17 @@ def test_the_dateline_place_after_a_spaced_number() -> None:
     assert _commune_place(r) == ("commune", "Hồ Chí Minh", "Quận 6", "Phường 11")
 
 
+def test_the_dateline_place_after_a_number_on_the_same_line() -> None:
+    """A header without its issuer lines, number and place on one line ("Số: 138 / KH-UBND
+    Quận 4, ngày ..."): the place is "Quận 4", which tells which "Phường 3" issues it."""
+    r = rec(
+        "\n\nSố: 138 / KH-UBND Quận 4, ngày 02 tháng 2 năm 2025\n\n\nKẾ HOẠCH\nx\n-----\n\n"
+        "Thực hiện Kế hoạch số 57/KH-UBND ngày 25/04/2024 của Ủy ban nhân dân Phường 3 về thể dục, "
+        "thể thao, UBND Phường 3 xây dựng Kế hoạch thực hiện năm 2025 như sau:\nI. MỤC ĐÍCH\n"
+    )
+    assert _commune_place(r) == ("commune", "Hồ Chí Minh", "Quận 4", "Phường 3")
+
+
 def test_one_number_of_two_bodies_in_one_chain_is_two_links() -> None:
     """A phường and its city both issued a 75/KH-UBND: the chain holds both, one above the other."""
     r = rec(
