@@ -20,8 +20,11 @@ import pytest
 
 from bench.analytics_score import Truth, load_truth
 from bench.synth import generate
+from bench.synth.model import Plan, Planted, Unit
 from bench.synth.plant import planned_counts
 from bench.synth.prose import VERBS
+from bench.synth.truth import Visible
+from bench.synth.truth_write import link_rows
 from ingest import extract_file
 
 N = 300
@@ -108,6 +111,35 @@ def test_lags_are_the_printed_dates(planted: tuple[Path, Truth]) -> None:
     assert 7 <= lags[len(lags) // 2] <= 35 and lags[-1] > 90 and lags[0] < 0  # skewed, a long tail, faults
     months = [f for f, r in _rows(folder).items() if len(r["doc"]["date"]) == 7]
     assert months and all(re.search(r"ngày\s+tháng \d+ năm 2024", _text(folder / f)) for f in months)
+
+
+def test_a_link_from_a_cycle_into_the_cascade_is_not_in_it() -> None:
+    """A link is in the root's cascade (what its timeline lists) when its parent is the root
+    or lies under it: a cycle's member, cut off from the root, that also names a plan under
+    the root gives no link of the cascade, though its child is under the root."""
+    central, prov = (
+        Unit("central", "Trung ương", "Trung ương"),
+        Unit("province", "Bắc Kạn", "Tỉnh", "Bắc Kạn"),
+    )
+    dist = Unit("district", "Ba Bể", "Huyện", "Bắc Kạn", "Ba Bể", "Huyện")
+    day = date(2024, 4, 1)
+    root = Plan(0, central, "party", "party", "70-KL/TW", date(2024, 1, 31))
+    a = Plan(1, prov, "party", "party", "1-KH/TU", day, [root])
+    b = Plan(2, dist, "party", "party", "2-KH/HU", day)
+    c = Plan(3, dist, "state", "state", "3/KH-UBND", day, [b])
+    b.implements = [c]  # the planted cycle
+    d = Plan(4, dist, "front", "front", "4/KH-MTTQ", day, [a, b])
+    rows = {
+        (r["parent"]["number"], r["child"]["number"]): r["cascade"]
+        for r in link_rows(Visible([root, a, b, c, d]), Planted(), set())
+    }
+    assert rows == {
+        ("70-KL/TW", "1-KH/TU"): True,
+        ("1-KH/TU", "4/KH-MTTQ"): True,
+        ("2-KH/HU", "4/KH-MTTQ"): False,
+        ("3/KH-UBND", "2-KH/HU"): False,
+        ("2-KH/HU", "3/KH-UBND"): False,
+    }
 
 
 _FIXED = re.compile(

@@ -20,8 +20,9 @@ A document is named as ``expected.jsonl`` names it (:func:`bench.synth.truth.des
     "skipping": bool, "hidden"?: [DOC]}]}``: ``plans`` empty is a gap.
 ``truth/links.jsonl``, one row per parent → child link the texts state (as the graph reduces them)
     ``{"parent": DOC, "child": DOC, "parent_file", "child_file", "cascade": bool
-    (the child lies under Kết luận 70), "lag_days": int | null, "precision":
-    "day" | "month" | "year" (the coarser of the two dates), "lag_range": [min,
+    (the link lies in Kết luận 70's cascade: its parent is Kết luận 70 or lies
+    under it), "lag_days": int | null, "precision": "day" | "month" | "year"
+    (the coarser of the two dates), "lag_range": [min,
     max] (days the two precisions allow; [lag, lag] at day precision), "reuse":
     float | null, "targets": [{"indicator", "relation", "parent", "child"}] | null}``.
     ``reuse`` is the share of the child's own body sentences (sections I, III, IV
@@ -66,7 +67,7 @@ from bench.synth.model import Plan, Planted
 from bench.synth.prose import INDICATORS
 from bench.synth.truth import Visible, expected_parents
 
-__all__ = ["FAULT_KINDS", "date_bounds", "link_lag", "write_truth"]
+__all__ = ["FAULT_KINDS", "date_bounds", "link_lag", "link_rows", "write_truth"]
 
 FAULT_KINDS = (
     "date_before_parent",
@@ -130,7 +131,9 @@ def _relations(q: Plan, c: Plan) -> list[dict[str, Any]]:
     return out
 
 
-def _link_rows(vis: Visible, planted: Planted, dup_involved: set[int]) -> Iterable[dict[str, Any]]:
+def link_rows(vis: Visible, planted: Planted, dup_involved: set[int]) -> Iterable[dict[str, Any]]:
+    """The rows of ``links.jsonl``, one per link the texts state (``dup_involved``: plans a
+    planted duplicate shares a node with, whose reuse and targets are null)."""
     for q, c in vis.links():
         readable = not (q.unwritten or c.unwritten or q.idx in dup_involved or c.idx in dup_involved)
         yield (
@@ -139,7 +142,9 @@ def _link_rows(vis: Visible, planted: Planted, dup_involved: set[int]) -> Iterab
                 "child": vis.describe(c),
                 "parent_file": q.file or None,
                 "child_file": c.file or None,
-                "cascade": 0 in vis.above(c),
+                # the link lies in Kết luận 70's cascade when its parent does: a parent a
+                # cycle cut off names a child under Kết luận 70 from outside its cascade
+                "cascade": q.idx == 0 or 0 in vis.above(q),
             }
             | link_lag(q, c)
             | {
@@ -227,7 +232,7 @@ def write_truth(folder: Path, plans: Sequence[Plan], planted: Planted) -> dict[s
             yield row
 
     n_cov = _dump(out / "coverage.jsonl", coverage())
-    n_links = _dump(out / "links.jsonl", _link_rows(vis, planted, dup_involved))
+    n_links = _dump(out / "links.jsonl", link_rows(vis, planted, dup_involved))
     faults = _faults(vis, plans, planted)
     _dump(out / "faults.jsonl", faults)
     n_suggest = _dump(out / "suggest.jsonl", _suggest_rows(vis, planted))
