@@ -152,17 +152,23 @@ class Lineage:
 
     def _settle_texts(self, verdicts: Sequence[Verdict]) -> None:
         """After a write: align the new parent → child pairs and suggest parents
-        (:func:`graph.analytics.reuse.settle`). The texts are an extra: a failure here is
+        (:func:`graph.analytics.reuse.settle`), then compare their targets
+        (:func:`graph.analytics.targets.settle`). The texts are an extra: a failure here is
         logged, and the ingest it follows stands."""
         if self.texts is None:
             return
-        from graph.analytics import reuse
+        from graph.analytics import reuse, targets
 
         facts = self._live.facts
         try:
             reuse.settle(self, self.texts, facts.docs if facts is not None else None, verdicts)
         except Exception:
             log.exception("text reuse could not be settled after this ingest")
+            return  # the plans' files are not recorded: the targets are compared when asked
+        try:
+            targets.settle(self, self.texts)
+        except Exception:
+            log.exception("targets could not be compared after this ingest")
 
     # ---------------------------------------------------------------- plans
     def knows(self, id: str) -> bool:
@@ -182,6 +188,12 @@ class Lineage:
         v = self._live.view
         for pid, d in v.docs.items():
             yield pid, v.summary(d)
+
+    def shared_summaries(self, ids: Iterable[str]) -> Mapping[str, Mapping[str, Any]]:
+        """The summaries of ``ids`` as the read model keeps them (read them, never change them;
+        NotFound for an unknown id): what an analysis of a cascade walks, without the copy
+        :meth:`summary` makes of each (half a microsecond a document instead of three)."""
+        return self._live.view.shared(ids)
 
     def plan(self, id: str) -> dict[str, Any] | None:
         """The extracted record plus id, iri, parents, children, roots, stub and links (with

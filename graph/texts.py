@@ -5,7 +5,8 @@ Reads and writes: one SQLite file (``data/store.texts`` beside a disk store;
 its body's sketch (:mod:`graph.sketch`) and its targets with their indicator
 keys; which SHA-256 each plan id was read from; and the tables the reuse analysis keeps
 (``pairs``: the share of a child's text taken from a parent, with the aligned passages;
-``suggestions``: the parent suggested for a plan that names none); and for a text read
+``target_pairs``: a child's targets compared with its parent's; ``suggestions``: the
+parent suggested for a plan that names none); and for a text read
 from a scan (``scans``), the scanned file's SHA-256, the OCR settings, its pages' sizes
 and its path, so the page a piece of evidence was read on can be shown (:mod:`graph.scans`).
 
@@ -54,6 +55,9 @@ CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, sha TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pairs (
     parent TEXT NOT NULL, child TEXT NOT NULL, tag TEXT NOT NULL, share REAL NOT NULL,
     counted INTEGER NOT NULL, reused INTEGER NOT NULL, passages BLOB NOT NULL,
+    PRIMARY KEY (parent, child));
+CREATE TABLE IF NOT EXISTS target_pairs (
+    parent TEXT NOT NULL, child TEXT NOT NULL, tag TEXT NOT NULL, sig TEXT NOT NULL, rows BLOB NOT NULL,
     PRIMARY KEY (parent, child));
 CREATE TABLE IF NOT EXISTS suggestions (child TEXT PRIMARY KEY, answer TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -223,6 +227,31 @@ class TextStore:
         db = self._db()
         with _transaction(db):
             db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def target_pairs(
+        self, keys: Iterable[tuple[str, str]] | None = None
+    ) -> dict[tuple[str, str], tuple[str, str, bytes]]:
+        """Kept target comparisons ``(tag, sig, rows)`` by (parent SHA-256, child SHA-256):
+        every one, or those of ``keys`` (:mod:`graph.analytics.targets` says what they hold)."""
+        db = self._db()
+        sql = "SELECT parent, child, tag, sig, rows FROM target_pairs"
+        if keys is None:
+            return {(p, c): (t, g, b) for p, c, t, g, b in db.execute(sql)}
+        out = {}
+        for p, c in dict.fromkeys(keys):
+            row = db.execute(sql + " WHERE parent = ? AND child = ?", (p, c)).fetchone()
+            if row:
+                out[(p, c)] = row[2:]
+        return out
+
+    def target_pair_tags(self) -> dict[tuple[str, str], str]:
+        """The tag of the comparison each kept target pair was made with."""
+        return {(p, c): t for p, c, t in self._db().execute("SELECT parent, child, tag FROM target_pairs")}
+
+    def put_target_pairs(self, rows: Iterable[tuple[str, str, str, str, bytes]]) -> None:
+        db = self._db()
+        with _transaction(db):
+            db.executemany("INSERT OR REPLACE INTO target_pairs VALUES (?, ?, ?, ?, ?)", rows)
 
     def suggestions(self) -> dict[str, dict[str, Any]]:
         """The suggested parent of each plan that has one (by plan id)."""

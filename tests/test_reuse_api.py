@@ -153,6 +153,43 @@ def test_targets_pages_are_cut_from_one_comparison(
     assert len(calls) == 1
 
 
+def test_targets_are_compared_once_after_the_ingest(
+    root: str,
+    planted: tuple[Lineage, Path],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ingest compares every parent → child pair of kept files and keeps the comparison
+    (a national cascade reads them instead of comparing 100,000 links); the answer is the
+    same read one by one, read all at once, or compared when asked (none kept); a change of
+    the rules (the tag) compares every pair again."""
+    from graph.analytics import targets
+
+    lin = planted[0]
+    texts = lin.texts
+    docs = texts.docs()
+    want = {(docs[p], docs[c]) for c, p in lin.index.edges() if c in docs and p in docs and c != p}
+    kept = texts.target_pairs()
+    assert len(want) > 250 and set(kept) == want and {t for t, _g, _b in kept.values()} == {targets.TAG}
+    assert targets.settle(lin, texts) == 0
+    answers = []
+    for per_key in (targets._PER_KEY, 0):  # a small cascade's way, a large one's
+        monkeypatch.setattr(targets, "_PER_KEY", per_key)
+        answers.append(targets.cascade_targets(lin, texts, root, limit=10**9))
+    with monkeypatch.context() as m:
+        m.setattr(texts, "target_pairs", lambda keys=None: {})
+        answers.append(targets.cascade_targets(lin, texts, root, limit=10**9))
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0]["total"] == len(answers[0]["rows"]) > 100
+    assert sum(sum(v.values()) for v in answers[0]["by_indicator"].values()) == answers[0]["total"]
+    assert {r["relation"] for r in answers[0]["rows"]} >= {"stricter", "looser"}
+    page = targets.cascade_targets(lin, texts, root, limit=7, offset=answers[0]["total"] - 3)
+    assert page["rows"] == answers[0]["rows"][-3:]
+    with monkeypatch.context() as m:
+        m.setattr(targets, "TAG", "other rules")
+        assert targets.settle(lin, texts) == len(want)
+    assert targets.settle(lin, texts) == len(want)  # back to the rules of this code
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [

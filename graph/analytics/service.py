@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sized
 from typing import Any
 
 import orjson
@@ -71,9 +71,15 @@ ANALYSES: dict[str, Callable[..., dict[str, Any]]] = {
 
 
 def _weight(answer: Any) -> int:
+    """An answer's rows: the lengths of its lists and row tables (not of its maps or strings)."""
     if isinstance(answer, dict):
-        return 1 + sum(len(v) for v in answer.values() if isinstance(v, list))
+        return 1 + sum(
+            len(v) for v in answer.values() if isinstance(v, Sized) and not isinstance(v, _NOT_ROWS)
+        )
     return 1
+
+
+_NOT_ROWS = (str, bytes, Mapping)
 
 
 class _Generation:

@@ -6,149 +6,63 @@ targets of each document: from the :class:`graph.texts.TextStore` when its text 
 Returns: :func:`cascade_targets`, the answer of ``GET /api/plans/{id}/targets``: a row per
 (parent → child link, indicator) with the relation ``stricter``, ``equal``, ``looser``,
 ``missing`` (the parent sets it, the child does not) or ``added`` (the child sets one its
-parent does not), the counts per indicator and per level, and :func:`csv_rows`.
-
-How two targets compare: on their indicator key (:mod:`ingest.indicators`; a target no
-key matches is compared by its own words) and unit; the child's target of the parent's
-year when it has one, else each side's latest. A higher value is stricter for an
-indicator where more is better (:data:`ontology.vocab.INDICATORS`), a lower one where
-less is; at the same value, "trên 45%" (``>``) is stricter than "đạt 45%" and "từ 45%".
+parent does not), the counts per indicator and per level, and :func:`targets_rows`; and
+:func:`settle`, run after an ingest. How two targets compare is
+:mod:`graph.analytics.target_compare`.
 
 Why per link and not per plan: a district tightens or loosens what its province asked of
 it, not what the Politburo asked of the nation; the links are the parent edges of the
 graph, as every other analysis reads them.
+
+Why compared after the ingest and kept (:func:`settle`, as the text reuse is): a national
+cascade has 100,000 links, and reading both ends' targets and comparing them took longer
+than the answer may (2.6 s of the 2 s allowed at 100,000 plans); a pair of files compares
+the same way until the rules change (:data:`graph.analytics.target_compare.TAG`). Each
+kept comparison has its compact rows and their ``sig`` (indicator and relation per row):
+a cascade is counted from the sigs, and only a page's rows are read. A pair not kept (a
+store written without texts) is compared when asked.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
+
 from graph.analytics.reuse import Memo, members
+from graph.analytics.target_compare import (
+    RELATIONS,
+    TAG,
+    Row,
+    as_row,
+    compact,
+    compare,
+    groups,
+    indicator_order,
+    relations,
+    sig,
+)
 from graph.texts import TextStore
-from ingest.indicators import indicator_key, words
+from ingest.indicators import indicator_key
 from ontology.vocab import INDICATOR_BY_KEY
 
 __all__ = [
     "RELATIONS",
+    "TAG",
     "TARGETS_COLUMNS",
     "cascade_targets",
     "compare",
     "compared",
     "doc_targets",
     "groups",
+    "settle",
     "targets_rows",
 ]
 
-RELATIONS = ("stricter", "equal", "looser", "missing", "added")
-_STRENGTH = {">": 2, ">=": 1, "=": 1, "<=": 1, "<": 2, None: 1}
 _SPARQL_BATCH = 400
-
-
-def _key(t: Mapping[str, Any]) -> str:
-    key = t.get("key") or indicator_key(t.get("indicator"), t.get("unit"))
-    if key:
-        return key
-    return "text:" + " ".join(words(t.get("indicator") or t.get("text") or ""))
-
-
-def _pick(ts: Sequence[Mapping[str, Any]], year: int | None) -> Mapping[str, Any]:
-    """The target of ``year`` if there is one, else the latest (first stated among equals)."""
-    if len(ts) == 1:
-        return ts[0]
-    if year is not None:
-        for t in ts:
-            if t.get("year") == year:
-                return t
-    return max(ts, key=lambda t: t.get("year") or 0)
-
-
-def _relation(key: str, p: Mapping[str, Any], c: Mapping[str, Any]) -> str:
-    higher = INDICATOR_BY_KEY[key].better == "higher" if key in INDICATOR_BY_KEY else None
-    if higher is None:  # an indicator not in the vocabulary: its comparator says which way is better
-        higher = not str(p.get("comparator") or c.get("comparator") or "").startswith("<")
-    pv, cv = float(p["value"]), float(c["value"])
-    if pv == cv:
-        ps, cs = _STRENGTH.get(p.get("comparator"), 1), _STRENGTH.get(c.get("comparator"), 1)
-        return "equal" if ps == cs else "stricter" if cs > ps else "looser"
-    return "stricter" if (cv > pv) == higher else "looser"
-
-
-Groups = dict[tuple[str, str | None], list[Mapping[str, Any]]]
-
-
-_ORDER = {k: i for i, k in enumerate(INDICATOR_BY_KEY)}
-_LABELS = {k: i.label for k, i in INDICATOR_BY_KEY.items()}
-
-
-def _order(k: tuple[str, str | None]) -> tuple[int, str, str]:
-    return (_ORDER.get(k[0], len(_ORDER)), k[0], k[1] or "")
-
-
-def groups(ts: Iterable[Mapping[str, Any]]) -> Groups:
-    """A document's targets by (indicator key, unit), those without a value left out, in the
-    vocabulary's order then by key."""
-    out: Groups = {}
-    for t in ts:
-        if t.get("value") is not None:
-            k = (t.get("key") or _key(t), t.get("unit"))
-            g = out.get(k)
-            if g is None:
-                out[k] = [t]
-            else:
-                g.append(t)
-    return out if len(out) < 2 else {k: out[k] for k in sorted(out, key=_order)}
-
-
-Key = tuple[str, str | None]
-Compared = tuple[Key, Mapping[str, Any] | None, Mapping[str, Any] | None, str]
-_NONE: Mapping[str, Any] = {"value": None, "comparator": None, "year": None, "text": None}
-
-
-def _relations(parent: Groups, child: Groups) -> list[Compared]:
-    """``(key, parent's target, child's target, relation)`` per indicator either side sets, in
-    the vocabulary's order then by key (the sides as :func:`groups` gives them)."""
-    if parent.keys() == child.keys() or not child:
-        keys: Iterable[Key] = parent.keys()
-    elif not parent:
-        keys = child.keys()
-    else:
-        keys = sorted(parent.keys() | child.keys(), key=_order)
-    out = []
-    for k in keys:
-        pts, cts = parent.get(k), child.get(k)
-        p = _pick(pts, None) if pts else None
-        c = (_pick(cts, p.get("year")) if p is not None else _pick(cts, None)) if cts else None
-        out.append((k, p, c, "missing" if c is None else "added" if p is None else _relation(k[0], p, c)))
-    return out
-
-
-def _row(head: Mapping[str, Any] | None, x: Compared) -> dict[str, Any]:
-    k, p, c, rel = x
-    pp, cc = p or _NONE, c or _NONE
-    row = dict(head) if head else {}
-    row.update(
-        indicator=k[0],
-        label=_LABELS.get(k[0]),
-        unit=k[1],
-        relation=rel,
-        parent_value=pp["value"],
-        child_value=cc["value"],
-        parent_comparator=pp.get("comparator"),
-        child_comparator=cc.get("comparator"),
-        parent_year=pp.get("year"),
-        child_year=cc.get("year"),
-        parent_text=pp.get("text"),
-        child_text=cc.get("text"),
-    )
-    return row
-
-
-def compare(parent: Groups, child: Groups, head: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """One row per indicator either side sets (see the module docstring; the sides as
-    :func:`groups` gives them), in the vocabulary's order then by key; each row starts with
-    the items of ``head`` (the link it is of)."""
-    return [_row(head, x) for x in _relations(parent, child)]
+_PER_KEY = 1000  # links below which a cascade reads its kept comparisons one by one
 
 
 def _from_store(lin: Any, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -207,35 +121,129 @@ def doc_targets(
     return out
 
 
+def settle(lin: Any, texts: TextStore) -> int:
+    """After an ingest (and :func:`graph.analytics.reuse.settle`, which records each plan's
+    file): compare every parent → child pair of kept files not yet compared under :data:`TAG`,
+    and keep the comparisons. Returns how many pairs were compared."""
+    docs = texts.docs()
+    want = {(docs[p], docs[c]) for c, p in lin.index.edges() if c in docs and p in docs and c != p}
+    done = {k for k, tag in texts.target_pair_tags().items() if tag == TAG}
+    todo = sorted(want - done)
+    if not todo:
+        return 0
+    need = {x for pair in todo for x in pair}
+    kept = texts.targets(need) if len(need) < 5 * _PER_KEY else texts.all_targets()
+    grouped = {sha: groups(ts) for sha, ts in kept.items() if sha in need and ts}
+
+    def row(p: str, c: str) -> tuple[str, str, str, str, bytes]:
+        rows = [compact(x) for x in relations(grouped.get(p, {}), grouped.get(c, {}))]
+        return p, c, TAG, sig(rows), orjson.dumps(rows)
+
+    texts.put_target_pairs(row(p, c) for p, c in todo)
+    return len(todo)
+
+
+Kept = Mapping[tuple[str, str], tuple[str, bytes]]  # (parent, child) SHA-256 -> (sig, rows)
+
+
+def _kept(
+    texts: TextStore | None, edges: Sequence[tuple[str, str]], memo: Memo | None
+) -> tuple[Mapping[str, str], Kept]:
+    """Which file each end of ``edges`` was read from, and the comparisons kept (under
+    :data:`TAG`) by pair of files: one by one for a small cascade, else all (once per ingest)."""
+    if texts is None:
+        return {}, {}
+    if len(edges) < _PER_KEY:
+        src = texts.docs_of({x for e in edges for x in e})
+        keys = [(src[p], src[c]) for c, p in edges if p in src and c in src]
+        return src, {k: (g, b) for k, (tag, g, b) in texts.target_pairs(keys).items() if tag == TAG}
+
+    def make() -> tuple[dict[str, str], dict[tuple[str, str], tuple[str, bytes]]]:
+        return texts.docs(), {k: (g, b) for k, (tag, g, b) in texts.target_pairs().items() if tag == TAG}
+
+    return (memo or (lambda _n, mk: mk()))("target-pairs", make)
+
+
+class Compared:
+    """Every (link, indicator) comparison below a plan, nearest links first: ``links`` holds
+    each link with rows ``(child, parent, rows)``, ``rows`` a kept comparison's bytes (read
+    when a page needs them) or its compact rows; ``starts`` the index of each link's first
+    row; ``total`` the rows; ``counts`` by (indicator, child level, relation)."""
+
+    __slots__ = ("counts", "links", "starts", "total")
+
+    def __init__(self) -> None:
+        self.links: list[tuple[str, str, bytes | list[Row]]] = []
+        self.starts: list[int] = []
+        self.total = 0
+        self.counts: dict[tuple[str, str, str], int] = {}
+
+    def __len__(self) -> int:
+        return self.total
+
+    def add(self, c: str, p: str, rows: bytes | list[Row], n: int) -> None:
+        self.links.append((c, p, rows))
+        self.starts.append(self.total)
+        self.total += n
+
+    def page(self, offset: int, limit: int) -> Iterable[tuple[str, str, Row]]:
+        """The rows ``offset`` to ``offset + limit`` as ``(child, parent, row)``."""
+        i = max(bisect_right(self.starts, offset) - 1, 0)
+        at, stop = offset, offset + limit
+        while i < len(self.links) and at < stop:
+            c, p, rows = self.links[i]
+            decoded = orjson.loads(rows) if isinstance(rows, bytes) else rows
+            first = self.starts[i]
+            for r in decoded[max(at - first, 0) : stop - first]:
+                yield c, p, r
+            at = first + len(decoded)
+            i += 1
+
+
 def compared(lin: Any, texts: TextStore | None, pid: str, memo: Memo | None = None) -> dict[str, Any]:
-    """Every (link, indicator) comparison below ``pid`` as compact tuples ``(child, parent,
-    (key, parent's target, child's target, relation))``, nearest links first, with the links' ends'
-    summaries, the plan's own targets and the counts by (indicator, child level, relation):
-    what every page and the CSV of :func:`cascade_targets` are cut from (kept per generation
-    with ``memo``, so the JSON pages, the view and the CSV compare once)."""
+    """Every (link, indicator) comparison below ``pid`` (a :class:`Compared`), with the links'
+    ends' summaries and the plan's own targets: what every page and the CSV of
+    :func:`cascade_targets` are cut from (kept per generation with ``memo``, so the JSON pages,
+    the view and the CSV compare once). Kept comparisons are counted by their ``sig`` and read
+    only for a page; the links without one are compared here."""
 
     def make() -> dict[str, Any]:
         summaries, edges = members(lin, pid)
-        targets = doc_targets(lin, texts, {x for e in edges for x in e} | {pid}, memo)
-        grouped = {d: g for d, ts in targets.items() if ts and (g := groups(ts))}
-        items: list[tuple[str, str, Compared]] = []
-        counts: dict[tuple[str, str, str], int] = {}
+        src, kept = _kept(texts, edges, memo)
+        found: list[tuple[str, str] | None] = []
+        missing = []
         for c, p in edges:
+            k = kept.get((src.get(p, ""), src.get(c, "")))
+            found.append(k)
+            if k is None:
+                missing.append((c, p))
+        targets = doc_targets(lin, texts, {x for e in missing for x in e} | {pid}, memo)
+        grouped = {d: g for d, ts in targets.items() if ts and (g := groups(ts))}
+        made: dict[tuple[str, str], list[Row]] = {}
+        for c, p in missing:
             pg, cg = grouped.get(p), grouped.get(c)
-            if pg is None and cg is None:
-                continue
-            level = summaries[c]["issuer"]["level"] or "other"
-            for x in _relations(pg or {}, cg or {}):
-                k = (x[0][0], level, x[3])
-                counts[k] = counts.get(k, 0) + 1
-                items.append((c, p, x))
-        return {
-            "summaries": summaries,
-            "links": len(edges),
-            "own": targets.get(pid, []),
-            "items": items,
-            "counts": counts,
-        }
+            if pg is not None or cg is not None:
+                made[(c, p)] = [compact(x) for x in relations(pg or {}, cg or {})]
+        out = Compared()
+        by_sig: dict[tuple[str, str], int] = {}
+        for (c, p), k in zip(edges, found, strict=True):
+            if k is not None:
+                said, blob = k
+                if not said:
+                    continue
+                level = summaries[c]["issuer"]["level"] or "other"
+                by_sig[(said, level)] = by_sig.get((said, level), 0) + 1
+                out.add(c, p, blob, said.count("\n") + 1)
+            elif rows := made.get((c, p)):
+                level = summaries[c]["issuer"]["level"] or "other"
+                said = sig(rows)
+                by_sig[(said, level)] = by_sig.get((said, level), 0) + 1
+                out.add(c, p, rows, len(rows))
+        for (said, level), n in by_sig.items():
+            for line in said.split("\n"):
+                ind, rel = line.split("\t")
+                out.counts[(ind, level, rel)] = out.counts.get((ind, level, rel), 0) + n
+        return {"summaries": summaries, "links": len(edges), "own": targets.get(pid, []), "compared": out}
 
     return (memo or (lambda _n, mk: mk()))(f"targets-compared:{pid}", make)
 
@@ -252,14 +260,16 @@ def cascade_targets(
     page of them, with the counts by indicator and relation and by child level and relation
     over all rows; NotFound for an unknown id. Only the page's rows are made as dicts."""
     cmp = compared(lin, texts, pid, memo)
-    summaries = cmp["summaries"]
+    summaries, rows_of = cmp["summaries"], cmp["compared"]
     by_indicator: dict[str, dict[str, int]] = {}
     by_level: dict[str, dict[str, int]] = {}
-    for (ind, level, rel), n in cmp["counts"].items():
+    for (ind, level, rel), n in sorted(
+        rows_of.counts.items(), key=lambda x: indicator_order((x[0][0], None))
+    ):
         by_indicator.setdefault(ind, dict.fromkeys(RELATIONS, 0))[rel] += n
         by_level.setdefault(level, dict.fromkeys(RELATIONS, 0))[rel] += n
     rows = []
-    for c, p, x in cmp["items"][offset : offset + limit]:
+    for c, p, r in rows_of.page(offset, limit):
         cs = summaries[c]
         head = {
             "parent": p,
@@ -269,13 +279,13 @@ def cascade_targets(
             "child_level": cs["issuer"]["level"] or "other",
             "child_issuer": cs["issuer"]["name"],
         }
-        rows.append(_row(head, x))
+        rows.append(as_row(head, r))
     labels = {k: INDICATOR_BY_KEY[k].label if k in INDICATOR_BY_KEY else k for k in by_indicator}
     return {
         "plan": pid,
         "targets": cmp["own"],
         "links": cmp["links"],
-        "total": len(cmp["items"]),
+        "total": rows_of.total,
         "limit": limit,
         "offset": offset,
         "indicators": [{"key": k, "label": labels[k]} for k in by_indicator],
