@@ -271,12 +271,15 @@ def _duplicates(p: Prepared, inside: Callable[[str], bool]) -> list[dict[str, An
 def _self_successors(p: Prepared, scope: set[str] | None) -> list[dict[str, Any]]:
     """Places succeeded by themselves (stores written before graph/rdf.py stopped writing them);
     for one cascade, those that are the province of one of its documents."""
+    loops = self_successors(p)
+    if not loops:
+        return []
     provinces = None if scope is None else {p.docs[i]["issuer"]["province"] for i in scope}
     return [
         _finding(
             "self_successor", [], f"{label or u} is recorded as succeeded by itself", place=u, label=label
         )
-        for u, label in sorted(self_successors(p).items())
+        for u, label in sorted(loops.items())
         if provinces is None or label in provinces
     ]
 

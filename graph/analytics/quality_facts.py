@@ -150,9 +150,11 @@ def citers(p: Prepared) -> dict[str, set[str]]:
     citers = {i: set() for i in stubs}
     for i in range(0, len(stubs), _CHUNK):
         values = " ".join(f"<{p.docs[s]['iri']}>" for s in stubs[i : i + _CHUNK])
+        # one path of alternatives: a second VALUES block for the relation made the store
+        # join every triple (0.7 s at 100,000 plans; the path takes 2 ms)
         for s, t in p.select(
             f"""SELECT DISTINCT ?s ?t WHERE {{ VALUES ?t {{ {values} }}
-                VALUES ?r {{ lin:implements eli:based_on eli:cites }} ?s ?r ?t }}"""
+                ?s lin:implements|eli:based_on|eli:cites ?t }}"""
         ):
             si, ti = id_of_iri(s, p.base), id_of_iri(t, p.base)
             if si in p.docs and ti in citers and si != ti:

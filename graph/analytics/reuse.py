@@ -167,7 +167,6 @@ def settle(
 
 
 Memo = Callable[[str, Callable[[], Any]], Any]
-SHARED_PASS = 5000  # cascade members beyond which :func:`members` reads every shared summary
 Kept = tuple[dict[str, str], dict[tuple[str, str], tuple[float, int, int, bytes]]]
 
 
@@ -213,24 +212,19 @@ def _pair_item(
 
 def members(lin: Any, pid: str) -> tuple[Mapping[str, Mapping[str, Any]], list[tuple[str, str]]]:
     """The parent edges ``(child, parent)`` below ``pid`` between ingested documents, nearest
-    first, and the summaries of their ends (read them, never change them): what the analyses
-    of a cascade walk (NotFound for an unknown id). A cascade that holds a good part of the
-    store reads the read model's shared summaries in one pass (half a microsecond a document)
-    instead of copying each (three and a half)."""
+    first, and the summaries of the documents below (the read model's own: read them, never change
+    them): what the analyses of a cascade walk (NotFound for an unknown id)."""
     sub = lin.subgraph(pid)
     depth = dict(sub.descendants)
     depth[pid] = 0
-    inside = [(c, p) for c, p in sub.edges if c in depth and p in depth]
-    ends = {x for e in inside for x in e}
-    info: Mapping[str, Mapping[str, Any]]
-    if len(ends) > SHARED_PASS:
-        info = {n: s for n, s in lin.documents() if n in ends}
-    else:
-        info = {n: lin.summary(n) for n in ends}
-    ingested = {n for n, s in info.items() if not s["stub"]}
-    edges = [(c, p) for c, p in inside if c != pid and c in ingested and p in ingested]
-    edges.sort(key=lambda e: (depth[e[0]], e[1], e[0]))
-    return info, edges
+    info = lin.shared_summaries(depth)  # every member below is the end of an edge
+    stubs = {n for n, s in info.items() if s["stub"]}
+    order = sorted(  # as tuples: no key function per edge
+        (d, p, c)
+        for c, p in sub.edges
+        if (d := depth.get(c)) is not None and p in depth and c != pid and c not in stubs and p not in stubs
+    )
+    return info, [(c, p) for _d, p, c in order]
 
 
 def cascade_reuse(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -97,9 +97,9 @@ def timeline(lin: Any, pid: str) -> dict[str, Any]:
     sub = lin.subgraph(pid)
     below = dict(sub.descendants)
     info: dict[str, tuple[Any, ...]] = {}
-    for m in [s, *lin.descendants(pid)]:  # summaries carry every key; the issuer's too
+    for n, m in [(pid, s), *lin.shared_summaries(below).items()]:  # the issuer's keys too
         iss = m["issuer"]
-        info[m["id"]] = (
+        info[n] = (
             m["number"],
             m["date"],
             iss["level"],
@@ -108,27 +108,31 @@ def timeline(lin: Any, pid: str) -> dict[str, Any]:
             iss["district"],
             iss["name"],
         )
+    # nearest first, then by the child's date (undated last), child and parent: the order
+    # of the answer's links, sorted as tuples before any link is made
+    chosen = sorted(
+        (depth, info[child][1] or "9999", child, parent)
+        for child, parent in sub.edges
+        if (depth := below.get(child)) is not None and (parent == pid or parent in below)
+    )
     links = []
-    classes: dict[tuple[Any, ...], int] = {}
+    kinds: list[tuple[Any, ...]] = []  # per link: (level, system, province, kind, before parent)
     exact: list[tuple[Any, Any, Any, int]] = []
     best: dict[tuple[Any, ...], tuple[int, str, str]] = {}
-    for child, parent in sub.edges:
-        depth = below.get(child)
-        if depth is None or not (parent == pid or parent in below):
-            continue
+    for depth, _date, child, parent in chosen:
         p_info = info[parent]
-        p_number, p_date, p_level = p_info[0], p_info[1], p_info[2]
+        p_date = p_info[1]
         c_number, c_date, c_level, c_system, c_province, c_district, c_name = info[child]
         lag_days, precision, rng = _lag(p_date, c_date)
         links.append(
             {
                 "parent": parent,
                 "child": child,
-                "parent_number": p_number,
+                "parent_number": p_info[0],
                 "child_number": c_number,
                 "parent_date": p_date,
                 "child_date": c_date,
-                "parent_level": p_level,
+                "parent_level": p_info[2],
                 "child_level": c_level,
                 "child_system": c_system,
                 "child_province": c_province,
@@ -142,17 +146,16 @@ def timeline(lin: Any, pid: str) -> dict[str, Any]:
         )
         before = rng is not None and rng[1] < 0
         if lag_days is None:
-            k = (c_level, c_system, c_province, 2 if precision is None else 1, before)
-            classes[k] = classes.get(k, 0) + 1
+            kinds.append((c_level, c_system, c_province, 2 if precision is None else 1, before))
             continue
-        k = (c_level, c_system, c_province, 0, before)
-        classes[k] = classes.get(k, 0) + 1
+        kinds.append((c_level, c_system, c_province, 0, before))
         exact.append((c_level, c_system, c_province, lag_days))
         unit = (c_name, c_level, c_province, c_district)
         mine = (lag_days, child, parent)
-        if unit not in best or mine < best[unit]:
+        held = best.get(unit)
+        if held is None or mine < held:
             best[unit] = mine
-    links.sort(key=lambda x: (x["depth"], x["child_date"] or "9999", x["child"], x["parent"]))
+    classes = dict(Counter(kinds))
     slowest, fastest = _ranked(best, info)
     return {
         "plan": pid,
