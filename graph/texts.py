@@ -206,37 +206,13 @@ class TextStore:
         }
 
     # ------------------------------------------------------- reuse results
-    def pairs(self, keys: Iterable[tuple[str, str]] | None = None) -> dict[tuple[str, str], Pair]:
-        """Kept pair results by (parent SHA-256, child SHA-256): every one, or those of ``keys``."""
+    def _by_pair(self, table: str, columns: str, keys: Iterable[tuple[str, str]] | None) -> dict:
+        """The rows of a table keyed by (parent, child) SHA-256, the other columns as a tuple:
+        every one, or those of ``keys`` (one index probe each)."""
         db = self._db()
-        sql = "SELECT parent, child, tag, share, counted, reused, passages FROM pairs"
+        sql = f"SELECT parent, child, {columns} FROM {table}"
         if keys is None:
-            return {(p, c): (t, s, n, r, b) for p, c, t, s, n, r, b in db.execute(sql)}
-        out = {}
-        for p, c in keys:
-            row = db.execute(sql + " WHERE parent = ? AND child = ?", (p, c)).fetchone()
-            if row:
-                out[(p, c)] = row[2:]
-        return out
-
-    def pair_tags(self) -> dict[tuple[str, str], str]:
-        """The formulas' tag each kept pair was aligned with, by (parent, child) SHA-256."""
-        return {(p, c): t for p, c, t in self._db().execute("SELECT parent, child, tag FROM pairs")}
-
-    def put_pairs(self, rows: Iterable[tuple[str, str, str, float, int, int, bytes]]) -> None:
-        db = self._db()
-        with _transaction(db):
-            db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-
-    def target_pairs(
-        self, keys: Iterable[tuple[str, str]] | None = None
-    ) -> dict[tuple[str, str], tuple[str, str, bytes]]:
-        """Kept target comparisons ``(tag, sig, rows)`` by (parent SHA-256, child SHA-256):
-        every one, or those of ``keys`` (:mod:`graph.analytics.targets` says what they hold)."""
-        db = self._db()
-        sql = "SELECT parent, child, tag, sig, rows FROM target_pairs"
-        if keys is None:
-            return {(p, c): (t, g, b) for p, c, t, g, b in db.execute(sql)}
+            return {(r[0], r[1]): r[2:] for r in db.execute(sql)}
         out = {}
         for p, c in dict.fromkeys(keys):
             row = db.execute(sql + " WHERE parent = ? AND child = ?", (p, c)).fetchone()
@@ -244,14 +220,38 @@ class TextStore:
                 out[(p, c)] = row[2:]
         return out
 
-    def target_pair_tags(self) -> dict[tuple[str, str], str]:
-        """The tag of the comparison each kept target pair was made with."""
-        return {(p, c): t for p, c, t in self._db().execute("SELECT parent, child, tag FROM target_pairs")}
+    def _tags(self, table: str) -> dict[tuple[str, str], str]:
+        return {(p, c): t for p, c, t in self._db().execute(f"SELECT parent, child, tag FROM {table}")}
 
-    def put_target_pairs(self, rows: Iterable[tuple[str, str, str, str, bytes]]) -> None:
+    def _put(self, table: str, rows: Iterable[tuple[Any, ...]], width: int) -> None:
         db = self._db()
         with _transaction(db):
-            db.executemany("INSERT OR REPLACE INTO target_pairs VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({', '.join('?' * width)})", rows)
+
+    def pairs(self, keys: Iterable[tuple[str, str]] | None = None) -> dict[tuple[str, str], Pair]:
+        """Kept pair results by (parent SHA-256, child SHA-256): every one, or those of ``keys``."""
+        return self._by_pair("pairs", "tag, share, counted, reused, passages", keys)
+
+    def pair_tags(self) -> dict[tuple[str, str], str]:
+        """The formulas' tag each kept pair was aligned with, by (parent, child) SHA-256."""
+        return self._tags("pairs")
+
+    def put_pairs(self, rows: Iterable[tuple[str, str, str, float, int, int, bytes]]) -> None:
+        self._put("pairs", rows, 7)
+
+    def target_pairs(
+        self, keys: Iterable[tuple[str, str]] | None = None
+    ) -> dict[tuple[str, str], tuple[str, str, bytes]]:
+        """Kept target comparisons ``(tag, sig, rows)`` by (parent SHA-256, child SHA-256):
+        every one, or those of ``keys`` (:mod:`graph.analytics.targets` says what they hold)."""
+        return self._by_pair("target_pairs", "tag, sig, rows", keys)
+
+    def target_pair_tags(self) -> dict[tuple[str, str], str]:
+        """The tag of the comparison each kept target pair was made with."""
+        return self._tags("target_pairs")
+
+    def put_target_pairs(self, rows: Iterable[tuple[str, str, str, str, bytes]]) -> None:
+        self._put("target_pairs", rows, 5)
 
     def suggestions(self) -> dict[str, dict[str, Any]]:
         """The suggested parent of each plan that has one (by plan id)."""
