@@ -140,25 +140,31 @@ def lag_scores(
     A truth link with no answered link counts as wrong. ``cascade_only``: score the
     links under Kết luận 70 (what its timeline holds), not those a cycle cut off."""
     key = keys_of(lookup)
-    got: dict[Key, Mapping[str, Any]] = {}
-    extra = 0
+    # Several links may share a key (two blank-numbered plans of one commune's mass
+    # organisations, same parent, same date): each truth link takes one of them, the one
+    # with its lag when there is one.
+    got: dict[Key, list[Mapping[str, Any]]] = defaultdict(list)
     for ans in answers:
         for link in ans.get("links") or ():
-            got[(key(link.get("parent")), key(link.get("child")))] = link
+            got[(key(link.get("parent")), key(link.get("child")))].append(link)
+
+    def same_lag(a: Mapping[str, Any], t: Mapping[str, Any]) -> bool:
+        if t["precision"] == "day":
+            return a.get("lag_days") == t["lag_days"] and a.get("precision", "day") == "day"
+        ok = a.get("lag_days") is None and a.get("precision") == t["precision"]
+        return ok and list(a.get("lag_range", t["lag_range"])) == t["lag_range"]
+
     want = [t for t in truth.links if t["cascade"] or not cascade_only]
     right = missing = 0
     for t in want:
-        a = got.pop((doc_key(t["parent"]), doc_key(t["child"])), None)
-        if a is None:
+        links = got.get((doc_key(t["parent"]), doc_key(t["child"])))
+        if not links:
             missing += 1
             continue
-        if t["precision"] == "day":
-            ok = a.get("lag_days") == t["lag_days"] and a.get("precision", "day") == "day"
-        else:
-            ok = a.get("lag_days") is None and a.get("precision") == t["precision"]
-            ok = ok and list(a.get("lag_range", t["lag_range"])) == t["lag_range"]
-        right += ok
-    extra = len(got)
+        i = next((i for i, a in enumerate(links) if same_lag(a, t)), None)
+        right += i is not None
+        links.pop(i or 0)
+    extra = sum(len(links) for links in got.values())
     return {
         "lag_exact": _ratio(right, len(want)),
         "lag_links": len(want),
