@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from scan_fixtures import need
 
 from ingest import DocumentError, extract_file, read_document
 from ingest.encodings import decode_text
@@ -30,15 +31,6 @@ DOCS = ROOT / "tests" / "fixtures" / "docs"
 SEEDS = sorted((ROOT / "data" / "seeds").glob("*.txt"))
 OFFICE = ("doc", "odt", "rtf")
 SEED_TEXT = (ROOT / "data" / "seeds" / "002_d39dd50f05dd6cda.txt").read_text(encoding="utf-8")
-
-
-def need(tool_reason: str | None) -> None:
-    """Skip when a system tool is missing; under CI=true that is a failure (.ci/run installs it)."""
-    if tool_reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{tool_reason} (CI=true: .ci/run installs it)")
-    pytest.skip(tool_reason)
 
 
 def _office() -> None:
