@@ -44,9 +44,11 @@ __all__ = [
     "REUSE_COLUMNS",
     "Memo",
     "cascade_reuse",
+    "file_pairs",
     "formulas_of",
     "kept_pairs",
     "members",
+    "no_memo",
     "pair_view",
     "reuse_rows",
     "settle",
@@ -127,6 +129,14 @@ def _sources_from_store(lin: Any) -> dict[str, str]:
     return out
 
 
+def file_pairs(lin: Any, sources: Mapping[str, str]) -> set[tuple[str, str]]:
+    """Every parent → child edge of the graph whose both ends have a kept file, as the pair
+    (parent's SHA-256, child's SHA-256) the analyses of texts keep their results under."""
+    return {
+        (sources[p], sources[c]) for c, p in lin.index.edges() if c in sources and p in sources and c != p
+    }
+
+
 def settle(
     lin: Any,
     texts: TextStore,
@@ -144,9 +154,7 @@ def settle(
     texts.set_docs(sources)
     t1 = time.perf_counter()
     found = formulas_of(texts, sources.values())
-    want = {
-        (sources[p], sources[c]) for c, p in lin.index.edges() if c in sources and p in sources and c != p
-    }
+    want = file_pairs(lin, sources)
     done = {k for k, tag in texts.pair_tags().items() if tag == found.tag}
     rows = _align_pairs(texts, sorted(want - done), found)
     texts.put_pairs(rows)
@@ -170,7 +178,8 @@ Memo = Callable[[str, Callable[[], Any]], Any]
 Kept = tuple[dict[str, str], dict[tuple[str, str], tuple[float, int, int, bytes]]]
 
 
-def _no_memo(_name: str, make: Callable[[], Any]) -> Any:
+def no_memo(_name: str, make: Callable[[], Any]) -> Any:
+    """A :data:`Memo` that keeps nothing: ``make()`` every time."""
     return make()
 
 
@@ -184,7 +193,7 @@ def kept_pairs(texts: TextStore, memo: Memo | None = None) -> Kept:
         tag = sample_tag(sample_of(list(docs.values())))  # a pair aligned with other formulas is stale
         return docs, {k: v[1:] for k, v in texts.pairs().items() if v[0] == tag}
 
-    return (memo or _no_memo)("reuse-pairs", make)
+    return (memo or no_memo)("reuse-pairs", make)
 
 
 def _pair_item(

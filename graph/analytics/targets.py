@@ -31,7 +31,7 @@ from typing import Any
 
 import orjson
 
-from graph.analytics.reuse import Memo, members
+from graph.analytics.reuse import Memo, file_pairs, members, no_memo
 from graph.analytics.target_compare import (
     RELATIONS,
     TAG,
@@ -111,9 +111,7 @@ def doc_targets(
         kept = texts.targets(src[i] for i in want if i in src)
         out = {i: kept[src[i]] for i in want if i in src and src[i] in kept}
     elif texts is not None:  # a large cascade: every document's, read once per ingest
-        src, kept = (memo or (lambda _n, make: make()))(
-            "targets", lambda: (texts.docs(), texts.all_targets())
-        )
+        src, kept = (memo or no_memo)("targets", lambda: (texts.docs(), texts.all_targets()))
         out = {i: kept[src[i]] for i in want if i in src and src[i] in kept}
     rest = [i for i in want if i not in out]
     if rest:
@@ -125,8 +123,7 @@ def settle(lin: Any, texts: TextStore) -> int:
     """After an ingest (and :func:`graph.analytics.reuse.settle`, which records each plan's
     file): compare every parent → child pair of kept files not yet compared under :data:`TAG`,
     and keep the comparisons. Returns how many pairs were compared."""
-    docs = texts.docs()
-    want = {(docs[p], docs[c]) for c, p in lin.index.edges() if c in docs and p in docs and c != p}
+    want = file_pairs(lin, texts.docs())
     done = {k for k, tag in texts.target_pair_tags().items() if tag == TAG}
     todo = sorted(want - done)
     if not todo:
@@ -161,7 +158,7 @@ def _kept(
     def make() -> tuple[dict[str, str], dict[tuple[str, str], tuple[str, bytes]]]:
         return texts.docs(), {k: (g, b) for k, (tag, g, b) in texts.target_pairs().items() if tag == TAG}
 
-    return (memo or (lambda _n, mk: mk()))("target-pairs", make)
+    return (memo or no_memo)("target-pairs", make)
 
 
 class Compared:
@@ -245,7 +242,7 @@ def compared(lin: Any, texts: TextStore | None, pid: str, memo: Memo | None = No
                 out.counts[(ind, level, rel)] = out.counts.get((ind, level, rel), 0) + n
         return {"summaries": summaries, "links": len(edges), "own": targets.get(pid, []), "compared": out}
 
-    return (memo or (lambda _n, mk: mk()))(f"targets-compared:{pid}", make)
+    return (memo or no_memo)(f"targets-compared:{pid}", make)
 
 
 def cascade_targets(
