@@ -157,10 +157,9 @@ def _date(nt: NormalizedText, head_end: int) -> tuple[str | None, str | None, di
     if "Số" in place or "/" in place:
         # the number's column reaches into the window: "Số: 13 /KH/CCB        Quận 6",
         # "Số: 138 / KH-UBND Quận 4" (the columns of a header on one line)
+        # (the column pattern: a number without its "Số", or one the header's pattern does not read)
         nm = _HEAD_NUMBER.match(place)
-        if nm:
-            place = place[nm.end() :]
-        place = re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place).strip()
+        place = place[nm.end() :].strip() if nm else re.sub(r"^.*?(?:\s{2,}|/[A-ZĐ\-/]+\s+)", "", place)
     return date, place or None, ev
 
 
